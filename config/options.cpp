@@ -1,0 +1,185 @@
+#include "config/options.hpp"
+
+#include "config/duration.hpp"
+
+#include <charconv>
+#include <limits>
+#include <thread>
+
+namespace factord::config {
+
+namespace {
+
+using std::optional;
+using std::string;
+using std::string_view;
+
+optional<unsigned long long> parse_unsigned(string_view text, unsigned long long max) {
+  unsigned long long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value > max) return std::nullopt;
+  return value;
+}
+
+optional<string> assign_duration(std::chrono::milliseconds& out, string_view text,
+                                 std::chrono::milliseconds min) {
+  auto d = parse_duration(text);
+  if (!d || *d < min)
+    return "expected a duration of at least " + format_duration(min) +
+           " such as 250ms, 5s, 10min or 1h, got '" + string(text) + "'";
+  out = *d;
+  return std::nullopt;
+}
+
+template <class T>
+optional<string> assign_count(T& out, string_view text, unsigned long long min,
+                              unsigned long long max) {
+  auto n = parse_unsigned(text, max);
+  if (!n || *n < min)
+    return "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+           ", got '" + string(text) + "'";
+  out = static_cast<T>(*n);
+  return std::nullopt;
+}
+
+const std::vector<option_spec> table = {
+  {"host", "ADDRESS", "Address to listen on for HTTP and WebSocket.",
+   [](const settings& s) { return s.host; },
+   [](settings& s, string_view v) -> optional<string> {
+     if (v.empty()) return string("expected an address such as 127.0.0.1 or 0.0.0.0");
+     s.host = string(v);
+     return std::nullopt;
+   }},
+  {"port", "PORT", "TCP port to listen on (0 picks a free port).",
+   [](const settings& s) { return std::to_string(s.port); },
+   [](settings& s, string_view v) -> optional<string> {
+     auto p = parse_unsigned(v, 65535);
+     if (!p) return "expected a port number 0-65535, got '" + string(v) + "'";
+     s.port = static_cast<std::uint16_t>(*p);
+     return std::nullopt;
+   }},
+  {"workers", "N", "Factor worker threads; 0 means one per core.",
+   [](const settings& s) { return std::to_string(s.workers); },
+   [](settings& s, string_view v) -> optional<string> {
+     auto n = parse_unsigned(v, 1024);
+     if (!n) return "expected a number of workers 0-1024, got '" + string(v) + "'";
+     s.workers = static_cast<unsigned>(*n);
+     return std::nullopt;
+   }},
+  {"data-dir", "PATH", "Directory for the durable job journal.",
+   [](const settings& s) { return s.data_dir; },
+   [](settings& s, string_view v) -> optional<string> {
+     if (v.empty()) return string("expected a directory path");
+     s.data_dir = string(v);
+     return std::nullopt;
+   }},
+  {"ws-idle-timeout", "DURATION",
+   "Close a WebSocket that has had nothing in flight and received nothing for this long.",
+   [](const settings& s) { return format_duration(s.ws_idle_timeout); },
+   [](settings& s, string_view v) {
+     return assign_duration(s.ws_idle_timeout, v, std::chrono::milliseconds{1});
+   }},
+  {"max-digits", "N", "Reject numbers with more decimal digits than this.",
+   [](const settings& s) { return std::to_string(s.max_digits); },
+   [](settings& s, string_view v) -> optional<string> {
+     auto n = parse_unsigned(v, 100000);
+     if (!n || *n == 0) return "expected a digit limit 1-100000, got '" + string(v) + "'";
+     s.max_digits = static_cast<unsigned>(*n);
+     return std::nullopt;
+   }},
+  {"job-budget", "DURATION",
+   "Longest a single job may compute; past it the job fails with budget_exceeded.",
+   [](const settings& s) { return format_duration(s.job_budget); },
+   [](settings& s, string_view v) {
+     return assign_duration(s.job_budget, v, std::chrono::milliseconds{1});
+   }},
+  {"log-format", "text|json", "Log line format.",
+   [](const settings& s) { return string(s.log == log_format::json ? "json" : "text"); },
+   [](settings& s, string_view v) -> optional<string> {
+     if (v == "text") s.log = log_format::text;
+     else if (v == "json") s.log = log_format::json;
+     else return "expected 'text' or 'json', got '" + string(v) + "'";
+     return std::nullopt;
+   }},
+  {"kafka", "HOST:PORT[,..]",
+   "Kafka bootstrap servers (cluster mode); KAFKA_BOOTSTRAP_SERVERS is honoured too.",
+   [](const settings& s) { return s.kafka; },
+   [](settings& s, string_view v) -> optional<string> {
+     if (v.find(':') == string_view::npos)
+       return "expected HOST:PORT[,HOST:PORT...], got '" + string(v) + "'";
+     s.kafka = string(v);
+     return std::nullopt;
+   }},
+  {"max-queued", "N", "Most jobs waiting for a worker, all callers together; beyond: 429.",
+   [](const settings& s) { return std::to_string(s.max_queued); },
+   [](settings& s, string_view v) { return assign_count(s.max_queued, v, 1, 100'000'000); }},
+  {"max-queued-per-caller", "N", "Most jobs waiting for one caller; beyond: 429.",
+   [](const settings& s) { return std::to_string(s.max_queued_per_caller); },
+   [](settings& s, string_view v) {
+     return assign_count(s.max_queued_per_caller, v, 1, 100'000'000);
+   }},
+  {"max-attempts", "N", "Worker crashes a job may cause before it ends failed.",
+   [](const settings& s) { return std::to_string(s.max_attempts); },
+   [](settings& s, string_view v) { return assign_count(s.max_attempts, v, 1, 100); }},
+  {"retention", "DURATION", "How long finished jobs stay answerable by request id.",
+   [](const settings& s) { return format_duration(s.retention); },
+   [](settings& s, string_view v) {
+     return assign_duration(s.retention, v, std::chrono::milliseconds{1000});
+   }},
+  {"ws-max-in-flight", "N", "Numbers one WebSocket may have in flight; reading pauses at it.",
+   [](const settings& s) { return std::to_string(s.ws_max_in_flight); },
+   [](settings& s, string_view v) { return assign_count(s.ws_max_in_flight, v, 1, 100000); }},
+  {"max-frame-bytes", "BYTES", "Largest WebSocket message accepted; larger closes with 1009.",
+   [](const settings& s) { return std::to_string(s.max_frame_bytes); },
+   [](settings& s, string_view v) { return assign_count(s.max_frame_bytes, v, 64, 64 << 20); }},
+  {"max-body-bytes", "BYTES", "Largest HTTP request body accepted; larger gets 413.",
+   [](const settings& s) { return std::to_string(s.max_body_bytes); },
+   [](settings& s, string_view v) { return assign_count(s.max_body_bytes, v, 64, 1 << 30); }},
+  {"max-connections", "N", "Most open HTTP and WebSocket connections; beyond: refused.",
+   [](const settings& s) { return std::to_string(s.max_connections); },
+   [](settings& s, string_view v) { return assign_count(s.max_connections, v, 1, 1'000'000); }},
+  {"http-idle-timeout", "DURATION", "Close a keep-alive HTTP connection idle this long.",
+   [](const settings& s) { return format_duration(s.http_idle_timeout); },
+   [](settings& s, string_view v) {
+     return assign_duration(s.http_idle_timeout, v, std::chrono::milliseconds{100});
+   }},
+  {"io-threads", "N", "Threads serving sockets (Asio).",
+   [](const settings& s) { return std::to_string(s.io_threads); },
+   [](settings& s, string_view v) { return assign_count(s.io_threads, v, 1, 64); }},
+  {"journal-sync", "normal|full",
+   "normal survives a crash of the process; full also survives power loss (fsync per commit).",
+   [](const settings& s) { return string(s.journal_sync_full ? "full" : "normal"); },
+   [](settings& s, string_view v) -> optional<string> {
+     if (v == "normal") s.journal_sync_full = false;
+     else if (v == "full") s.journal_sync_full = true;
+     else return "expected 'normal' or 'full', got '" + string(v) + "'";
+     return std::nullopt;
+   }},
+};
+
+} // namespace
+
+const std::vector<option_spec>& option_table() {
+  return table;
+}
+
+const option_spec* find_option(std::string_view name) {
+  for (const auto& spec : table)
+    if (spec.name == name) return &spec;
+  return nullptr;
+}
+
+std::string env_name(std::string_view option_name) {
+  std::string out = "FACTORD_";
+  for (char c : option_name)
+    out += c == '-' ? '_' : static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return out;
+}
+
+unsigned effective_workers(const settings& s) {
+  if (s.workers != 0) return s.workers;
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : cores;
+}
+
+} // namespace factord::config

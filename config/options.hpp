@@ -1,0 +1,66 @@
+// Every factord option, in one table: name, help text, default, parser.
+//
+// Each option is settable as `--name VALUE` / `--name=VALUE` on the command line, as
+// FACTORD_NAME (dashes become underscores) in the environment, and as `name = value` in
+// the file given with --config. Precedence: command line > environment > file > default.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace factord::config {
+
+enum class log_format { text, json };
+
+struct settings {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  unsigned workers = 0; // 0: one per core
+  std::string data_dir = "./factord-data";
+  std::chrono::milliseconds ws_idle_timeout{std::chrono::seconds{5}};
+  unsigned max_digits = 300;
+  std::chrono::milliseconds job_budget{std::chrono::minutes{10}};
+  log_format log = log_format::text;
+  std::string kafka; // bootstrap servers, "host:port[,host:port...]"
+
+  // Bounds (DESIGN.md: every bound is explicit).
+  std::size_t max_queued = 100000;           // jobs waiting, all callers together
+  std::size_t max_queued_per_caller = 10000; // jobs waiting for one caller
+  unsigned max_attempts = 3;                 // worker crashes before a job fails
+  std::chrono::milliseconds retention{std::chrono::hours{24}}; // finished jobs kept
+  unsigned ws_max_in_flight = 64;            // numbers per socket; reading pauses at it
+  std::size_t max_frame_bytes = 64 * 1024;   // one WebSocket message
+  std::size_t max_body_bytes = 1024 * 1024;  // one HTTP request body
+  std::size_t max_connections = 20000;       // open HTTP + WebSocket connections
+  std::chrono::milliseconds http_idle_timeout{std::chrono::seconds{30}};
+  unsigned io_threads = 1;                   // Asio threads for sockets
+  bool journal_sync_full = false;            // fsync every commit (power-loss safe)
+};
+
+struct option_spec {
+  std::string_view name;       // "ws-idle-timeout"
+  std::string_view value_hint; // "DURATION", shown in --help
+  std::string_view help;
+  // The current value as text (used to show defaults).
+  std::string (*show)(const settings&);
+  // Stores `text` or returns a message saying what a valid value looks like.
+  std::optional<std::string> (*assign)(settings&, std::string_view text);
+};
+
+const std::vector<option_spec>& option_table();
+
+// nullptr if there is no such option.
+const option_spec* find_option(std::string_view name);
+
+// "ws-idle-timeout" -> "FACTORD_WS_IDLE_TIMEOUT".
+std::string env_name(std::string_view option_name);
+
+// The number of workers to run: `workers`, or the number of cores when it is 0.
+unsigned effective_workers(const settings& s);
+
+} // namespace factord::config
