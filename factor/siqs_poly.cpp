@@ -1,0 +1,181 @@
+#include "factor/siqs_poly.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace factord::factor {
+
+namespace {
+
+// A-factors around this size keep s (and so 2^(s-1) polynomials per A) large without
+// sieving with many tiny primes missing from the factor base.
+constexpr double preferred_a_prime_log2 = 11.0;
+constexpr int max_a_attempts = 200;
+
+double log2_mpz(const mpz_class& v) {
+  long exp = 0;
+  double mant = mpz_get_d_2exp(&exp, v.get_mpz_t());
+  return std::log2(mant) + static_cast<double>(exp);
+}
+
+} // namespace
+
+siqs_poly::siqs_poly(const siqs_factor_base& fb, std::uint32_t half_width,
+                     std::uint32_t min_a_prime)
+  : fb_(fb), half_width_(half_width) {
+  const std::uint32_t n = fb.size();
+  while (min_a_index_ + 1 < n && fb.prime[min_a_index_] < min_a_prime) ++min_a_index_;
+  target_log2_a_ = 0.5 * (log2_mpz(fb.kn) + 1) - std::log2(static_cast<double>(half_width));
+
+  // The fewest factors whose typical size stays within the preferred size and the upper
+  // part of the factor base.
+  const double cap = std::min(preferred_a_prime_log2,
+                              std::log2(static_cast<double>(fb.prime[n * 3 / 4])));
+  a_factor_count_ = static_cast<std::uint32_t>(std::max(1.0, std::ceil(target_log2_a_ / cap)));
+  a_factor_count_ = std::min<std::uint32_t>(a_factor_count_, 20);
+
+  half_width_mod_p_.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) half_width_mod_p_[i] = half_width % fb.prime[i];
+  root1_.assign(n, no_root);
+  root2_.assign(n, no_root);
+  delta_.assign(a_factor_count_, std::vector<std::uint32_t>(n, 0));
+}
+
+void siqs_poly::next() {
+  ++polynomials_;
+  if (gray_index_ + 1 < gray_count_) {
+    ++gray_index_;
+    next_b();
+    return;
+  }
+  choose_a();
+  first_b();
+}
+
+void siqs_poly::choose_a() {
+  const std::uint32_t n = fb_.size();
+  const std::uint32_t s = a_factor_count_;
+  const double ideal = std::exp2(target_log2_a_ / s);
+  // Window of candidate indices around the ideal prime size, wide enough for variety.
+  auto idx_of = [&](double v) {
+    auto it = std::lower_bound(fb_.prime.begin(), fb_.prime.end(), v,
+                               [](std::uint32_t p, double x) { return p < x; });
+    return static_cast<std::uint32_t>(it - fb_.prime.begin());
+  };
+  std::uint32_t lo = std::max(min_a_index_, idx_of(ideal / 2));
+  std::uint32_t hi = std::min(n - 1, std::max(idx_of(ideal * 2), lo + 4 * s + 8));
+  if (hi > n - 1) hi = n - 1;
+  if (lo + 2 * s + 2 > hi) lo = std::max<std::uint32_t>(min_a_index_, hi > 2 * s + 2 ? hi - 2 * s - 2 : 1);
+
+  std::vector<std::uint32_t> best;
+  double best_err = 1e300;
+  for (int attempt = 0; attempt < max_a_attempts; ++attempt) {
+    std::vector<std::uint32_t> pick;
+    double log_a = 0;
+    std::uniform_int_distribution<std::uint32_t> dist(lo, hi);
+    while (pick.size() + 1 < s) {
+      std::uint32_t i = dist(rng_);
+      if (fb_.sqrt_kn[i] == 0 || std::find(pick.begin(), pick.end(), i) != pick.end()) continue;
+      pick.push_back(i);
+      log_a += fb_.log2p[i];
+    }
+    // The last factor brings A as close to its target as the factor base allows.
+    std::uint32_t last = idx_of(std::exp2(target_log2_a_ - log_a));
+    last = std::clamp(last, min_a_index_, n - 1);
+    for (std::uint32_t step = 0; step < 2 * s + 4; ++step) {
+      std::uint32_t cand = (step % 2 == 0) ? last + step / 2 : last - (step + 1) / 2;
+      if (cand < min_a_index_ || cand >= n || fb_.sqrt_kn[cand] == 0) continue;
+      if (std::find(pick.begin(), pick.end(), cand) != pick.end()) continue;
+      pick.push_back(cand);
+      break;
+    }
+    if (pick.size() != s) continue;
+    std::sort(pick.begin(), pick.end());
+    if (used_a_.count(pick) != 0) continue;
+    double total = 0;
+    for (std::uint32_t i : pick) total += fb_.log2p[i];
+    const double err = std::abs(total - target_log2_a_);
+    if (err < best_err) {
+      best_err = err;
+      best = pick;
+    }
+    if (err < 0.5) break;
+  }
+  // Tiny factor bases can run out of fresh A's; reusing one only repeats relations,
+  // which the relation store drops.
+  if (best.empty()) best = a_index_;
+  used_a_.insert(best);
+  a_index_ = best;
+  a_ = 1;
+  for (std::uint32_t i : a_index_) a_ *= fb_.prime[i];
+  gray_index_ = 0;
+  gray_count_ = 1u << (s - 1);
+}
+
+void siqs_poly::first_b() {
+  const std::uint32_t n = fb_.size();
+  const std::uint32_t s = a_factor_count_;
+  b_terms_.resize(s);
+  b_ = 0;
+  for (std::uint32_t j = 0; j < s; ++j) {
+    const std::uint32_t q = fb_.prime[a_index_[j]];
+    const mpz_class a_over_q = a_ / q;
+    const auto rest = static_cast<std::uint32_t>(mpz_fdiv_ui(a_over_q.get_mpz_t(), q));
+    std::uint32_t gamma = static_cast<std::uint32_t>(
+        static_cast<std::uint64_t>(fb_.sqrt_kn[a_index_[j]]) * inverse_mod_u32(rest, q) % q);
+    if (gamma > q / 2) gamma = q - gamma;
+    b_terms_[j] = a_over_q * gamma;
+    b_ += b_terms_[j];
+  }
+  for (std::uint32_t i = 1; i < n; ++i) {
+    const std::uint32_t p = fb_.prime[i];
+    const auto a_mod = static_cast<std::uint32_t>(mpz_fdiv_ui(a_.get_mpz_t(), p));
+    if (a_mod == 0 || fb_.sqrt_kn[i] == 0) continue;
+    const std::uint64_t ainv = inverse_mod_u32(a_mod, p);
+    for (std::uint32_t j = 0; j < s; ++j) {
+      const auto bj = mpz_fdiv_ui(b_terms_[j].get_mpz_t(), p);
+      delta_[j][i] = static_cast<std::uint32_t>(2 * bj * ainv % p);
+    }
+    const auto b_mod = static_cast<std::uint32_t>(mpz_fdiv_ui(b_.get_mpz_t(), p));
+    const std::uint32_t t = fb_.sqrt_kn[i];
+    root1_[i] = static_cast<std::uint32_t>(((t + p - b_mod) * ainv + half_width_mod_p_[i]) % p);
+    root2_[i] = static_cast<std::uint32_t>(((2 * p - t - b_mod) * ainv + half_width_mod_p_[i]) % p);
+  }
+  clear_special_roots();
+}
+
+void siqs_poly::next_b() {
+  const std::uint32_t n = fb_.size();
+  const auto v = static_cast<std::uint32_t>(__builtin_ctz(gray_index_));
+  const bool minus = ((gray_index_ ^ (gray_index_ >> 1)) >> v) & 1;
+  const std::uint32_t* delta = delta_[v].data();
+  const std::uint32_t* prime = fb_.prime.data();
+  std::uint32_t* r1 = root1_.data();
+  std::uint32_t* r2 = root2_.data();
+  if (minus) {
+    // B -= 2 B_v moves every root up by 2 B_v / A.
+    b_ -= 2 * b_terms_[v];
+    for (std::uint32_t i = 1; i < n; ++i) {
+      std::uint32_t x = r1[i] + delta[i], y = r2[i] + delta[i];
+      r1[i] = x >= prime[i] ? x - prime[i] : x;
+      r2[i] = y >= prime[i] ? y - prime[i] : y;
+    }
+  } else {
+    b_ += 2 * b_terms_[v];
+    for (std::uint32_t i = 1; i < n; ++i) {
+      std::uint32_t x = r1[i] - delta[i], y = r2[i] - delta[i];
+      r1[i] = x >= prime[i] ? x + prime[i] : x;
+      r2[i] = y >= prime[i] ? y + prime[i] : y;
+    }
+  }
+  clear_special_roots();
+}
+
+void siqs_poly::clear_special_roots() {
+  root1_[0] = root2_[0] = no_root;
+  for (std::uint32_t i : a_index_) root1_[i] = root2_[i] = no_root;
+  for (std::uint32_t i = 1; i < fb_.size() && fb_.prime[i] <= 97; ++i)
+    if (fb_.sqrt_kn[i] == 0) root1_[i] = root2_[i] = no_root;
+}
+
+} // namespace factord::factor

@@ -1,0 +1,89 @@
+#include "factor/bpsw.hpp"
+#include "factor/perfect_power.hpp"
+#include "factor/primes.hpp"
+#include "factor/trial.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace factord::factor;
+
+TEST_CASE("small prime table", "[primality]") {
+  CHECK(primes_up_to(1).empty());
+  CHECK(primes_up_to(2) == std::vector<std::uint32_t>{2});
+  CHECK(primes_up_to(30) == std::vector<std::uint32_t>{2, 3, 5, 7, 11, 13, 17, 19, 23, 29});
+  CHECK(small_primes().size() == 6542);
+  CHECK(small_primes().back() == 65521);
+}
+
+TEST_CASE("BPSW agrees with GMP on large numbers", "[primality]") {
+  gmp_randclass rng(gmp_randinit_default);
+  rng.seed(2026);
+  int primes = 0;
+  for (int i = 0; i < 3000; ++i) {
+    mpz_class n = rng.get_z_bits(65 + i % 300) | 1;
+    bool gmp = mpz_probab_prime_p(n.get_mpz_t(), 30) != 0;
+    INFO(n.get_str());
+    CHECK(is_probable_prime(n) == gmp);
+    primes += gmp;
+  }
+  CHECK(primes > 20); // the sample did contain primes
+}
+
+TEST_CASE("BPSW: known primes and composites beyond 64 bits", "[primality]") {
+  mpz_class two128 = mpz_class(1) << 128;
+  CHECK(is_probable_prime(mpz_class("340282366920938463463374607431768211297"))); // 2^128-159
+  CHECK_FALSE(is_probable_prime(two128 + 1)); // 59649589127497217 * 5704689200685129054721
+  CHECK(is_probable_prime(mpz_class("100000000000000000039")));
+  CHECK(is_probable_prime(mpz_class("1000000000000000000117")));
+  CHECK_FALSE(is_probable_prime(mpz_class("100000000000000000050700000000000000004563")));
+  CHECK(is_probable_prime((mpz_class(1) << 127) - 1));        // Mersenne prime
+  CHECK_FALSE(is_probable_prime((mpz_class(1) << 128) - 1));
+  // Carmichael numbers and squares of primes fool weaker tests.
+  mpz_class spsp("3825123056546413051");
+  CHECK_FALSE(is_probable_prime(spsp * spsp));
+  mpz_class p("18446744073709551557"); // largest prime below 2^64
+  CHECK(is_probable_prime(p));
+  CHECK_FALSE(is_probable_prime(p * p));
+}
+
+TEST_CASE("the two BPSW halves catch each other's pseudoprimes", "[primality]") {
+  // Strong base-2 pseudoprimes pass the Fermat half but not the Lucas half.
+  for (unsigned long n : {2047UL, 3277UL, 4033UL, 3215031751UL, 2152302898747UL}) {
+    CHECK(strong_fermat_base2(mpz_class(n)));
+    CHECK_FALSE(strong_lucas_selfridge(mpz_class(n)));
+  }
+  // Strong Lucas pseudoprimes pass the Lucas half but not the Fermat half.
+  for (unsigned long n : {5459UL, 5777UL, 10877UL, 16109UL, 18971UL}) {
+    CHECK(strong_lucas_selfridge(mpz_class(n)));
+    CHECK_FALSE(strong_fermat_base2(mpz_class(n)));
+  }
+}
+
+TEST_CASE("perfect powers are recognised with their full exponent", "[primality]") {
+  mpz_class root;
+  CHECK(perfect_power(mpz_class(1) << 64, root) == 64);
+  CHECK(root == 2);
+  mpz_class p("1000000000000000000117");
+  mpz_class p6 = p * p * p * p * p * p;
+  CHECK(perfect_power(p6, root) == 6);
+  CHECK(root == p);
+  CHECK(perfect_power(mpz_class(36) * 36 * 36, root) == 6);
+  CHECK(root == 6);
+  CHECK(perfect_power(p * p + 1, root) == 1);
+  CHECK(root == p * p + 1);
+  CHECK(perfect_power(mpz_class(2), root) == 1);
+}
+
+TEST_CASE("trial division strips small primes with multiplicity", "[primality]") {
+  mpz_class p("1000000000000000000117");
+  mpz_class n = p * 2 * 2 * 3 * 65521 * 65521 * 65519;
+  std::vector<mpz_class> primes;
+  trial_divide(n, 65535, primes);
+  CHECK(n == p);
+  std::vector<mpz_class> expected = {2, 2, 3, 65519, 65521, 65521};
+  CHECK(primes == expected);
+  mpz_class m = 65537; // above the bound: untouched
+  primes.clear();
+  trial_divide(m, 65535, primes);
+  CHECK(primes.empty());
+}
