@@ -1,0 +1,34 @@
+// Every message tag of the actors, in one place so no two collide. CAF 0.17 atoms: at most
+// 10 characters from [0-9A-Za-z_ ] (any other character silently becomes a space).
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace factord::actors {
+
+using submit_atom = caf::atom_constant<caf::atom("submit")>;     // new job
+using batch_atom = caf::atom_constant<caf::atom("batch")>;       // new jobs, all or none
+using fetch_atom = caf::atom_constant<caf::atom("fetch")>;       // job by request id
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;     // cancel a job
+using enqueue_atom = caf::atom_constant<caf::atom("enqueue")>;   // registry -> dispatcher
+using demand_atom = caf::atom_constant<caf::atom("demand")>;     // worker wants a job
+using dispatch_atom = caf::atom_constant<caf::atom("dispatch")>; // queue: hand head to worker
+using push_atom = caf::atom_constant<caf::atom("push")>;         // job into a caller-queue
+using job_atom = caf::atom_constant<caf::atom("job")>;           // a job for a worker
+using started_atom = caf::atom_constant<caf::atom("started")>;   // worker began a job
+using finished_atom = caf::atom_constant<caf::atom("finished")>; // worker ended a job
+using removed_atom = caf::atom_constant<caf::atom("removed")>;   // queue dropped a cancelled job
+using qempty_atom = caf::atom_constant<caf::atom("qempty")>;     // queue had nothing to hand
+using lost_atom = caf::atom_constant<caf::atom("wlost")>;        // a worker crashed
+using stats_atom = caf::atom_constant<caf::atom("stats")>;       // probe snapshot
+using tick_atom = caf::atom_constant<caf::atom("tick")>;         // a timer fired
+using flush_atom = caf::atom_constant<caf::atom("flush")>;       // group commit now
+using waitover_atom = caf::atom_constant<caf::atom("waitover")>; // long-poll expired
+using frame_atom = caf::atom_constant<caf::atom("frame")>;       // WebSocket text frame in
+using closed_atom = caf::atom_constant<caf::atom("closed")>;     // WebSocket is gone
+using jobdone_atom = caf::atom_constant<caf::atom("jobdone")>;   // a watched job finished
+using purge_atom = caf::atom_constant<caf::atom("purge")>;       // retention sweep
+using drain_atom = caf::atom_constant<caf::atom("drain")>;       // shutdown: stop workers
+using close_atom = caf::atom_constant<caf::atom("close")>;       // a caller-queue may quit
+
+} // namespace factord::actors

@@ -1,0 +1,59 @@
+// dispatcher: round-robin over the callers that have waiting work, driven by worker demand.
+// A worker's demand is answered by the next caller in the ring: that caller's queue hands
+// its head job straight to the worker. A caller with 10,000 jobs waits its turn like one
+// with a single job, so nobody is starved.
+//
+// Messages in:
+//   (enqueue_atom, job_ticket)          a new (or re-queued) job, from the registry
+//   (demand_atom, worker)               a worker is idle
+//   (cancel_atom, caller, request_id)   drop a waiting job, from the registry
+//   (qempty_atom, worker)               a queue had nothing: the demand stands
+//   (removed_atom, caller)              a queue dropped a cancelled job
+//   (stats_atom) -> dispatcher_stats
+#pragma once
+
+#include "actors/job.hpp"
+#include "actors/job_messages.hpp"
+#include "actors/round_robin.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/fwd.hpp>
+#include <caf/behavior.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace factord::actors {
+
+struct dispatcher_stats {
+  std::uint64_t callers_waiting = 0;
+  std::uint64_t idle_workers = 0;
+  std::uint64_t dispatched = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> deepest; // caller, depth (at most 10)
+  std::vector<std::string> ring_order;                        // next caller first (at most 50)
+};
+
+struct dispatcher_state {
+  struct caller_entry {
+    caf::actor queue;
+    std::uint64_t depth = 0; // jobs this queue holds, as the dispatcher counts them
+  };
+  round_robin ring;
+  std::unordered_map<std::string, caller_entry> callers;
+  std::deque<caf::actor> idle_workers;
+  std::uint64_t dispatched = 0;
+  static inline const char* name = "dispatcher";
+};
+
+caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self);
+
+} // namespace factord::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::dispatcher_stats)

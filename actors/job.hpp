@@ -1,0 +1,52 @@
+// The job model shared by the registry, the journal, the scheduler and the codecs.
+// Plain data: no actor types here, so pure-logic code and tests use it freely.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace factord::actors {
+
+enum class job_status : std::uint8_t { queued, running, done, failed, cancelled };
+
+std::string_view to_string(job_status s) noexcept;
+// Inverse of to_string; false for unknown text.
+bool parse_job_status(std::string_view text, job_status& out) noexcept;
+
+struct job {
+  std::string request_id;
+  std::string caller_id;
+  std::string number;               // normalized decimal, no sign or leading zeros
+  job_status status = job_status::queued;
+  std::vector<std::string> factors; // decimal primes, ascending, when done
+  std::string error_code;           // snake_case, when failed
+  std::string error_message;
+  std::int64_t queued_at = 0;       // Unix time in milliseconds; 0 = not yet
+  std::int64_t started_at = 0;
+  std::int64_t finished_at = 0;
+  std::string idempotency_key;      // empty when the client sent none
+  std::uint32_t attempts = 0;       // starts on a worker (crashed workers count)
+  std::string method;               // hardest factoring method needed, when done
+
+  bool finished() const noexcept {
+    return status == job_status::done || status == job_status::failed ||
+           status == job_status::cancelled;
+  }
+};
+
+// What a worker needs to run a job; travels registry -> dispatcher -> caller-queue -> worker.
+struct job_ticket {
+  std::string request_id;
+  std::string caller_id;
+  std::string number;
+};
+
+// Milliseconds since the Unix epoch, from the system clock.
+std::int64_t unix_millis_now();
+
+// RFC 3339 UTC with milliseconds: "2026-11-23T12:00:00.123Z".
+std::string rfc3339(std::int64_t unix_millis);
+
+} // namespace factord::actors

@@ -1,0 +1,127 @@
+#include "actors/ws_protocol.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace factord::actors {
+
+namespace {
+
+using json = nlohmann::json;
+
+// nlohmann turns integers beyond 64 bits into doubles; the SAX callback still sees the
+// original token, so a big JSON integer in a top-level field keeps every digit.
+class field_token_sax : public json::json_sax_t {
+public:
+  explicit field_token_sax(std::string field) : field_(std::move(field)) {}
+  const std::string& token() const { return token_; }
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t& s) override {
+    if (depth_ == 1 && key_ == field_) token_ = s;
+    return true;
+  }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { ++depth_; return true; }
+  bool key(string_t& k) override {
+    if (depth_ == 1) key_ = k;
+    return true;
+  }
+  bool end_object() override { --depth_; return true; }
+  bool start_array(std::size_t) override { ++depth_; return true; }
+  bool end_array() override { --depth_; return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+private:
+  std::string field_;
+  std::string key_;
+  std::string token_;
+  int depth_ = 0;
+};
+
+std::string number_text(const json& value, std::string_view frame) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  if (value.is_number_unsigned()) return std::to_string(value.get<unsigned long long>());
+  if (value.is_number_float()) {
+    // Recover the token as written: "1e5" and "1.5" stay invalid, 40 digits stay exact.
+    field_token_sax sax("content");
+    json::sax_parse(frame, &sax);
+    return sax.token();
+  }
+  return {};
+}
+
+} // namespace
+
+ws_request parse_ws_frame(std::string_view text) {
+  ws_request req;
+  auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || text[first] != '{') {
+    req.number = std::string(text);
+    return req;
+  }
+  req.form = ws_request::kind::json;
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    req.error = "malformed JSON frame: send {\"type\":\"message\",\"content\":\"<number>\"} or a bare number";
+    return req;
+  }
+  if (auto u = doc.find("userid"); u != doc.end() && u->is_string()) req.userid = u->get<std::string>();
+  auto type = doc.find("type");
+  if (type == doc.end() || !type->is_string()) {
+    req.error = "JSON frame without a string \"type\": use \"message\"";
+    return req;
+  }
+  req.type = type->get<std::string>();
+  if (req.type != "message") {
+    if (req.type != "client_message")
+      req.error = "unknown frame type '" + req.type.substr(0, 32) + "': use \"message\"";
+    return req;
+  }
+  auto content = doc.find("content");
+  if (content == doc.end() || !(content->is_string() || content->is_number())) {
+    req.error = "a \"message\" frame needs \"content\": the number as a string";
+    return req;
+  }
+  // A number-valued content is the only number in a well-formed frame.
+  req.number = number_text(*content, text);
+  return req;
+}
+
+std::string reply_content(const job& j) {
+  std::string out = j.number + " : [";
+  for (std::size_t i = 0; i < j.factors.size(); ++i) {
+    if (i > 0) out += ' ';
+    out += j.factors[i];
+  }
+  return out + "]";
+}
+
+std::string format_ws_reply(const ws_request& request, const job& j) {
+  if (j.status != job_status::done) return format_ws_error(request, j.error_message, j.request_id);
+  if (request.form == ws_request::kind::bare) return reply_content(j);
+  json out = {{"type", "response"},
+              {"content", reply_content(j)},
+              {"number", j.number},
+              {"factors", j.factors},
+              {"request_id", j.request_id},
+              {"userid", request.userid.empty() ? j.caller_id : request.userid},
+              {"timestamp", rfc3339(j.finished_at)}};
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string format_ws_error(const ws_request& request, std::string_view message,
+                            std::string_view request_id) {
+  if (request.form == ws_request::kind::bare) return "error: " + std::string(message);
+  json out = {{"type", "error"}, {"message", message}, {"userid", request.userid}};
+  if (!request_id.empty()) out["request_id"] = request_id;
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+} // namespace factord::actors

@@ -1,0 +1,48 @@
+// ws-session: one actor per WebSocket connection (API.md "WebSocket").
+//
+// Parses each text frame (bare number or JSON), submits it to the job-registry watching
+// the job, and writes the reply when the job finishes. Owns the idle timer: the socket
+// closes (1000, "idle") once nothing is in flight and nothing was received for the idle
+// timeout. The timer is lazy — at most one tick in flight, re-armed from a stored
+// deadline — because re-arming per frame piles up undeliverable timers in CAF 0.17.
+//
+// Messages in:
+//   (frame_atom, std::string)  a text frame from the socket
+//   (closed_atom)              the socket is gone; the actor quits
+//   (jobdone_atom, job)        a job it submitted finished (from the registry)
+//   (tick_atom, uint64_t gen)  its own idle timer
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace factord::actors {
+
+// The socket side, implemented by net/ (Beast). Both calls are thread-safe and ordered.
+class ws_connection {
+public:
+  virtual ~ws_connection() = default;
+  // Queues a text frame.
+  virtual void send_text(std::string text) = 0;
+  // Closes after the queued frames are written.
+  virtual void close(std::uint16_t code, std::string reason) = 0;
+};
+
+struct ws_session_config {
+  std::string caller_id;                 // from ?userid= / ?client_id=, or generated
+  std::chrono::milliseconds idle_timeout{5000};
+  std::size_t max_digits = 300;
+};
+
+caf::actor spawn_ws_session(caf::actor_system& sys, std::weak_ptr<ws_connection> connection,
+                            caf::actor registry, ws_session_config config);
+
+// For net/: forward socket events without knowing the actor's message tags.
+void deliver_frame(const caf::actor& session, std::string text);
+void deliver_closed(const caf::actor& session);
+
+} // namespace factord::actors
