@@ -1,11 +1,19 @@
 // factord: one binary, several roles (API.md "Processes"). main only wires: it loads the
 // settings and hands them to the command.
+#include "actors/node.hpp"
 #include "config/load.hpp"
+#include "config/log.hpp"
 #include "factor/factor_command.hpp"
+#include "net/server.hpp"
 
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -18,6 +26,42 @@ int run_factor(const factord::config::command_line& cmd) {
   opts.budget = cmd.values.job_budget;
   std::ios::sync_with_stdio(false);
   return factord::factor::run_factor_command(cmd.args, std::cin, std::cout, std::cerr, opts);
+}
+
+// The embedded default: gateway, scheduler, workers and journal in one process.
+int run_serve(const factord::config::command_line& cmd) {
+  using namespace factord;
+  const config::settings& settings = cmd.values;
+  logging::init(settings.log);
+  caf::actor_system_config cfg;
+  // Factor workers and the registry are detached (own threads); the scheduler only runs
+  // short message handlers, and on few cores fewer scheduler threads are faster.
+  cfg.set("scheduler.max-threads", static_cast<std::size_t>(
+                                     std::clamp(std::thread::hardware_concurrency(), 1u, 4u)));
+  caf::actor_system sys{cfg};
+  auto started = actors::start_node(sys, settings);
+  if (!started.error.empty()) {
+    logging::error("start_failed", {{"error", started.error}});
+    return 1;
+  }
+  int status = 0;
+  {
+    net::server server(sys, started.value, settings);
+    if (auto err = server.start(); !err.empty()) {
+      logging::error("start_failed", {{"error", err}});
+      status = 1;
+    } else {
+      logging::info("listening", {{"host", settings.host}, {"port", std::to_string(server.port())}});
+      server.wait_for_signal();
+      logging::info("shutting_down");
+    }
+    // Order matters (CAF notes, shutdown): sockets first, then actors, then Asio.
+    server.stop_accepting();
+    actors::stop_node(sys, started.value);
+    sys.registry().await_running_count_equal(0);
+    server.stop_io();
+  }
+  return status;
 }
 
 } // namespace
@@ -39,6 +83,7 @@ int main(int argc, char** argv) {
     return cmd.help ? 0 : 2;
   }
   if (cmd.command == "factor") return run_factor(cmd);
+  if (cmd.command == "serve") return run_serve(cmd);
   std::cerr << "factord: unknown command '" << cmd.command
             << "'. Hint: factord --help lists the commands this build has\n";
   return 2;

@@ -114,6 +114,8 @@ std::string help_text() {
   settings defaults;
   out << "usage: factord COMMAND [OPTIONS] [ARGS]\n\n"
          "commands:\n"
+         "  serve            run the job server: HTTP, WebSocket, scheduler, workers and a\n"
+         "                   durable journal in one process\n"
          "  factor [N ...]   factor the arguments, or numbers read one per line from stdin;\n"
          "                   prints 'N: p1 p2 ...' (coreutils factor format)\n\n"
          "options (also FACTORD_<NAME> in the environment, or 'name = value' in --config FILE):\n";

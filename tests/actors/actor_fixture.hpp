@@ -3,6 +3,8 @@
 // real time).
 #pragma once
 
+#include "config/log.hpp"
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
@@ -12,6 +14,8 @@
 namespace factord::testing {
 
 inline caf::actor_system_config& test_config(caf::actor_system_config& cfg) {
+  // Keep test output to what matters: job-level info lines are noise here.
+  logging::init(config::log_format::text, logging::level::warn);
   cfg.set("scheduler.policy", caf::atom("testing"));
   cfg.set("logger.inline-output", true);
   return cfg;
