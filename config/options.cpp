@@ -143,6 +143,9 @@ const std::vector<option_spec> table = {
    [](settings& s, string_view v) {
      return assign_duration(s.http_idle_timeout, v, std::chrono::milliseconds{100});
    }},
+  {"max-batch", "N", "Most numbers in one POST /v1/jobs:batch; beyond: 422.",
+   [](const settings& s) { return std::to_string(s.max_batch); },
+   [](settings& s, string_view v) { return assign_count(s.max_batch, v, 1, 1'000'000); }},
   {"io-threads", "N", "Threads serving sockets (Asio).",
    [](const settings& s) { return std::to_string(s.io_threads); },
    [](settings& s, string_view v) { return assign_count(s.io_threads, v, 1, 64); }},

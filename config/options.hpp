@@ -38,6 +38,7 @@ struct settings {
   std::size_t max_body_bytes = 1024 * 1024;  // one HTTP request body
   std::size_t max_connections = 20000;       // open HTTP + WebSocket connections
   std::chrono::milliseconds http_idle_timeout{std::chrono::seconds{30}};
+  std::size_t max_batch = 1000;              // numbers in one POST /v1/jobs:batch
   unsigned io_threads = 1;                   // Asio threads for sockets
   bool journal_sync_full = false;            // fsync every commit (power-loss safe)
 };

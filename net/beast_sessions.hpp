@@ -1,0 +1,32 @@
+// Private to net/: the hand-offs between the Beast translation units (listener ->
+// HTTP session -> WebSocket connection). Never include this from a public header.
+#pragma once
+
+#include "net/server_state.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <memory>
+#include <string>
+
+namespace factord::net {
+
+namespace asio = boost::asio; // not `net`: that is caf::net and our own namespace
+
+using upgrade_request = boost::beast::http::request<boost::beast::http::string_body>;
+
+// Serves HTTP/1.1 on an accepted socket whose executor is the connection's strand.
+void run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state);
+
+// Takes over a socket whose WebSocket upgrade request was read and checked, completes
+// the handshake and bridges frames to a ws-session actor named `caller_id`.
+void run_ws_connection(asio::ip::tcp::socket socket, upgrade_request req, std::string caller_id,
+                       std::shared_ptr<server_state> state);
+
+// Logs an I/O error unless it is part of normal life (peer closed, timeout, shutdown).
+void fail(boost::beast::error_code ec, const char* what);
+
+} // namespace factord::net

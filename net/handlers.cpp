@@ -1,0 +1,243 @@
+#include "net/handlers.hpp"
+
+#include "actors/client.hpp"
+#include "net/json_codec.hpp"
+#include "net/metrics_text.hpp"
+#include "net/openapi.hpp"
+#include "net/query.hpp"
+
+#include <chrono>
+#include <string_view>
+
+namespace factord::net {
+
+namespace {
+
+using std::chrono::milliseconds;
+using state_ptr = std::shared_ptr<server_state>;
+
+http_response json_response(route which, unsigned status, std::string body) {
+  http_response res;
+  res.status = status;
+  res.body = std::move(body);
+  res.which = which;
+  return res;
+}
+
+http_response job_response(route which, const actors::job& j) {
+  auto res = json_response(which, 200, job_to_json(j));
+  if (!j.finished()) // tells pollers how long to back off
+    res.headers.emplace_back("Retry-After", "1");
+  return res;
+}
+
+// The per-request inputs every job route needs, taken from the target once.
+struct job_request {
+  route which;
+  std::string id;
+  query_params params;
+  milliseconds wait{0};
+};
+
+std::optional<http_error> read_wait(job_request& jr) {
+  if (const auto* w = find_param(jr.params, "wait")) {
+    auto parsed = parse_wait(*w);
+    if (!parsed.error.empty())
+      return make_http_error(400, "invalid_wait", parsed.error);
+    jr.wait = parsed.value;
+  }
+  return std::nullopt;
+}
+
+// X-Caller-ID wins over ?caller_id=. Fills `caller` or returns the error.
+std::optional<http_error> read_caller(const http_request& req, const query_params& params,
+                                      std::string& caller) {
+  if (req.caller_header)
+    caller = *req.caller_header;
+  else if (const auto* q = find_param(params, "caller_id"))
+    caller = *q;
+  else
+    return make_http_error(400, "missing_caller_id",
+                           "name the caller with header X-Caller-ID or query parameter caller_id");
+  if (auto problem = validate_caller_id(caller); !problem.empty())
+    return make_http_error(400, "invalid_caller_id", problem);
+  return std::nullopt;
+}
+
+// Checks shared by the submit routes: caller, content type, readiness.
+std::optional<http_error> check_submit(const state_ptr& state, const http_request& req,
+                                       const query_params& params, std::string& caller) {
+  if (auto e = read_caller(req, params, caller))
+    return e;
+  // A missing Content-Type is tolerated (hand-written clients); a wrong one is not.
+  if (!req.content_type.empty() && !is_json_content_type(req.content_type))
+    return make_http_error(415, "unsupported_media_type",
+                           "send the body as JSON with header Content-Type: application/json");
+  if (!state->ready.load()) {
+    auto e = make_http_error(503, "not_ready", "the server is shutting down; retry on another instance");
+    e.retry_after = std::chrono::seconds{1};
+    return e;
+  }
+  return std::nullopt;
+}
+
+std::string_view prefix_of(route which) {
+  return which == route::compute ? "/compute/" : "/v1/jobs/";
+}
+
+http_response accepted(route which, const actors::job& j) {
+  std::string url = std::string{prefix_of(which)} + j.request_id;
+  auto res = json_response(which, 202, accepted_to_json(j, url));
+  res.headers.emplace_back("Location", std::move(url));
+  return res;
+}
+
+void submit(const state_ptr& state, const http_request& req, job_request jr, responder respond) {
+  std::string caller;
+  if (auto e = check_submit(state, req, jr.params, caller))
+    return respond(error_response(jr.which, *e));
+  auto number = extract_number(req.body);
+  if (!number.ok)
+    return respond(error_response(jr.which, number.error));
+  actors::submission s;
+  s.caller_id = std::move(caller);
+  s.number = std::move(number.number);
+  s.idempotency_key = req.idempotency_key;
+  auto which = jr.which;
+  auto wait = jr.wait;
+  actors::submit_job(state->sys, state->node.registry, std::move(s),
+                     [state, respond, which, wait](actors::job_reply r) {
+    if (!r.ok)
+      return respond(error_response(which, from_api_error(r.error)));
+    if (r.value.finished())
+      return respond(json_response(which, 200, job_to_json(r.value)));
+    if (wait.count() == 0)
+      return respond(accepted(which, r.value));
+    // ?wait: hold the answer; whatever happens, the job was accepted, so never an error.
+    actors::fetch_job(state->sys, state->node.registry, r.value.request_id, wait,
+                      [respond, which, first = r.value](actors::job_reply f) {
+      if (f.ok && f.value.finished())
+        respond(json_response(which, 200, job_to_json(f.value)));
+      else
+        respond(accepted(which, f.ok ? f.value : first));
+    });
+  });
+}
+
+void submit_batch(const state_ptr& state, const http_request& req, const job_request& jr,
+                  responder respond) {
+  std::string caller;
+  if (auto e = check_submit(state, req, jr.params, caller))
+    return respond(error_response(jr.which, *e));
+  auto numbers = extract_numbers(req.body, state->settings.max_batch);
+  if (!numbers.ok)
+    return respond(error_response(jr.which, numbers.error));
+  actors::batch_submission b;
+  b.caller_id = std::move(caller);
+  b.numbers = std::move(numbers.numbers);
+  auto which = jr.which;
+  actors::submit_batch(state->sys, state->node.registry, std::move(b),
+                       [respond, which](actors::batch_reply r) {
+    if (r.ok)
+      return respond(json_response(which, 202, batch_accepted_to_json(r.jobs)));
+    auto e = from_api_error(r.error);
+    if (r.error.code == actors::api_errc::invalid_number)
+      e.index = r.bad_index;
+    respond(error_response(which, e));
+  });
+}
+
+void fetch(const state_ptr& state, const job_request& jr, std::string id, responder respond) {
+  auto which = jr.which;
+  actors::fetch_job(state->sys, state->node.registry, std::move(id), jr.wait,
+                    [respond, which](actors::job_reply r) {
+    respond(r.ok ? job_response(which, r.value) : error_response(which, from_api_error(r.error)));
+  });
+}
+
+void cancel(const state_ptr& state, const job_request& jr, responder respond) {
+  auto which = jr.which;
+  actors::cancel_job(state->sys, state->node.registry, jr.id, [respond, which](actors::job_reply r) {
+    respond(r.ok ? json_response(which, 200, job_to_json(r.value))
+                 : error_response(which, from_api_error(r.error)));
+  });
+}
+
+void metrics(const state_ptr& state, responder respond) {
+  actors::collect_stats(state->sys, state->node.registry, state->node.dispatcher,
+                        [state, respond](actors::node_stats stats) {
+    http_response res;
+    res.which = route::metrics;
+    res.content_type = std::string{metrics_content_type};
+    res.body = render_metrics(stats, state->probe.read());
+    respond(std::move(res));
+  });
+}
+
+} // namespace
+
+http_response error_response(route which, const http_error& e) {
+  auto res = json_response(which, e.status, error_body(e));
+  if (e.retry_after.count() > 0)
+    res.headers.emplace_back("Retry-After", std::to_string(e.retry_after.count()));
+  return res;
+}
+
+void handle_request(const state_ptr& state, http_request req, responder respond) {
+  auto [path, query] = split_target(req.target);
+  auto m = match_route(req.method, path);
+  if (m.which == route::unknown)
+    return respond(error_response(m.which, make_http_error(404, "not_found",
+        "no such resource: " + req.method + " " + std::string{path} + "; GET /openapi.json lists the routes")));
+  if (!m.method_allowed) {
+    auto res = error_response(m.which, make_http_error(405, "method_not_allowed",
+        req.method + " is not allowed here; use " + std::string{m.allow}));
+    res.headers.emplace_back("Allow", std::string{m.allow});
+    return respond(std::move(res));
+  }
+  auto params = parse_query(query);
+  if (!params)
+    return respond(error_response(m.which, make_http_error(400, "malformed_query",
+        "the query string has a broken percent-escape; encode '%' as %25")));
+  job_request jr{m.which, std::move(m.id), std::move(*params), milliseconds{0}};
+  bool get = req.method == "GET";
+  switch (m.which) {
+    case route::healthz:
+      return respond(json_response(m.which, 200, R"({"status":"ok"})"));
+    case route::readyz:
+      if (state->ready.load())
+        return respond(json_response(m.which, 200, R"({"status":"ready"})"));
+      return respond(error_response(m.which, [] {
+        auto e = make_http_error(503, "not_ready", "the server is starting or shutting down");
+        e.retry_after = std::chrono::seconds{1};
+        return e;
+      }()));
+    case route::metrics:
+      return metrics(state, std::move(respond));
+    case route::openapi:
+      return respond(json_response(m.which, 200, std::string{openapi_document()}));
+    case route::websocket:
+      return respond(error_response(m.which, make_http_error(426, "upgrade_required",
+          "this path speaks WebSocket only; connect with a WebSocket client")));
+    case route::jobs_batch:
+      return submit_batch(state, req, jr, std::move(respond));
+    default:
+      break;
+  }
+  if (auto e = read_wait(jr))
+    return respond(error_response(m.which, *e));
+  if (m.which == route::jobs && get) { // GET /v1/jobs?request_id=
+    const auto* id = find_param(jr.params, "request_id");
+    if (!id || id->empty())
+      return respond(error_response(m.which, make_http_error(400, "missing_request_id",
+          "GET /v1/jobs needs ?request_id=; to submit a job, POST it")));
+    return fetch(state, jr, *id, std::move(respond));
+  }
+  if (m.which == route::jobs || m.which == route::compute)
+    return submit(state, req, std::move(jr), std::move(respond));
+  if (get)
+    return fetch(state, jr, jr.id, std::move(respond));
+  return cancel(state, jr, std::move(respond));
+}
+
+} // namespace factord::net

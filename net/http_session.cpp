@@ -1,0 +1,254 @@
+// One HTTP/1.1 connection: read a request, hand it to the REST handlers, write the
+// answer, repeat (keep-alive). Requests are read one at a time, so pipelined requests
+// are answered in order. A WebSocket upgrade on /ws or / hands the socket over.
+#include "config/log.hpp"
+#include "net/beast_sessions.hpp"
+#include "net/errors.hpp"
+#include "net/handlers.hpp"
+#include "net/query.hpp"
+#include "net/routes.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <array>
+#include <chrono>
+#include <optional>
+
+namespace factord::net {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using clock_type = std::chrono::steady_clock;
+
+// Big enough for any sane request line and headers; beyond it: 431.
+constexpr std::size_t max_header_bytes = 8 * 1024;
+// After an error answer we stop reading; this is how long the unread rest of a request
+// may drain so that closing does not reset the connection before the client reads it.
+constexpr std::chrono::seconds linger_time{1};
+
+class http_session final : public closable, public std::enable_shared_from_this<http_session> {
+public:
+  http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state)
+      : stream_(std::move(socket)), state_(std::move(state)) {
+    state_->probe.connection_opened();
+  }
+  ~http_session() override {
+    if (track_id_ != 0)
+      state_->untrack(track_id_);
+    state_->probe.connection_closed();
+  }
+
+  void run() {
+    track_id_ = state_->track(weak_from_this());
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  }
+
+  void shut_down() override {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->shutting_down_ = true;
+      if (self->reading_) // idle between requests; a busy one closes after its answer
+        self->stream_.close();
+    });
+  }
+
+private:
+  void do_read() {
+    parser_.emplace();
+    parser_->header_limit(max_header_bytes);
+    parser_->body_limit(state_->settings.max_body_bytes);
+    stream_.expires_after(state_->settings.http_idle_timeout);
+    reading_ = true;
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+  }
+
+  // curl and others send "Expect: 100-continue" for bodies over 1 KiB and wait a second
+  // for the go-ahead; answering it saves that second. Oversized bodies were already
+  // refused by the header parse (Content-Length > body_limit).
+  void on_header(beast::error_code ec, std::size_t bytes) {
+    if (ec)
+      return on_read(ec, bytes);
+    if (!beast::iequals(parser_->get()[http::field::expect], "100-continue"))
+      return read_body();
+    continue_ = {http::status::continue_, parser_->get().version()};
+    http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
+      if (wec)
+        return fail(wec, "http write 100");
+      self->read_body();
+    });
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    reading_ = false;
+    started_ = clock_type::now();
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+      return close_gracefully();
+    }
+    if (ec == http::error::body_limit)
+      return answer_and_close(make_http_error(413, "body_too_large",
+          "the request body is larger than " + std::to_string(state_->settings.max_body_bytes) +
+          " bytes; send less or raise --max-body-bytes"));
+    if (ec == http::error::header_limit)
+      return answer_and_close(make_http_error(431, "headers_too_large",
+          "the request line and headers exceed 8 KiB; shorten them"));
+    if (ec && ec.category() == http::make_error_code(http::error::bad_method).category())
+      return answer_and_close(make_http_error(400, "malformed_request",
+          "the request is not valid HTTP/1.1 (" + ec.message() + ")"));
+    if (ec)
+      return fail(ec, "http read");
+
+    auto req = parser_->release();
+    if (beast::websocket::is_upgrade(req) && try_upgrade(req))
+      return;
+    http_request r;
+    r.method = std::string{req.method_string()};
+    r.target = std::string{req.target()};
+    r.content_type = std::string{req[http::field::content_type]};
+    if (auto it = req.find("X-Caller-ID"); it != req.end())
+      r.caller_header = std::string{it->value()};
+    r.idempotency_key = std::string{req["Idempotency-Key"]};
+    r.body = std::move(req.body());
+    auto version = req.version();
+    bool keep_alive = req.keep_alive();
+    handle_request(state_, std::move(r),
+                   [self = shared_from_this(), version, keep_alive](http_response res) {
+      // May run on a CAF thread: hop back onto this connection's strand.
+      auto executor = self->stream_.get_executor();
+      asio::post(executor, [self, version, keep_alive, res = std::move(res)]() mutable {
+        self->write(std::move(res), version, keep_alive);
+      });
+    });
+  }
+
+  // True when the request was taken (upgraded or refused); false: serve it as HTTP.
+  bool try_upgrade(upgrade_request& req) {
+    auto [path, query] = split_target(req.target());
+    auto m = match_route("GET", path);
+    if (m.which != route::websocket || req.method() != http::verb::get)
+      return false;
+    auto refuse = [&](http_error e) {
+      answer_and_close(std::move(e), route::websocket, req.version());
+      return true;
+    };
+    if (!state_->ready.load()) {
+      auto e = make_http_error(503, "not_ready", "the server is shutting down; reconnect elsewhere");
+      e.retry_after = std::chrono::seconds{1};
+      return refuse(std::move(e));
+    }
+    auto params = parse_query(query);
+    if (!params)
+      return refuse(make_http_error(400, "malformed_query", "the query string has a broken percent-escape"));
+    std::string caller;
+    if (const auto* u = find_param(*params, "userid"))
+      caller = *u;
+    else if (const auto* c = find_param(*params, "client_id"))
+      caller = *c;
+    else
+      caller = "ws-" + std::to_string(++state_->next_ws_caller);
+    if (auto problem = validate_caller_id(caller); !problem.empty())
+      return refuse(make_http_error(400, "invalid_caller_id", "userid: " + problem));
+    // `token` is ignored until authentication is configurable (API.md).
+    state_->probe.observe(route::websocket, 101, seconds_since_start());
+    stream_.expires_never(); // the WebSocket stream runs its own timeouts
+    run_ws_connection(stream_.release_socket(), std::move(req), std::move(caller), state_);
+    return true;
+  }
+
+  // For requests we will not read further (bad framing, too big, refused upgrade).
+  void answer_and_close(const http_error& e, route which = route::unknown, unsigned version = 11) {
+    if (which == route::unknown && parser_ && parser_->is_header_done()) { // e.g. a 413
+      const auto& head = parser_->get();
+      which = match_route(head.method_string(), split_target(head.target()).path).which;
+      version = head.version();
+    }
+    close_after_write_ = true;
+    write(error_response(which, e), version, false);
+  }
+
+  void write(http_response res, unsigned version, bool keep_alive) {
+    state_->probe.observe(res.which, res.status, seconds_since_start());
+    response_ = {};
+    response_.result(res.status);
+    response_.version(version);
+    response_.set(http::field::server, "factord");
+    response_.set(http::field::content_type, res.content_type);
+    for (auto& [name, value] : res.headers)
+      response_.set(name, value);
+    // Errors that leave the stream in an unknown state (413, 431, 400) close it.
+    response_.keep_alive(keep_alive && !shutting_down_ && !close_after_write_);
+    response_.body() = std::move(res.body);
+    response_.prepare_payload();
+    stream_.expires_after(state_->settings.http_idle_timeout); // a client that never reads
+    http::async_write(stream_, response_,
+                      beast::bind_front_handler(&http_session::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    if (ec)
+      return fail(ec, "http write");
+    if (!response_.keep_alive())
+      return close_gracefully();
+    do_read();
+  }
+
+  // Half-close, then drain what the client still sends for a moment: closing a socket
+  // with unread data resets it, and the client could lose the answer we just wrote.
+  void close_gracefully() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    if (!stream_.socket().is_open())
+      return;
+    stream_.expires_after(linger_time); // bounds the whole drain, not each read
+    drain();
+  }
+  void drain() {
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec)
+        self->drain(); // ends on EOF, any error or the linger timeout
+    });
+  }
+
+  double seconds_since_start() const {
+    return std::chrono::duration<double>(clock_type::now() - started_).count();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_; // alive until async_write completes
+  http::response<http::empty_body> continue_;
+  std::array<char, 1024> drain_buffer_{};
+  std::shared_ptr<server_state> state_;
+  std::uint64_t track_id_ = 0;
+  clock_type::time_point started_ = clock_type::now();
+  bool reading_ = false;
+  bool shutting_down_ = false;
+  bool close_after_write_ = false;
+};
+
+} // namespace
+
+void run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state) {
+  std::make_shared<http_session>(std::move(socket), std::move(state))->run();
+}
+
+} // namespace factord::net

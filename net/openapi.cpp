@@ -1,0 +1,175 @@
+// Kept as one literal so the served document is exactly what is reviewed here; when a
+// route or field changes in API.md, change it here too (tests/net checks the paths).
+#include "net/openapi.hpp"
+
+namespace factord::net {
+
+namespace {
+constexpr std::string_view document = R"json({
+  "openapi": "3.0.3",
+  "info": {
+    "title": "factord",
+    "version": "0.1.0",
+    "description": "Prime factorization job server. Jobs are scheduled round-robin across callers."
+  },
+  "paths": {
+    "/v1/jobs": {
+      "post": {
+        "summary": "Submit a number to factor",
+        "operationId": "submitJob",
+        "parameters": [
+          {"$ref": "#/components/parameters/CallerHeader"},
+          {"$ref": "#/components/parameters/CallerQuery"},
+          {"$ref": "#/components/parameters/Wait"},
+          {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string"},
+           "description": "The same key from the same caller returns the same request_id and never creates a second job."}
+        ],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
+        "responses": {
+          "202": {"description": "Accepted (durable)", "headers": {"Location": {"schema": {"type": "string"}}},
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
+          "200": {"description": "Finished within ?wait", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}},
+          "400": {"$ref": "#/components/responses/Error"},
+          "413": {"$ref": "#/components/responses/Error"},
+          "415": {"$ref": "#/components/responses/Error"},
+          "422": {"$ref": "#/components/responses/Error"},
+          "429": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"}
+        }
+      },
+      "get": {
+        "summary": "Get a job by ?request_id=",
+        "operationId": "getJobByQuery",
+        "parameters": [
+          {"name": "request_id", "in": "query", "required": true, "schema": {"type": "string"}},
+          {"$ref": "#/components/parameters/Wait"}
+        ],
+        "responses": {
+          "200": {"$ref": "#/components/responses/Job"},
+          "400": {"$ref": "#/components/responses/Error"},
+          "404": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/v1/jobs:batch": {
+      "post": {
+        "summary": "Submit up to 1000 numbers; all are accepted or none",
+        "operationId": "submitBatch",
+        "parameters": [
+          {"$ref": "#/components/parameters/CallerHeader"},
+          {"$ref": "#/components/parameters/CallerQuery"}
+        ],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {
+          "type": "object", "required": ["numbers"],
+          "properties": {"numbers": {"type": "array", "minItems": 1, "maxItems": 1000, "items": {"$ref": "#/components/schemas/Number"}}}}}}},
+        "responses": {
+          "202": {"description": "All accepted", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"request_ids": {"type": "array", "items": {"type": "string"}}}}}}},
+          "400": {"$ref": "#/components/responses/Error"},
+          "413": {"$ref": "#/components/responses/Error"},
+          "415": {"$ref": "#/components/responses/Error"},
+          "422": {"$ref": "#/components/responses/Error"},
+          "429": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/v1/jobs/{request_id}": {
+      "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+      "get": {
+        "summary": "Get a job",
+        "operationId": "getJob",
+        "parameters": [{"$ref": "#/components/parameters/Wait"}],
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+      },
+      "delete": {
+        "summary": "Cancel a queued or running job",
+        "operationId": "cancelJob",
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "404": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/compute": {
+      "post": {
+        "summary": "Older name of POST /v1/jobs",
+        "operationId": "computeSubmit",
+        "deprecated": true,
+        "parameters": [
+          {"$ref": "#/components/parameters/CallerHeader"},
+          {"$ref": "#/components/parameters/CallerQuery"},
+          {"$ref": "#/components/parameters/Wait"}
+        ],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
+        "responses": {
+          "202": {"description": "Accepted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
+          "200": {"$ref": "#/components/responses/Job"},
+          "400": {"$ref": "#/components/responses/Error"},
+          "422": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/compute/{request_id}": {
+      "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+      "get": {
+        "summary": "Older name of GET /v1/jobs/{request_id}",
+        "operationId": "computeGet",
+        "deprecated": true,
+        "parameters": [{"$ref": "#/components/parameters/Wait"}],
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "404": {"$ref": "#/components/responses/Error"}}
+      },
+      "delete": {
+        "summary": "Older name of DELETE /v1/jobs/{request_id}",
+        "operationId": "computeCancel",
+        "deprecated": true,
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "404": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/healthz": {"get": {"summary": "Alive", "operationId": "healthz", "responses": {"200": {"description": "{\"status\":\"ok\"}"}}}},
+    "/readyz": {"get": {"summary": "Ready to accept work", "operationId": "readyz",
+      "responses": {"200": {"description": "Serving"}, "503": {"$ref": "#/components/responses/Error"}}}},
+    "/metrics": {"get": {"summary": "Prometheus metrics", "operationId": "metrics",
+      "responses": {"200": {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+    "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi", "responses": {"200": {"description": "OpenAPI 3.0"}}}}
+  },
+  "components": {
+    "parameters": {
+      "CallerHeader": {"name": "X-Caller-ID", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+                       "description": "Names the caller; wins over ?caller_id. One of the two is required."},
+      "CallerQuery": {"name": "caller_id", "in": "query", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 128}},
+      "Wait": {"name": "wait", "in": "query", "required": false, "schema": {"type": "number", "minimum": 0, "maximum": 2},
+               "description": "Seconds to hold the answer until the job finishes."},
+      "RequestId": {"name": "request_id", "in": "path", "required": true, "schema": {"type": "string"}}
+    },
+    "schemas": {
+      "Number": {"oneOf": [{"type": "string", "pattern": "^\\s*\\+?[0-9]+\\s*$"}, {"type": "integer", "minimum": 1}],
+                 "description": "A positive decimal integer; a JSON integer of any size is kept exact."},
+      "Submission": {"type": "object", "required": ["number"], "properties": {"number": {"$ref": "#/components/schemas/Number"}}},
+      "Accepted": {"type": "object", "required": ["request_id", "status", "status_url"], "properties": {
+        "request_id": {"type": "string"}, "status": {"type": "string"}, "status_url": {"type": "string"}}},
+      "Job": {"type": "object", "required": ["request_id", "caller_id", "number", "status", "queued_at", "started_at", "finished_at"], "properties": {
+        "request_id": {"type": "string"},
+        "caller_id": {"type": "string"},
+        "number": {"type": "string"},
+        "status": {"type": "string", "enum": ["queued", "running", "done", "failed", "cancelled"]},
+        "factors": {"type": "array", "items": {"type": "string"}, "description": "Present when done: primes ascending, with multiplicity."},
+        "error": {"$ref": "#/components/schemas/ErrorDetail"},
+        "queued_at": {"type": "string", "format": "date-time", "nullable": true},
+        "started_at": {"type": "string", "format": "date-time", "nullable": true},
+        "finished_at": {"type": "string", "format": "date-time", "nullable": true}}},
+      "ErrorDetail": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"}, "index": {"type": "integer"}}},
+      "Error": {"type": "object", "required": ["error"], "properties": {"error": {"$ref": "#/components/schemas/ErrorDetail"}}}
+    },
+    "responses": {
+      "Job": {"description": "The job; header Retry-After while it is not finished",
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}},
+      "Error": {"description": "An error; 429 and 503 carry Retry-After",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    }
+  }
+}
+)json";
+} // namespace
+
+std::string_view openapi_document() { return document; }
+
+} // namespace factord::net

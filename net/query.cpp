@@ -1,0 +1,152 @@
+#include "net/query.hpp"
+
+#include <cstdint>
+
+namespace factord::net {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes one UTF-8 sequence at s[i]; returns its length or 0 when invalid (overlong,
+// surrogate, beyond U+10FFFF, truncated). `cp` gets the code point.
+std::size_t utf8_sequence(std::string_view s, std::size_t i, std::uint32_t& cp) {
+  auto b0 = static_cast<unsigned char>(s[i]);
+  std::size_t len = 0;
+  std::uint32_t min = 0;
+  if (b0 < 0x80) {
+    cp = b0;
+    return 1;
+  } else if ((b0 & 0xE0) == 0xC0) {
+    len = 2, cp = b0 & 0x1Fu, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, cp = b0 & 0x0Fu, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, cp = b0 & 0x07u, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size())
+    return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (b & 0x3Fu);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+
+} // namespace
+
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) // "%4" at the end
+        return std::nullopt;
+      int hi = hex_value(text[i + 1]);
+      int lo = hex_value(text[i + 2]);
+      if (hi < 0 || lo < 0)
+        return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::optional<query_params> parse_query(std::string_view query) {
+  query_params params;
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (part.empty())
+      continue; // "a=1&&b=2": tolerated, as browsers produce it
+    auto eq = part.find('=');
+    auto key = percent_decode(part.substr(0, eq));
+    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{}
+                                                             : part.substr(eq + 1));
+    if (!key || !value)
+      return std::nullopt;
+    params.emplace_back(std::move(*key), std::move(*value));
+  }
+  return params;
+}
+
+const std::string* find_param(const query_params& params, std::string_view key) {
+  for (const auto& [k, v] : params)
+    if (k == key)
+      return &v;
+  return nullptr;
+}
+
+wait_result parse_wait(std::string_view text) {
+  static constexpr const char* hint =
+      "wait must be a number of seconds from 0 to 2, e.g. wait=1.5";
+  wait_result r;
+  std::size_t i = 0;
+  std::int64_t whole = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (whole > 2) // bounded before it can overflow
+      return {{}, hint};
+    whole = whole * 10 + (text[i] - '0');
+    ++i;
+  }
+  bool had_whole = i > 0;
+  std::int64_t millis = whole * 1000;
+  bool had_fraction = false;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    std::int64_t scale = 100;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      millis += (text[i] - '0') * scale; // digits beyond milliseconds are dropped
+      scale /= 10;
+      had_fraction = true;
+      ++i;
+    }
+    if (!had_fraction)
+      return {{}, hint};
+  }
+  if (i != text.size() || (!had_whole && !had_fraction) || millis > max_wait.count())
+    return {{}, hint};
+  r.value = std::chrono::milliseconds{millis};
+  return r;
+}
+
+std::string validate_caller_id(std::string_view id) {
+  static constexpr const char* hint =
+      "a caller id must be 1 to 128 printable characters (UTF-8, no control characters)";
+  if (id.empty())
+    return hint;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < id.size();) {
+    std::uint32_t cp = 0;
+    auto len = utf8_sequence(id, i, cp);
+    if (len == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+      return hint;
+    i += len;
+    if (++chars > max_caller_id_chars)
+      return hint;
+  }
+  return {};
+}
+
+} // namespace factord::net

@@ -1,0 +1,237 @@
+// The listener and the server's lifecycle. Sessions live in http_session.cpp and
+// ws_connection.cpp.
+#include "net/server.hpp"
+
+#include "config/log.hpp"
+#include "net/beast_sessions.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/websocket/error.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <exception>
+#include <future>
+#include <thread>
+#include <vector>
+
+namespace factord::net {
+
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+void fail(beast::error_code ec, const char* what) {
+  // Peers vanish, time out and close all day long; none of that is news for on-call.
+  if (ec == asio::error::operation_aborted || ec == asio::error::eof ||
+      ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+      ec == asio::error::not_connected || ec == beast::error::timeout ||
+      ec == beast::http::error::end_of_stream || ec == beast::http::error::partial_message ||
+      ec == beast::websocket::error::closed)
+    return;
+  logging::debug("net.io_error", {{"op", what}, {"error", ec.message()}});
+}
+
+namespace {
+
+// Sent to connections beyond settings.max_connections: a clear answer, then close.
+constexpr std::string_view over_capacity_response =
+    "HTTP/1.1 503 Service Unavailable\r\n"
+    "Content-Type: application/json\r\n"
+    "Retry-After: 1\r\n"
+    "Connection: close\r\n"
+    "Content-Length: 107\r\n"
+    "\r\n"
+    R"({"error":{"code":"too_many_connections","message":"the server has too many open connections; retry later"}})";
+
+std::string bind_hint(const beast::error_code& ec) {
+  if (ec == asio::error::address_in_use)
+    return " Hint: pass --port with a free port (or --port 0 for any), or stop the process using it.";
+  if (ec == asio::error::access_denied)
+    return " Hint: ports below 1024 need privileges; pass --port 8080.";
+  if (ec == boost::system::errc::address_not_available)
+    return " Hint: pass --host with an address of this machine, e.g. 127.0.0.1 or 0.0.0.0.";
+  return {};
+}
+
+} // namespace
+
+struct server::impl {
+  impl(caf::actor_system& sys, actors::node node, const config::settings& settings)
+      : state(std::make_shared<server_state>(sys, std::move(node), settings)),
+        ioc(static_cast<int>(std::max(1u, settings.io_threads))),
+        work(asio::make_work_guard(ioc)),
+        acceptor(asio::make_strand(ioc)),
+        accept_backoff(acceptor.get_executor()) {}
+
+  std::shared_ptr<server_state> state;
+  asio::io_context ioc;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  tcp::acceptor acceptor; // on its own strand: stop_accepting() posts the close there
+  asio::steady_timer accept_backoff;
+  std::vector<std::thread> threads;
+  std::uint16_t bound_port = 0;
+  bool accepting = false;
+
+  void do_accept() {
+    // Each connection gets its own strand: all its handlers run one at a time.
+    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
+      on_accept(ec, std::move(s));
+    });
+  }
+
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (!acceptor.is_open())
+      return; // stop_accepting()
+    if (ec) {
+      // EMFILE and friends: retrying at once would spin a core; back off briefly.
+      logging::warn("net.accept_failed", {{"error", ec.message()}});
+      accept_backoff.expires_after(std::chrono::milliseconds{50});
+      accept_backoff.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec && acceptor.is_open())
+          do_accept();
+      });
+      return;
+    }
+    if (state->probe.connections_open() >= static_cast<std::int64_t>(state->settings.max_connections))
+      reject(std::move(socket));
+    else
+      run_http_session(std::move(socket), state);
+    do_accept();
+  }
+
+  void reject(tcp::socket socket) {
+    state->probe.connection_rejected();
+    auto s = std::make_shared<tcp::socket>(std::move(socket));
+    asio::async_write(*s, asio::buffer(over_capacity_response.data(), over_capacity_response.size()),
+                      [s](beast::error_code, std::size_t) {
+      beast::error_code ignored;
+      s->shutdown(tcp::socket::shutdown_both, ignored);
+      s->close(ignored);
+    });
+  }
+
+  std::string listen() {
+    const auto& cfg = state->settings;
+    auto where = cfg.host + ":" + std::to_string(cfg.port);
+    beast::error_code ec;
+    tcp::endpoint endpoint;
+    auto address = asio::ip::make_address(cfg.host, ec);
+    if (!ec) {
+      endpoint = {address, cfg.port};
+    } else {
+      tcp::resolver resolver{ioc};
+      auto results = resolver.resolve(cfg.host, std::to_string(cfg.port), ec);
+      if (ec || results.empty())
+        return "cannot resolve host '" + cfg.host + "': " + ec.message() +
+               ". Hint: pass --host with an IP address, e.g. 127.0.0.1 or 0.0.0.0.";
+      endpoint = results.begin()->endpoint();
+    }
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec)
+      acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec)
+      acceptor.bind(endpoint, ec);
+    if (!ec)
+      acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      beast::error_code ignored;
+      acceptor.close(ignored);
+      return "cannot listen on " + where + ": " + ec.message() + "." + bind_hint(ec);
+    }
+    bound_port = acceptor.local_endpoint().port();
+    return {};
+  }
+
+  void run_thread() {
+    // A throwing handler must not take the process down silently; log and keep serving.
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        logging::error("net.handler_exception", {{"what", e.what()}});
+      }
+    }
+  }
+};
+
+server::server(caf::actor_system& sys, actors::node node, const config::settings& settings)
+    : impl_(std::make_unique<impl>(sys, std::move(node), settings)) {}
+
+server::~server() {
+  stop_accepting();
+  stop_io();
+}
+
+std::string server::start() {
+  if (impl_->accepting || !impl_->threads.empty())
+    return "the server is already started";
+  if (auto error = impl_->listen(); !error.empty())
+    return error;
+  impl_->accepting = true;
+  impl_->state->ready = true;
+  impl_->do_accept(); // no thread runs yet, so this is still single-threaded
+  auto n = std::max(1u, impl_->state->settings.io_threads);
+  for (unsigned i = 0; i < n; ++i)
+    impl_->threads.emplace_back([this] { impl_->run_thread(); });
+  logging::info("net.listening", {{"host", impl_->state->settings.host},
+                                  {"port", std::to_string(impl_->bound_port)},
+                                  {"io_threads", std::to_string(n)}});
+  return {};
+}
+
+std::uint16_t server::port() const { return impl_->bound_port; }
+
+void server::wait_for_signal() {
+  // Its own io_context: the wait needs no I/O thread and works before start() too.
+  asio::io_context signal_ioc{1};
+  asio::signal_set signals{signal_ioc, SIGINT, SIGTERM};
+  int received = 0;
+  signals.async_wait([&](const beast::error_code& ec, int signo) {
+    if (!ec)
+      received = signo;
+  });
+  signal_ioc.run();
+  logging::info("net.signal", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
+}
+
+void server::stop_accepting() {
+  if (!impl_->accepting)
+    return;
+  impl_->accepting = false;
+  impl_->state->ready = false;
+  std::promise<void> closed;
+  asio::post(impl_->acceptor.get_executor(), [this, &closed] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->accept_backoff.cancel();
+    closed.set_value();
+  });
+  closed.get_future().wait();
+  auto connections = impl_->state->open_connections();
+  for (auto& c : connections)
+    c->shut_down();
+  logging::info("net.stopped_accepting", {{"connections_closed", std::to_string(connections.size())}});
+}
+
+void server::stop_io() {
+  if (impl_->threads.empty())
+    return;
+  impl_->work.reset();
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads)
+    t.join();
+  impl_->threads.clear();
+}
+
+} // namespace factord::net

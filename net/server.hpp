@@ -1,0 +1,53 @@
+// factord's network edge: one listener, HTTP/1.1 sessions and WebSocket connections on a
+// pool of Asio threads (settings.io_threads). Beast stays behind this pimpl, so code that
+// includes this header compiles without it.
+//
+// Lifecycle, driven by main:
+//   start() -> wait_for_signal() -> stop_accepting() -> (stop the actors) -> stop_io()
+// and the server is destroyed before the caf::actor_system: pending handlers hold actor
+// handles and are released when the io_context goes.
+#pragma once
+
+#include "actors/node.hpp"
+#include "config/options.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace factord::net {
+
+class server {
+public:
+  server(caf::actor_system& sys, actors::node node, const config::settings& settings);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  // Binds, listens and starts the Asio threads. "" on success, else what failed and a
+  // hint how to fix it ("... address already in use. Hint: pass --port ...").
+  std::string start();
+
+  // The bound port (settings.port may be 0: any free port). 0 before start().
+  std::uint16_t port() const;
+
+  // Blocks the calling thread until SIGINT or SIGTERM arrives.
+  void wait_for_signal();
+
+  // Phase 1 of a shutdown: stop accepting, report not ready, close every HTTP connection
+  // and every WebSocket (1001 "going away") and tell each ws-session actor it is closed.
+  // Blocks until the listener is closed. Must not be called from an Asio thread.
+  void stop_accepting();
+
+  // Phase 2, after every actor that could post to a socket is done: stops the
+  // io_context and joins its threads.
+  void stop_io();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace factord::net

@@ -1,0 +1,243 @@
+// One WebSocket connection, bridged to a ws-session actor (actors/ws_session.hpp).
+//
+// Threading: every member is touched only on the connection's strand. The actor holds a
+// weak_ptr to this object and calls send_text()/close() from CAF threads; both post to
+// the strand. This object holds the actor handle only while the socket lives and resets
+// it when it reports the close, so neither keeps the other alive.
+//
+// Backpressure: CAF mailboxes are unbounded, so reading pauses while ws_max_in_flight
+// frames await their reply (each frame gets exactly one text reply from the actor), and
+// the outbound queue has a bound; a peer that stops reading is disconnected.
+#include "actors/ws_session.hpp"
+#include "config/log.hpp"
+#include "net/beast_sessions.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include <caf/actor.hpp>
+
+#include <algorithm>
+#include <deque>
+
+namespace factord::net {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+constexpr std::string_view binary_frame_reply = "error: binary frames are not supported; send text";
+
+class ws_session_socket final : public actors::ws_connection,
+                                public closable,
+                                public std::enable_shared_from_this<ws_session_socket> {
+public:
+  ws_session_socket(asio::ip::tcp::socket socket, std::string caller_id,
+                    std::shared_ptr<server_state> state)
+      : ws_(std::move(socket)),
+        state_(std::move(state)),
+        caller_id_(std::move(caller_id)),
+        max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
+        // Replies to in-flight frames plus room for pushed messages; derived from the
+        // in-flight bound so one option governs a socket's memory.
+        max_outbox_(4 * static_cast<std::size_t>(max_in_flight_) + 64) {
+    state_->probe.connection_opened();
+  }
+
+  ~ws_session_socket() override {
+    if (actor_) // only if the strand never saw the end (io_context torn down)
+      actors::deliver_closed(actor_);
+    if (track_id_ != 0)
+      state_->untrack(track_id_);
+    state_->probe.connection_closed();
+  }
+
+  void run(upgrade_request req) {
+    track_id_ = state_->track(weak_from_this());
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(beast::http::field::server, "factord");
+    }));
+    ws_.read_message_max(state_->settings.max_frame_bytes); // beyond: Beast closes with 1009
+    // The handshake reads nothing more from `req`; it may die when this returns.
+    ws_.async_accept(req, beast::bind_front_handler(&ws_session_socket::on_accept, shared_from_this()));
+  }
+
+  // actors::ws_connection — called from CAF threads.
+  void send_text(std::string text) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+      self->on_reply(std::move(text));
+    });
+  }
+  void close(std::uint16_t code, std::string reason) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+      self->request_close(code, reason);
+    });
+  }
+
+  // closable — server shutdown.
+  void shut_down() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->shutting_down_ = true;
+      self->request_close(websocket::close_code::going_away, "going away");
+      self->report_closed();
+    });
+  }
+
+private:
+  void on_accept(beast::error_code ec) {
+    if (ec)
+      return fail(ec, "ws handshake");
+    if (shutting_down_)
+      return request_close(websocket::close_code::going_away, "going away");
+    actors::ws_session_config config;
+    config.caller_id = caller_id_;
+    config.idle_timeout = state_->settings.ws_idle_timeout;
+    config.max_digits = state_->settings.max_digits;
+    std::weak_ptr<actors::ws_connection> self = shared_from_this();
+    actor_ = actors::spawn_ws_session(state_->sys, std::move(self), state_->node.registry, config);
+    do_read();
+  }
+
+  void do_read() {
+    auto keep = std::move(paused_self_); // released when this returns; the read holds us
+    if (reading_ || close_requested_ || gone_)
+      return;
+    reading_ = true;
+    ws_.async_read(buffer_, beast::bind_front_handler(&ws_session_socket::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    reading_ = false;
+    if (ec) {
+      // Includes too-big frames (Beast sent 1009) and invalid UTF-8 in text (1007).
+      if (ec != websocket::error::message_too_big)
+        fail(ec, "ws read");
+      gone_ = true;
+      return report_closed();
+    }
+    if (!ws_.got_text()) {
+      enqueue(std::string{binary_frame_reply}); // answered here; the actor never sees it
+    } else if (actor_) {
+      actors::deliver_frame(actor_, beast::buffers_to_string(buffer_.data()));
+      ++in_flight_;
+    }
+    buffer_.consume(buffer_.size());
+    if (in_flight_ < max_in_flight_)
+      return do_read();
+    // Paused: no operation holds this object now and the actor holds only a weak_ptr,
+    // so hold ourselves until on_reply() resumes reading or the socket ends.
+    paused_self_ = shared_from_this();
+  }
+
+  void on_reply(std::string text) {
+    if (in_flight_ > 0)
+      --in_flight_;
+    enqueue(std::move(text));
+    if (in_flight_ < max_in_flight_)
+      do_read();
+  }
+
+  void enqueue(std::string text) {
+    if (close_requested_ || gone_)
+      return;
+    if (outbox_.size() >= max_outbox_) {
+      logging::warn("ws.slow_consumer", {{"caller_id", caller_id_},
+                                         {"queued_frames", std::to_string(outbox_.size())}});
+      gone_ = true;
+      beast::get_lowest_layer(ws_).close(); // pending ops fail; on_read reports the close
+      return;
+    }
+    outbox_.push_back(std::move(text));
+    if (!writing_)
+      do_write();
+  }
+
+  void do_write() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(asio::buffer(outbox_.front()),
+                    beast::bind_front_handler(&ws_session_socket::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) {
+      fail(ec, "ws write");
+      gone_ = true;
+      outbox_.clear();
+      return report_closed();
+    }
+    outbox_.pop_front();
+    if (!outbox_.empty())
+      return do_write();
+    if (close_requested_ && !closing_)
+      start_close();
+  }
+
+  // Beast allows one write-like operation at a time and a close is one, so the close
+  // waits until the queued replies are written.
+  void request_close(std::uint16_t code, const std::string& reason) {
+    if (close_requested_ || gone_)
+      return;
+    close_requested_ = true;
+    close_reason_ = websocket::close_reason{static_cast<websocket::close_code>(code), reason.substr(0, 120)}; // 123 bytes max on the wire
+    if (!writing_ && outbox_.empty())
+      start_close();
+  }
+
+  void start_close() {
+    paused_self_.reset(); // the close operation holds us from here
+    closing_ = true;
+    ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code ec) {
+      if (ec)
+        fail(ec, "ws close");
+      self->gone_ = true;
+      self->report_closed(); // reading may have been paused: no read reports it then
+    });
+  }
+
+  void report_closed() {
+    paused_self_.reset();
+    if (!actor_)
+      return;
+    actors::deliver_closed(actor_);
+    actor_ = nullptr;
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<server_state> state_;
+  std::string caller_id_;
+  caf::actor actor_; // the ws-session; null before the handshake and after the close
+  std::deque<std::string> outbox_;
+  websocket::close_reason close_reason_;
+  const unsigned max_in_flight_;
+  const std::size_t max_outbox_;
+  unsigned in_flight_ = 0; // frames delivered minus replies sent
+  std::shared_ptr<ws_session_socket> paused_self_; // set only while reading is paused
+  std::uint64_t track_id_ = 0;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool close_requested_ = false;
+  bool closing_ = false;
+  bool gone_ = false;
+  bool shutting_down_ = false;
+};
+
+} // namespace
+
+void run_ws_connection(asio::ip::tcp::socket socket, upgrade_request req, std::string caller_id,
+                       std::shared_ptr<server_state> state) {
+  auto connection =
+      std::make_shared<ws_session_socket>(std::move(socket), std::move(caller_id), std::move(state));
+  connection->run(std::move(req));
+}
+
+} // namespace factord::net

@@ -1,0 +1,166 @@
+#include "net/json_codec.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using factord::actors::job;
+using factord::actors::job_status;
+using factord::net::extract_number;
+using factord::net::extract_numbers;
+using nlohmann::json;
+
+namespace {
+
+job sample(job_status status) {
+  job j;
+  j.request_id = "r-1";
+  j.caller_id = "alice";
+  j.number = "91";
+  j.status = status;
+  j.queued_at = 1'700'000'000'000;
+  return j;
+}
+
+} // namespace
+
+TEST_CASE("job_to_json shows factors only when done and error only when failed or cancelled", "[net]") {
+  SECTION("queued: timestamps unset are null") {
+    auto out = json::parse(factord::net::job_to_json(sample(job_status::queued)));
+    CHECK(out["request_id"] == "r-1");
+    CHECK(out["caller_id"] == "alice");
+    CHECK(out["number"] == "91");
+    CHECK(out["status"] == "queued");
+    CHECK(out["queued_at"] == "2023-11-14T22:13:20.000Z");
+    CHECK(out["started_at"].is_null());
+    CHECK(out["finished_at"].is_null());
+    CHECK_FALSE(out.contains("factors"));
+    CHECK_FALSE(out.contains("error"));
+  }
+  SECTION("running") {
+    auto j = sample(job_status::running);
+    j.started_at = j.queued_at + 5;
+    auto out = json::parse(factord::net::job_to_json(j));
+    CHECK(out["status"] == "running");
+    CHECK(out["started_at"] == "2023-11-14T22:13:20.005Z");
+    CHECK_FALSE(out.contains("factors"));
+  }
+  SECTION("done: factors as strings, even for 1 (empty)") {
+    auto j = sample(job_status::done);
+    j.factors = {"7", "13"};
+    j.finished_at = j.queued_at + 1000;
+    auto out = json::parse(factord::net::job_to_json(j));
+    CHECK(out["factors"] == json::array({"7", "13"}));
+    CHECK(out["finished_at"] == "2023-11-14T22:13:21.000Z");
+    CHECK_FALSE(out.contains("error"));
+    j.factors.clear();
+    CHECK(json::parse(factord::net::job_to_json(j))["factors"] == json::array());
+  }
+  SECTION("failed carries the registry's code and message") {
+    auto j = sample(job_status::failed);
+    j.error_code = "budget_exceeded";
+    j.error_message = "factoring took longer than --job-budget";
+    auto out = json::parse(factord::net::job_to_json(j));
+    CHECK(out["error"] == json({{"code", "budget_exceeded"}, {"message", "factoring took longer than --job-budget"}}));
+    CHECK_FALSE(out.contains("factors"));
+  }
+  SECTION("cancelled without details still has an error object") {
+    auto out = json::parse(factord::net::job_to_json(sample(job_status::cancelled)));
+    CHECK(out["status"] == "cancelled");
+    CHECK(out["error"]["code"] == "cancelled");
+    CHECK_FALSE(out["error"]["message"].get<std::string>().empty());
+  }
+}
+
+TEST_CASE("accepted bodies", "[net]") {
+  auto out = json::parse(factord::net::accepted_to_json(sample(job_status::queued), "/v1/jobs/r-1"));
+  CHECK(out == json({{"request_id", "r-1"}, {"status", "queued"}, {"status_url", "/v1/jobs/r-1"}}));
+  std::vector<job> jobs{sample(job_status::queued), sample(job_status::queued)};
+  jobs[1].request_id = "r-2";
+  CHECK(json::parse(factord::net::batch_accepted_to_json(jobs)) == json({{"request_ids", {"r-1", "r-2"}}}));
+}
+
+TEST_CASE("extract_number keeps the number's text exact", "[net]") {
+  CHECK(extract_number(R"({"number": "91"})").number == "91");
+  CHECK(extract_number(R"({"number": " +91 "})").number == " +91 "); // the registry trims
+  CHECK(extract_number(R"({"number": 91})").number == "91");
+  CHECK(extract_number(R"({"number": 18446744073709551615})").number == "18446744073709551615");
+  const std::string big = "12345678901234567890123456789012345678901234567890";
+  auto r = extract_number(R"({"other": [1, {"number": 2}], "number": )" + big + "}");
+  REQUIRE(r.ok);
+  CHECK(r.number == big);
+  // Fractions, exponents and signs reach the registry verbatim, which rejects them
+  // with the same messages as on the WebSocket.
+  CHECK(extract_number(R"({"number": 1.5})").number == "1.5");
+  CHECK(extract_number(R"({"number": 1e5})").number == "1e5");
+  CHECK(extract_number(R"({"number": -7})").number == "-7");
+  CHECK(extract_number(R"({"number": -123456789012345678901234567890})").number ==
+        "-123456789012345678901234567890");
+}
+
+TEST_CASE("extract_number rejects what is not a number field", "[net]") {
+  auto code = [](std::string_view body) {
+    auto r = extract_number(body);
+    CHECK_FALSE(r.ok);
+    return std::pair{r.error.status, r.error.code};
+  };
+  CHECK(code(R"({"number": true})") == std::pair{422u, std::string{"not_a_number"}});
+  CHECK(code(R"({"number": null})") == std::pair{422u, std::string{"not_a_number"}});
+  CHECK(code(R"({"number": ["5"]})") == std::pair{422u, std::string{"not_a_number"}});
+  CHECK(code(R"({"number": {"value": "5"}})") == std::pair{422u, std::string{"not_a_number"}});
+  CHECK(code(R"({"x": {"number": "5"}})") == std::pair{400u, std::string{"missing_number"}});
+  CHECK(code(R"({})") == std::pair{400u, std::string{"missing_number"}});
+  CHECK(code(R"({"number": "5", "number": "6"})") == std::pair{400u, std::string{"duplicate_field"}});
+  CHECK(code(R"(["5"])") == std::pair{400u, std::string{"expected_object"}});
+  CHECK(code(R"("5")") == std::pair{400u, std::string{"expected_object"}});
+  CHECK(code("") == std::pair{400u, std::string{"malformed_json"}});
+  CHECK(code("  \r\n") == std::pair{400u, std::string{"malformed_json"}});
+  CHECK(code("{\"number\": \"5\"") == std::pair{400u, std::string{"malformed_json"}});
+  CHECK(code("{\"number\": \"5\"} trailing") == std::pair{400u, std::string{"malformed_json"}});
+  CHECK(code("number=5") == std::pair{400u, std::string{"malformed_json"}});
+  CHECK(code("{\"number\": \"\xff\"}") == std::pair{400u, std::string{"malformed_json"}});
+  CHECK(code(std::string(100000, '[')) == std::pair{400u, std::string{"malformed_json"}});
+}
+
+TEST_CASE("extract_number handles a 2 MB string without trouble", "[net]") {
+  std::string digits(2 * 1024 * 1024, '7');
+  auto r = extract_number(R"({"number": ")" + digits + "\"}");
+  REQUIRE(r.ok);
+  CHECK(r.number.size() == digits.size()); // the digits limit is the registry's to enforce
+}
+
+TEST_CASE("extract_numbers reads a batch in order and names the bad index", "[net]") {
+  auto r = extract_numbers(R"({"numbers": ["91", 97, 123456789012345678901234567890]})", 1000);
+  REQUIRE(r.ok);
+  CHECK(r.numbers == std::vector<std::string>{"91", "97", "123456789012345678901234567890"});
+
+  auto bad = extract_numbers(R"({"numbers": ["91", ["97"], "5"]})", 1000);
+  CHECK_FALSE(bad.ok);
+  CHECK(bad.error.status == 422);
+  REQUIRE(bad.error.index);
+  CHECK(*bad.error.index == 1);
+  CHECK(bad.error.message.find("numbers[1]") != std::string::npos);
+
+  CHECK(extract_numbers(R"({"numbers": [{"number": 5}, "7"]})", 1000).error.index == std::optional<std::size_t>{0});
+  CHECK(extract_numbers(R"({"numbers": "91"})", 1000).error.code == "not_an_array");
+  CHECK(extract_numbers(R"({"numbers": []})", 1000).error.code == "empty_batch");
+  CHECK(extract_numbers(R"({"number": "91"})", 1000).error.code == "missing_numbers");
+
+  std::string many = R"({"numbers": [)";
+  for (std::size_t i = 0; i <= 1000; ++i)
+    many += (i ? ",\"" : "\"") + std::to_string(i + 1) + "\"";
+  many += "]}";
+  auto over = extract_numbers(many, 1000);
+  CHECK(over.error.code == "batch_too_large");
+  CHECK(over.error.status == 422);
+}
+
+TEST_CASE("is_json_content_type", "[net]") {
+  using factord::net::is_json_content_type;
+  CHECK(is_json_content_type("application/json"));
+  CHECK(is_json_content_type("Application/JSON; charset=utf-8"));
+  CHECK(is_json_content_type("application/problem+json"));
+  CHECK_FALSE(is_json_content_type("application/x-www-form-urlencoded"));
+  CHECK_FALSE(is_json_content_type("text/plain"));
+  CHECK_FALSE(is_json_content_type("application/+json"));
+  CHECK_FALSE(is_json_content_type("application/jsonx"));
+}
