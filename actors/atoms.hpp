@@ -29,6 +29,17 @@ using closed_atom = caf::atom_constant<caf::atom("closed")>;     // WebSocket is
 using jobdone_atom = caf::atom_constant<caf::atom("jobdone")>;   // a watched job finished
 using purge_atom = caf::atom_constant<caf::atom("purge")>;       // retention sweep
 using drain_atom = caf::atom_constant<caf::atom("drain")>;       // shutdown: stop workers
+using register_atom = caf::atom_constant<caf::atom("register")>;   // console: a new actor
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;   // console: JSON snapshot
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>; // console: stream to a viewer
+using viewframe_atom = caf::atom_constant<caf::atom("viewframe")>; // console -> viewer: a frame
+using probe_atom = caf::atom_constant<caf::atom("probe")>;         // probe_sample, please
+using workers_atom = caf::atom_constant<caf::atom("workers")>;     // registry: running jobs
+using fairness_atom = caf::atom_constant<caf::atom("fairness")>;   // per-caller service
+using action_atom = caf::atom_constant<caf::atom("action")>;       // console action
+using pause_atom = caf::atom_constant<caf::atom("pause")>;         // dispatcher: hold a caller
+using resume_atom = caf::atom_constant<caf::atom("resume")>;       // dispatcher: release it
+using weight_atom = caf::atom_constant<caf::atom("weight")>;       // dispatcher: turns per round
 using close_atom = caf::atom_constant<caf::atom("close")>;       // a caller-queue may quit
 
 } // namespace factord::actors

@@ -35,6 +35,7 @@ void serve_idle_workers(self_ptr self) {
     auto& entry = st.callers[caller];
     self->send(entry.queue, dispatch_atom::value, worker);
     ++st.dispatched;
+    ++entry.served;
     if (--entry.depth == 0) retire_caller(self, caller);
   }
 }
@@ -55,21 +56,48 @@ dispatcher_stats snapshot(const dispatcher_state& st) {
   return out;
 }
 
+caller_fairness fairness_view(const dispatcher_state& st) {
+  constexpr std::size_t max_callers = 200;
+  caller_fairness out;
+  auto add = [&](const std::string& caller, std::int64_t position) {
+    caller_fairness::entry e;
+    e.caller = caller;
+    if (auto it = st.callers.find(caller); it != st.callers.end()) {
+      e.queued = it->second.depth;
+      e.served = it->second.served;
+    }
+    e.weight = st.ring.weight(caller);
+    e.paused = st.paused.count(caller) != 0;
+    e.ring_position = position;
+    out.callers.push_back(std::move(e));
+  };
+  std::int64_t position = 0;
+  for (const auto& caller : st.ring.order()) {
+    if (out.callers.size() >= max_callers) return out;
+    add(caller, position++);
+  }
+  for (const auto& [caller, entry] : st.callers)
+    if (!st.ring.contains(caller) && out.callers.size() < max_callers) add(caller, -1);
+  return out;
+}
+
 } // namespace
 
 caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self) {
   return {
     [=](enqueue_atom, job_ticket& ticket) {
+      probe_scope scope(self->state.counters, "enqueue");
       auto& entry = self->state.callers[ticket.caller_id];
       if (!entry.queue)
         // Linked: the queues go down with the dispatcher at shutdown.
         entry.queue = self->spawn<caf::linked>(caller_queue, ticket.caller_id, caf::actor{self});
-      self->state.ring.add(ticket.caller_id);
+      if (!self->state.paused.count(ticket.caller_id)) self->state.ring.add(ticket.caller_id);
       ++entry.depth;
       self->send(entry.queue, push_atom::value, std::move(ticket));
       serve_idle_workers(self);
     },
     [=](demand_atom, caf::actor& worker) {
+      probe_scope scope(self->state.counters, "demand");
       self->state.idle_workers.push_back(std::move(worker));
       serve_idle_workers(self);
     },
@@ -91,6 +119,29 @@ caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self) {
       if (--it->second.depth == 0) retire_caller(self, caller);
     },
     [=](stats_atom) { return snapshot(self->state); },
+    [=](pause_atom, const std::string& caller) {
+      self->state.paused.insert(caller);
+      self->state.ring.remove(caller);
+    },
+    [=](resume_atom, const std::string& caller) {
+      auto& st = self->state;
+      st.paused.erase(caller);
+      if (auto it = st.callers.find(caller); it != st.callers.end() && it->second.depth > 0)
+        st.ring.add(caller);
+      serve_idle_workers(self);
+    },
+    [=](weight_atom, const std::string& caller, unsigned weight) {
+      self->state.ring.set_weight(caller, weight);
+    },
+    [=](fairness_atom) { return fairness_view(self->state); },
+    [=](probe_atom) {
+      const auto& st = self->state;
+      return make_sample(st.counters, self->mailbox().size())
+        .number("callers_waiting", static_cast<std::uint64_t>(st.ring.size()))
+        .number("idle_workers", static_cast<std::uint64_t>(st.idle_workers.size()))
+        .number("dispatched", st.dispatched)
+        .number("paused_callers", static_cast<std::uint64_t>(st.paused.size()));
+    },
   };
 }
 

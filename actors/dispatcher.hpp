@@ -10,10 +10,15 @@
 //   (qempty_atom, worker)               a queue had nothing: the demand stands
 //   (removed_atom, caller)              a queue dropped a cancelled job
 //   (stats_atom) -> dispatcher_stats
+//   (pause_atom, caller) / (resume_atom, caller)   console: hold or release a caller
+//   (weight_atom, caller, unsigned)                console: turns per round
+//   (fairness_atom) -> caller_fairness              per-caller view for the console
+//   (probe_atom) -> probe_sample
 #pragma once
 
 #include "actors/job.hpp"
 #include "actors/job_messages.hpp"
+#include "actors/probe.hpp"
 #include "actors/round_robin.hpp"
 
 #include <caf/actor.hpp>
@@ -27,6 +32,7 @@
 #include <deque>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -40,15 +46,31 @@ struct dispatcher_stats {
   std::vector<std::string> ring_order;                        // next caller first (at most 50)
 };
 
+// The dispatcher's side of fairness, per caller with waiting work or a setting.
+struct caller_fairness {
+  struct entry {
+    std::string caller;
+    std::uint64_t queued = 0;
+    std::uint64_t served = 0; // jobs handed to workers while this queue existed
+    unsigned weight = 1;
+    bool paused = false;
+    std::int64_t ring_position = -1; // 0 = served next; -1 = not in the ring
+  };
+  std::vector<entry> callers; // at most 200, ring order first
+};
+
 struct dispatcher_state {
   struct caller_entry {
     caf::actor queue;
     std::uint64_t depth = 0; // jobs this queue holds, as the dispatcher counts them
+    std::uint64_t served = 0;
   };
   round_robin ring;
   std::unordered_map<std::string, caller_entry> callers;
   std::deque<caf::actor> idle_workers;
   std::uint64_t dispatched = 0;
+  std::unordered_set<std::string> paused;
+  probe counters;
   static inline const char* name = "dispatcher";
 };
 
@@ -57,3 +79,4 @@ caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self);
 } // namespace factord::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::dispatcher_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::caller_fairness)

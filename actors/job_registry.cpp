@@ -20,6 +20,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
 
   return {
     [=](submit_atom, submission& s) {
+      probe_scope scope(self->state.counters, "submit");
       auto rp = self->make_response_promise();
       auto& st = self->state;
       if (!s.idempotency_key.empty()) {
@@ -62,6 +63,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
       return rp;
     },
     [=](fetch_atom, const std::string& id, caf::timespan wait) {
+      probe_scope scope(self->state.counters, "fetch");
       auto rp = self->make_response_promise();
       auto it = self->state.jobs.find(id);
       if (it == self->state.jobs.end()) {
@@ -139,9 +141,12 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
     },
     [=](finished_atom, job_outcome& outcome) {
       auto& st = self->state;
+      probe_scope scope(st.counters, "finished");
       st.stats.worker_busy_seconds += outcome.compute_seconds;
       auto it = st.jobs.find(outcome.request_id);
-      if (it == st.jobs.end() || it->second.value.status != job_status::running) return;
+      if (it == st.jobs.end()) return;
+      note_service(st, it->second.value.caller_id, outcome.compute_seconds, outcome.ok);
+      if (it->second.value.status != job_status::running) return;
       auto& e = it->second;
       st.running_on.erase(e.worker);
       if (st.stats.running > 0) --st.stats.running;
@@ -180,7 +185,20 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
       persist(self, e.value);
       enqueue(self, e.value);
     },
-    [=](flush_atom) { flush(self); },
+    [=](flush_atom) {
+      probe_scope scope(self->state.counters, "flush");
+      flush(self);
+    },
+    [=](workers_atom) { return make_view(self->state); },
+    [=](probe_atom) {
+      const auto& st = self->state;
+      return make_sample(st.counters, self->mailbox().size())
+        .number("known_jobs", static_cast<std::uint64_t>(st.jobs.size()))
+        .number("queued", st.stats.queued)
+        .number("running", st.stats.running)
+        .number("journal_commits", st.stats.journal_commits)
+        .number("journal_errors", st.stats.journal_errors);
+    },
     [=](purge_atom) { purge(self); },
     [=](drain_atom) {
       auto& st = self->state;

@@ -13,6 +13,8 @@
 //   (lost_atom, caf::actor_addr worker)                  from the worker-pool
 //   (drain_atom) -> bool   shutdown: refuse new work, stop running jobs, commit
 //   (stats_atom) -> registry_stats
+//   (workers_atom) -> registry_view   running jobs and per-caller service, for the console
+//   (probe_atom) -> probe_sample
 // Internal: (flush_atom) group commit, (waitover_atom, id, waiter) long-poll expiry,
 //           (purge_atom) retention sweep.
 #pragma once
@@ -20,6 +22,7 @@
 #include "actors/api.hpp"
 #include "actors/factor_worker.hpp"
 #include "actors/journal.hpp"
+#include "actors/probe.hpp"
 #include "config/options.hpp"
 
 #include <caf/actor.hpp>
@@ -38,7 +41,30 @@
 
 namespace factord::actors {
 
+// What the console shows about jobs on workers and about each caller's share of them.
+struct registry_view {
+  struct running_job {
+    caf::actor_id worker = 0;
+    std::string request_id;
+    std::string caller_id;
+    std::size_t digits = 0;
+    std::int64_t started_at = 0; // Unix ms
+  };
+  struct caller_service {
+    std::string caller;
+    std::uint64_t jobs_done = 0;
+    double compute_seconds = 0; // worker time spent on this caller's jobs, cumulative
+  };
+  std::vector<running_job> running;
+  std::vector<caller_service> callers; // the most recently served, at most 200
+};
+
 struct registry_state {
+  struct service_record {
+    std::uint64_t jobs_done = 0;
+    double compute_seconds = 0;
+    std::int64_t last_active = 0;
+  };
   struct waiter {
     std::uint64_t id;
     caf::response_promise promise;
@@ -70,6 +96,8 @@ struct registry_state {
   std::uint64_t next_waiter = 1;
   std::mt19937_64 rng{std::random_device{}()};
   registry_stats stats;
+  std::unordered_map<std::string, service_record> service; // bounded, see note_service
+  probe counters;
   caf::actor dispatcher;
   config::settings settings;
   static inline const char* name = "job-registry";
@@ -82,3 +110,5 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
                            std::vector<job> recovered, std::vector<job> finished);
 
 } // namespace factord::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::registry_view)

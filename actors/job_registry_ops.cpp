@@ -4,6 +4,7 @@
 #include "config/log.hpp"
 #include "factor/parse.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -227,6 +228,38 @@ void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finishe
     enqueue(self, j);
     st.jobs[j.request_id].value = std::move(j);
   }
+}
+
+void note_service(registry_state& st, const std::string& caller, double seconds, bool done) {
+  constexpr std::size_t max_callers = 1000;
+  auto& record = st.service[caller];
+  record.compute_seconds += seconds;
+  record.jobs_done += done ? 1 : 0;
+  record.last_active = unix_millis_now();
+  if (st.service.size() <= max_callers) return;
+  auto oldest = st.service.begin();
+  for (auto it = st.service.begin(); it != st.service.end(); ++it)
+    if (it->second.last_active < oldest->second.last_active) oldest = it;
+  st.service.erase(oldest);
+}
+
+registry_view make_view(const registry_state& st) {
+  registry_view view;
+  for (const auto& [worker, id] : st.running_on) {
+    auto it = st.jobs.find(id);
+    if (it == st.jobs.end()) continue;
+    const job& j = it->second.value;
+    view.running.push_back({worker, j.request_id, j.caller_id, j.number.size(), j.started_at});
+  }
+  std::vector<std::pair<std::string, registry_state::service_record>> recent(st.service.begin(),
+                                                                             st.service.end());
+  std::sort(recent.begin(), recent.end(), [](const auto& a, const auto& b) {
+    return a.second.last_active > b.second.last_active;
+  });
+  if (recent.size() > 200) recent.resize(200);
+  for (const auto& [caller, record] : recent)
+    view.callers.push_back({caller, record.jobs_done, record.compute_seconds});
+  return view;
 }
 
 } // namespace factord::actors::registry_ops

@@ -34,5 +34,9 @@ void purge(self_ptr self);
 // Loads the journal's jobs at start; unfinished ones are queued again in order.
 void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finished);
 void remember_key(registry_state& st, const job& j);
+// Adds worker time to a caller's account; forgets the least recently served callers
+// beyond a thousand so caller ids from clients cannot grow memory without bound.
+void note_service(registry_state& st, const std::string& caller, double seconds, bool done);
+registry_view make_view(const registry_state& st);
 
 } // namespace factord::actors::registry_ops

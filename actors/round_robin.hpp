@@ -1,5 +1,6 @@
-// The ring of callers that have queued work, served one job each in turn. This is the
-// whole fairness policy of the dispatcher, kept as a plain class so it is tested alone.
+// The ring of callers that have queued work, served in turn: one job per turn, or `weight`
+// jobs for a caller an operator gave a weight. This is the whole fairness policy of the
+// dispatcher, kept as a plain class so it is tested alone.
 #pragma once
 
 #include <cstddef>
@@ -19,8 +20,13 @@ public:
   // Takes the caller out of the ring; returns false if it was not in it.
   bool remove(const std::string& caller);
 
-  // The caller whose turn it is; it moves to the back of the ring. Ring must not be empty.
+  // The caller whose turn it is. After its weight's worth of turns in a row it moves to the
+  // back of the ring. Ring must not be empty.
   const std::string& next();
+
+  // Turns in a row for a caller (default 1; 0 is taken as 1). Kept while it is away.
+  void set_weight(const std::string& caller, unsigned weight);
+  unsigned weight(const std::string& caller) const;
 
   bool contains(const std::string& caller) const { return where_.count(caller) != 0; }
   bool empty() const { return ring_.empty(); }
@@ -32,6 +38,8 @@ public:
 private:
   std::list<std::string> ring_;
   std::unordered_map<std::string, std::list<std::string>::iterator> where_;
+  std::unordered_map<std::string, unsigned> weights_; // only callers with weight != 1
+  unsigned turns_of_front_ = 0;                       // turns the front caller has had
 };
 
 } // namespace factord::actors

@@ -1,5 +1,7 @@
 #include "actors/ws_protocol.hpp"
 
+#include "actors/json_integers.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace factord::actors {
@@ -67,6 +69,8 @@ ws_request parse_ws_frame(std::string_view text) {
     return req;
   }
   req.form = ws_request::kind::json;
+  const std::string quoted = quote_long_json_integers(text);
+  text = quoted;
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
     req.error = "malformed JSON frame: send {\"type\":\"message\",\"content\":\"<number>\"} or a bare number";

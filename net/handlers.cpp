@@ -166,6 +166,7 @@ void cancel(const state_ptr& state, const job_request& jr, responder respond) {
 void metrics(const state_ptr& state, responder respond) {
   actors::collect_stats(state->sys, state->node.registry, state->node.dispatcher,
                         [state, respond](actors::node_stats stats) {
+    stats.workers = config::effective_workers(state->settings);
     http_response res;
     res.which = route::metrics;
     res.content_type = std::string{metrics_content_type};

@@ -1,5 +1,7 @@
 #include "net/json_codec.hpp"
 
+#include "actors/json_integers.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -116,7 +118,9 @@ bool read_field(std::string_view body, field_reader& reader, http_error& error,
     error = malformed("the request body is empty; send " + std::string{example});
     return false;
   }
-  if (!json::sax_parse(body, &reader)) {
+  // Integers past a double's range would fail to parse; as strings they keep every digit.
+  const std::string quoted = actors::quote_long_json_integers(body);
+  if (!json::sax_parse(quoted, &reader)) {
     error = malformed("the request body is not valid JSON (" + reader.parse_error_text +
                       "); send " + std::string{example});
     return false;

@@ -98,3 +98,28 @@ TEST_CASE("a cancelled waiting job is skipped and the demand still served", "[ac
   f.self->send_exit(d, caf::exit_reason::user_shutdown);
   f.sched.run();
 }
+
+TEST_CASE("a paused caller is skipped until resumed; weights give turns in a row",
+          "[actors][dispatcher]") {
+  actor_fixture f;
+  auto d = f.sys.spawn(dispatcher);
+  f.self->send(d, pause_atom::value, std::string("a"));
+  for (int i = 1; i <= 3; ++i) f.self->send(d, enqueue_atom::value, ticket("a", i));
+  for (int i = 1; i <= 4; ++i) f.self->send(d, enqueue_atom::value, ticket("b", i));
+  f.self->send(d, weight_atom::value, std::string("b"), 2u);
+  f.sched.run();
+  CHECK(next_job(f, d) == "b-1");
+  CHECK(next_job(f, d) == "b-2");
+  f.self->send(d, resume_atom::value, std::string("a"));
+  f.sched.run();
+  std::vector<std::string> order;
+  for (int i = 0; i < 5; ++i) order.push_back(next_job(f, d));
+  CHECK(order == std::vector<std::string>{"b-3", "b-4", "a-1", "a-2", "a-3"});
+  caller_fairness view;
+  f.self->send(d, fairness_atom::value);
+  f.sched.run();
+  f.self->receive([&](caller_fairness& got) { view = got; });
+  CHECK(view.callers.empty()); // everything served, queues retired
+  f.self->send_exit(d, caf::exit_reason::user_shutdown);
+  f.sched.run();
+}

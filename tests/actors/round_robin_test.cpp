@@ -61,3 +61,31 @@ TEST_CASE("next on a single caller returns it repeatedly", "[round_robin]") {
   CHECK(ring.next() == "solo");
   CHECK(ring.size() == 1);
 }
+
+TEST_CASE("a weighted caller gets that many turns in a row", "[round_robin]") {
+  round_robin ring;
+  ring.add("a");
+  ring.add("b");
+  ring.set_weight("a", 3);
+  std::vector<std::string> served;
+  for (int i = 0; i < 8; ++i) served.push_back(ring.next());
+  CHECK(served == std::vector<std::string>{"a", "a", "a", "b", "a", "a", "a", "b"});
+  CHECK(ring.weight("a") == 3);
+  CHECK(ring.weight("b") == 1);
+  ring.set_weight("a", 0); // back to one turn
+  CHECK(ring.weight("a") == 1);
+}
+
+TEST_CASE("removing the caller in the middle of its weighted turn resets the count",
+          "[round_robin]") {
+  round_robin ring;
+  ring.add("a");
+  ring.add("b");
+  ring.set_weight("a", 2);
+  CHECK(ring.next() == "a");
+  ring.remove("a");
+  ring.add("a");
+  std::vector<std::string> served;
+  for (int i = 0; i < 3; ++i) served.push_back(ring.next());
+  CHECK(served == std::vector<std::string>{"b", "a", "a"});
+}
