@@ -32,7 +32,7 @@ int run_factor(const factord::config::command_line& cmd) {
 int run_serve(const factord::config::command_line& cmd) {
   using namespace factord;
   const config::settings& settings = cmd.values;
-  logging::init(settings.log);
+  logging::init(settings.log, settings.min_log_level);
   caf::actor_system_config cfg;
   // Factor workers and the registry are detached (own threads); the scheduler only runs
   // short message handlers, and on few cores fewer scheduler threads are faster.

@@ -40,6 +40,7 @@ using action_atom = caf::atom_constant<caf::atom("action")>;       // console ac
 using pause_atom = caf::atom_constant<caf::atom("pause")>;         // dispatcher: hold a caller
 using resume_atom = caf::atom_constant<caf::atom("resume")>;       // dispatcher: release it
 using weight_atom = caf::atom_constant<caf::atom("weight")>;       // dispatcher: turns per round
+using attach_atom = caf::atom_constant<caf::atom("attach")>;     // console: node handles
 using close_atom = caf::atom_constant<caf::atom("close")>;       // a caller-queue may quit
 
 } // namespace factord::actors

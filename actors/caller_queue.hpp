@@ -11,6 +11,7 @@
 
 #include "actors/job.hpp"
 #include "actors/job_messages.hpp"
+#include "actors/probe.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -25,6 +26,8 @@ namespace factord::actors {
 
 struct caller_queue_state {
   std::deque<job_ticket> waiting;
+  std::uint64_t handed_out = 0;
+  probe counters;
   static inline const char* name = "caller-queue";
 };
 

@@ -3,6 +3,7 @@
 #include "actors/api.hpp"
 #include "actors/atoms.hpp"
 #include "actors/caller_queue.hpp"
+#include "actors/console.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -83,14 +84,16 @@ caller_fairness fairness_view(const dispatcher_state& st) {
 
 } // namespace
 
-caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self) {
+caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self, caf::actor console) {
   return {
     [=](enqueue_atom, job_ticket& ticket) {
       probe_scope scope(self->state.counters, "enqueue");
       auto& entry = self->state.callers[ticket.caller_id];
-      if (!entry.queue)
+      if (!entry.queue) {
         // Linked: the queues go down with the dispatcher at shutdown.
         entry.queue = self->spawn<caf::linked>(caller_queue, ticket.caller_id, caf::actor{self});
+        register_actor(console, entry.queue, "caller-queue", self->id(), ticket.caller_id);
+      }
       if (!self->state.paused.count(ticket.caller_id)) self->state.ring.add(ticket.caller_id);
       ++entry.depth;
       self->send(entry.queue, push_atom::value, std::move(ticket));

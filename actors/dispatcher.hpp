@@ -74,7 +74,8 @@ struct dispatcher_state {
   static inline const char* name = "dispatcher";
 };
 
-caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self);
+// `console` (may be null) learns about every caller-queue spawned.
+caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self, caf::actor console);
 
 } // namespace factord::actors
 

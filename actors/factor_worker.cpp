@@ -1,6 +1,7 @@
 #include "actors/factor_worker.hpp"
 
 #include "actors/atoms.hpp"
+#include "actors/probe.hpp"
 #include "factor/engine.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -47,6 +48,7 @@ caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher,
         self->send(registry, finished_atom::value, std::move(outcome));
       self->send(dispatcher, demand_atom::value, caf::actor{self});
     },
+    [=](probe_atom) { return make_sample(probe{}, self->mailbox().size()); },
   };
 }
 

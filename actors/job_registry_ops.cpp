@@ -140,7 +140,9 @@ void finish(self_ptr self, registry_state::entry& e) {
   e.waiters.clear();
   for (auto& watcher : e.watchers) self->send(watcher, jobdone_atom::value, e.value);
   e.watchers.clear();
-  logging::info("job_finished", {{"request_id", e.value.request_id},
+  // Done jobs are the bulk (thousands a second under load): debug. Failures stay visible.
+  logging::write(e.value.status == job_status::done ? logging::level::debug : logging::level::info,
+                 "job_finished", {{"request_id", e.value.request_id},
                                  {"status", std::string(to_string(e.value.status))},
                                  {"method", e.value.method}});
 }

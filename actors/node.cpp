@@ -1,6 +1,7 @@
 #include "actors/node.hpp"
 
 #include "actors/atoms.hpp"
+#include "actors/console.hpp"
 #include "actors/dispatcher.hpp"
 #include "actors/job_registry.hpp"
 #include "actors/journal.hpp"
@@ -33,11 +34,16 @@ start_result start_node(caf::actor_system& sys, const config::settings& settings
                                   {"finished_jobs", std::to_string(finished.size())},
                                   {"workers", std::to_string(workers)}});
   node& n = out.value;
-  n.dispatcher = sys.spawn(dispatcher);
+  n.console = spawn_console(sys);
+  n.dispatcher = sys.spawn(dispatcher, n.console);
   // Detached: the registry does the (short, blocking) journal I/O on its own thread.
   n.registry = sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings,
                                         std::move(recovered), std::move(finished));
-  n.pool = sys.spawn(worker_pool, n.dispatcher, n.registry, workers, limits);
+  n.pool = sys.spawn(worker_pool, n.dispatcher, n.registry, workers, limits, n.console);
+  register_actor(n.console, n.dispatcher, "dispatcher", 0, "");
+  register_actor(n.console, n.registry, "job-registry", 0, "");
+  register_actor(n.console, n.pool, "worker-pool", 0, "");
+  attach_console(n.console, n);
   return out;
 }
 
@@ -55,7 +61,8 @@ void stop_node(caf::actor_system& sys, node& n) {
     // 3. Registry and dispatcher (with its linked caller-queues) exit.
     self->send_exit(n.registry, caf::exit_reason::user_shutdown);
     self->send_exit(n.dispatcher, caf::exit_reason::user_shutdown);
-    self->wait_for(n.registry, n.dispatcher);
+    self->send_exit(n.console, caf::exit_reason::user_shutdown);
+    self->wait_for(n.registry, n.dispatcher, n.console);
   }
   n = node{};
   logging::info("node_stopped");

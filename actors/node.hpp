@@ -15,6 +15,7 @@ struct node {
   caf::actor registry;   // job-registry
   caf::actor dispatcher; // round-robin over callers
   caf::actor pool;       // supervisor of the factor workers
+  caf::actor console;    // actor directory and probes for the inspection console
 };
 
 struct start_result {

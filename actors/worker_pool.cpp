@@ -1,6 +1,8 @@
 #include "actors/worker_pool.hpp"
 
 #include "actors/atoms.hpp"
+#include "actors/console.hpp"
+#include "actors/probe.hpp"
 #include "config/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -14,10 +16,13 @@
 namespace factord::actors {
 
 caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, caf::actor dispatcher,
-                          caf::actor registry, unsigned count, worker_limits limits) {
+                          caf::actor registry, unsigned count, worker_limits limits,
+                          caf::actor console) {
   auto spawn_worker = [=] {
-    self->state.workers.push_back(
-      self->spawn<caf::detached + caf::monitored>(factor_worker, dispatcher, registry, limits));
+    auto worker =
+      self->spawn<caf::detached + caf::monitored>(factor_worker, dispatcher, registry, limits);
+    register_actor(console, worker, "factor-worker", self->id(), "");
+    self->state.workers.push_back(std::move(worker));
   };
   for (unsigned i = 0; i < count; ++i) spawn_worker();
 
@@ -46,6 +51,11 @@ caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, caf::act
       // A computing worker sees this only after its job returns; the registry has already
       // raised the shutdown flag of every running job, so that is soon.
       for (const auto& w : self->state.workers) self->send_exit(w, caf::exit_reason::user_shutdown);
+    },
+    [=](probe_atom) {
+      return make_sample(probe{}, self->mailbox().size())
+        .number("workers", static_cast<std::uint64_t>(self->state.workers.size()))
+        .number("restarted", self->state.restarted);
     },
     [=](stats_atom) {
       return pool_stats{self->state.workers.size(), self->state.restarted};

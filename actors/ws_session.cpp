@@ -2,6 +2,8 @@
 
 #include "actors/api.hpp"
 #include "actors/atoms.hpp"
+#include "actors/console.hpp"
+#include "actors/probe.hpp"
 #include "actors/ws_protocol.hpp"
 
 #include <caf/actor_system.hpp>
@@ -26,6 +28,7 @@ struct ws_session_state {
   std::uint64_t timer_generation = 0;
   bool timer_armed = false;
   bool closing = false;
+  probe counters;
   static inline const char* name = "ws-session";
 };
 
@@ -104,7 +107,10 @@ caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> conne
   st.deadline = self->clock().now() + st.config.idle_timeout;
   arm(self, st.config.idle_timeout);
   return {
-    [=](frame_atom, const std::string& text) { on_frame(self, text); },
+    [=](frame_atom, const std::string& text) {
+      probe_scope scope(self->state.counters, "frame");
+      on_frame(self, text);
+    },
     [=](jobdone_atom, const job& j) {
       auto& s = self->state;
       auto it = s.in_flight.find(j.request_id);
@@ -131,6 +137,25 @@ caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> conne
       else self->quit();
     },
     [=](closed_atom) { self->quit(); },
+    [=](close_atom) {
+      self->state.closing = true;
+      if (auto c = self->state.connection.lock()) c->close(1000, "closed by operator");
+      else self->quit();
+    },
+    [=](probe_atom) {
+      auto& s = self->state;
+      auto sample = make_sample(s.counters, self->mailbox().size());
+      sample.text("caller", s.config.caller_id)
+        .number("in_flight", static_cast<std::uint64_t>(pending(self)));
+      if (pending(self) > 0 || s.closing) sample.null("idle_closes_in_ms");
+      else
+        sample.number("idle_closes_in_ms",
+                      static_cast<double>(std::max<std::int64_t>(
+                        0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                             s.deadline - self->clock().now()).count())));
+      sample.fields.emplace_back("closing", s.closing ? "true" : "false");
+      return sample;
+    },
   };
 }
 
@@ -138,7 +163,11 @@ caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> conne
 
 caf::actor spawn_ws_session(caf::actor_system& sys, std::weak_ptr<ws_connection> connection,
                             caf::actor registry, ws_session_config config) {
-  return sys.spawn(ws_session_actor, std::move(connection), std::move(registry), std::move(config));
+  caf::actor console = config.console;
+  std::string caller = config.caller_id;
+  auto session = sys.spawn(ws_session_actor, std::move(connection), std::move(registry), std::move(config));
+  register_actor(console, session, "ws-session", 0, std::move(caller));
+  return session;
 }
 
 void deliver_frame(const caf::actor& session, std::string text) {

@@ -11,8 +11,11 @@
 //   (closed_atom)              the socket is gone; the actor quits
 //   (jobdone_atom, job)        a job it submitted finished (from the registry)
 //   (tick_atom, uint64_t gen)  its own idle timer
+//   (close_atom)               an operator closed it from the console
+//   (probe_atom) -> probe_sample
 #pragma once
 
+#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include <chrono>
@@ -36,6 +39,7 @@ struct ws_session_config {
   std::string caller_id;                 // from ?userid= / ?client_id=, or generated
   std::chrono::milliseconds idle_timeout{5000};
   std::size_t max_digits = 300;
+  caf::actor console;                    // may be null; learns about the session
 };
 
 caf::actor spawn_ws_session(caf::actor_system& sys, std::weak_ptr<ws_connection> connection,

@@ -10,7 +10,7 @@
 
 namespace factord::logging {
 
-enum class level { debug, info, warn, error };
+using level = config::log_level;
 
 struct field {
   std::string_view key;

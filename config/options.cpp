@@ -101,6 +101,20 @@ const std::vector<option_spec> table = {
      else return "expected 'text' or 'json', got '" + string(v) + "'";
      return std::nullopt;
    }},
+  {"log-level", "debug|info|warn|error",
+   "Least severe log lines written; per-job lines (job_finished) are debug for done jobs.",
+   [](const settings& s) {
+     constexpr const char* names[] = {"debug", "info", "warn", "error"};
+     return string(names[static_cast<int>(s.min_log_level)]);
+   },
+   [](settings& s, string_view v) -> optional<string> {
+     if (v == "debug") s.min_log_level = log_level::debug;
+     else if (v == "info") s.min_log_level = log_level::info;
+     else if (v == "warn") s.min_log_level = log_level::warn;
+     else if (v == "error") s.min_log_level = log_level::error;
+     else return "expected debug, info, warn or error, got '" + string(v) + "'";
+     return std::nullopt;
+   }},
   {"kafka", "HOST:PORT[,..]",
    "Kafka bootstrap servers (cluster mode); KAFKA_BOOTSTRAP_SERVERS is honoured too.",
    [](const settings& s) { return s.kafka; },
@@ -149,6 +163,16 @@ const std::vector<option_spec> table = {
   {"io-threads", "N", "Threads serving sockets (Asio).",
    [](const settings& s) { return std::to_string(s.io_threads); },
    [](settings& s, string_view v) { return assign_count(s.io_threads, v, 1, 64); }},
+  {"console-token", "TOKEN",
+   "Enables the console's actions (close a session, cancel a job, pause/resume a caller, "
+   "set a weight) for requests bearing this token; empty: actions are disabled.",
+   [](const settings& s) { return s.console_token.empty() ? string() : string("(set)"); },
+   [](settings& s, string_view v) -> optional<string> {
+     if (!v.empty() && v.size() < 16)
+       return string("expected a token of at least 16 characters (or empty to disable actions)");
+     s.console_token = string(v);
+     return std::nullopt;
+   }},
   {"journal-sync", "normal|full",
    "normal survives a crash of the process; full also survives power loss (fsync per commit).",
    [](const settings& s) { return string(s.journal_sync_full ? "full" : "normal"); },

@@ -16,6 +16,7 @@
 namespace factord::config {
 
 enum class log_format { text, json };
+enum class log_level { debug, info, warn, error };
 
 struct settings {
   std::string host = "127.0.0.1";
@@ -26,6 +27,7 @@ struct settings {
   unsigned max_digits = 300;
   std::chrono::milliseconds job_budget{std::chrono::minutes{10}};
   log_format log = log_format::text;
+  log_level min_log_level = log_level::info;
   std::string kafka; // bootstrap servers, "host:port[,host:port...]"
 
   // Bounds (DESIGN.md: every bound is explicit).
@@ -41,6 +43,7 @@ struct settings {
   std::size_t max_batch = 1000;              // numbers in one POST /v1/jobs:batch
   unsigned io_threads = 1;                   // Asio threads for sockets
   bool journal_sync_full = false;            // fsync every commit (power-loss safe)
+  std::string console_token;                 // empty: console actions are disabled
 };
 
 struct option_spec {

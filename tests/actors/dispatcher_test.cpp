@@ -31,7 +31,7 @@ std::string next_job(actor_fixture& f, const caf::actor& d) {
 
 TEST_CASE("dispatcher serves three callers with uneven backlogs in turn", "[actors][dispatcher]") {
   actor_fixture f;
-  auto d = f.sys.spawn(dispatcher);
+  auto d = f.sys.spawn(dispatcher, caf::actor{});
   for (int i = 1; i <= 5; ++i) f.self->send(d, enqueue_atom::value, ticket("heavy", i));
   for (int i = 1; i <= 3; ++i) f.self->send(d, enqueue_atom::value, ticket("medium", i));
   f.self->send(d, enqueue_atom::value, ticket("light", 1));
@@ -54,7 +54,7 @@ TEST_CASE("dispatcher serves three callers with uneven backlogs in turn", "[acto
 
 TEST_CASE("a caller arriving late is served before the heavy caller's backlog", "[actors][dispatcher]") {
   actor_fixture f;
-  auto d = f.sys.spawn(dispatcher);
+  auto d = f.sys.spawn(dispatcher, caf::actor{});
   for (int i = 1; i <= 1000; ++i) f.self->send(d, enqueue_atom::value, ticket("heavy", i));
   f.sched.run();
   CHECK(next_job(f, d) == "heavy-1");
@@ -68,7 +68,7 @@ TEST_CASE("a caller arriving late is served before the heavy caller's backlog", 
 
 TEST_CASE("a cancelled waiting job is skipped and the demand still served", "[actors][dispatcher]") {
   actor_fixture f;
-  auto d = f.sys.spawn(dispatcher);
+  auto d = f.sys.spawn(dispatcher, caf::actor{});
   f.self->send(d, enqueue_atom::value, ticket("a", 1));
   f.self->send(d, enqueue_atom::value, ticket("a", 2));
   f.self->send(d, enqueue_atom::value, ticket("b", 1));
@@ -102,7 +102,7 @@ TEST_CASE("a cancelled waiting job is skipped and the demand still served", "[ac
 TEST_CASE("a paused caller is skipped until resumed; weights give turns in a row",
           "[actors][dispatcher]") {
   actor_fixture f;
-  auto d = f.sys.spawn(dispatcher);
+  auto d = f.sys.spawn(dispatcher, caf::actor{});
   f.self->send(d, pause_atom::value, std::string("a"));
   for (int i = 1; i <= 3; ++i) f.self->send(d, enqueue_atom::value, ticket("a", i));
   for (int i = 1; i <= 4; ++i) f.self->send(d, enqueue_atom::value, ticket("b", i));

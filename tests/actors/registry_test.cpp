@@ -39,7 +39,7 @@ struct registry_fixture : actor_fixture {
     std::shared_ptr<journal> store(std::move(opened.value));
     auto recovered = store->unfinished();
     auto finished = store->finished_since(0);
-    dispatch = sys.spawn(dispatcher);
+    dispatch = sys.spawn(dispatcher, caf::actor{});
     registry = sys.spawn(job_registry, dispatch, store, settings, recovered, finished);
     sched.run();
   }

@@ -23,7 +23,8 @@ SEED_A = ["3211891798434562153", "66706930041755363083", "111906709554793344173"
 SEED_B = ["28049854149491043631", "1016669087450202913"]
 
 # ~1–2 s each on one core: long enough that a 500 ms idle timer would fire mid-job.
-SLOW_60 = str(semiprimes(60, 1, seed=60)[0][0])
+# ~66 digits: a few seconds of sieving, comfortably longer than the 500 ms idle timeout.
+SLOW_60 = str(semiprimes(66, 1, seed=60)[0][0])
 
 
 def parse_reply(text, what=""):
