@@ -105,6 +105,11 @@ void start_round(self_ptr self) {
   };
   for (auto& [id, w] : st.live) {
     if (id == self->id()) continue;
+    // A computing worker reads its mailbox only after its job; probing it would pile up
+    // one unanswered probe per round. The registry's view says what it is doing.
+    bool computing = std::any_of(st.registry_now.running.begin(), st.registry_now.running.end(),
+                                 [&](const auto& r) { return r.worker == id; });
+    if (computing) continue;
     ++*pending;
     caf::actor_id actor_id = id;
     self->request<caf::message_priority::high>(w.handle, probe_timeout, probe_atom::value)

@@ -1,6 +1,7 @@
 #include "net/handlers.hpp"
 
 #include "actors/client.hpp"
+#include "net/console_routes.hpp"
 #include "net/json_codec.hpp"
 #include "net/metrics_text.hpp"
 #include "net/openapi.hpp"
@@ -218,8 +219,15 @@ void handle_request(const state_ptr& state, http_request req, responder respond)
     case route::openapi:
       return respond(json_response(m.which, 200, std::string{openapi_document()}));
     case route::websocket:
+    case route::actors_stream:
       return respond(error_response(m.which, make_http_error(426, "upgrade_required",
           "this path speaks WebSocket only; connect with a WebSocket client")));
+    case route::actors:
+      return serve_actor_snapshot(state, std::move(respond));
+    case route::console:
+      return serve_console_asset(jr.id, std::move(respond));
+    case route::console_actions:
+      return serve_console_action(state, req, std::move(respond));
     case route::jobs_batch:
       return submit_batch(state, req, jr, std::move(respond));
     default:

@@ -23,6 +23,7 @@ struct http_request {
   std::string content_type;
   std::optional<std::string> caller_header; // X-Caller-ID, when sent
   std::string idempotency_key;
+  std::string authorization; // console actions: "Bearer <token>"
   std::string body;
 };
 

@@ -1,8 +1,10 @@
 // One HTTP/1.1 connection: read a request, hand it to the REST handlers, write the
 // answer, repeat (keep-alive). Requests are read one at a time, so pipelined requests
-// are answered in order. A WebSocket upgrade on /ws or / hands the socket over.
+// are answered in order. A WebSocket upgrade on /ws or / (a ws-session) or on
+// /v1/actors/stream (a console viewer) hands the socket over.
 #include "config/log.hpp"
 #include "net/beast_sessions.hpp"
+#include "net/console_routes.hpp"
 #include "net/errors.hpp"
 #include "net/handlers.hpp"
 #include "net/query.hpp"
@@ -125,6 +127,7 @@ private:
     if (auto it = req.find("X-Caller-ID"); it != req.end())
       r.caller_header = std::string{it->value()};
     r.idempotency_key = std::string{req["Idempotency-Key"]};
+    r.authorization = std::string{req[http::field::authorization]};
     r.body = std::move(req.body());
     auto version = req.version();
     bool keep_alive = req.keep_alive();
@@ -142,10 +145,11 @@ private:
   bool try_upgrade(upgrade_request& req) {
     auto [path, query] = split_target(req.target());
     auto m = match_route("GET", path);
-    if (m.which != route::websocket || req.method() != http::verb::get)
+    if ((m.which != route::websocket && m.which != route::actors_stream) ||
+        req.method() != http::verb::get)
       return false;
     auto refuse = [&](http_error e) {
-      answer_and_close(std::move(e), route::websocket, req.version());
+      answer_and_close(std::move(e), m.which, req.version());
       return true;
     };
     if (!state_->ready.load()) {
@@ -156,6 +160,15 @@ private:
     auto params = parse_query(query);
     if (!params)
       return refuse(make_http_error(400, "malformed_query", "the query string has a broken percent-escape"));
+    if (m.which == route::actors_stream) {
+      auto interval = parse_stream_interval(*params);
+      if (!interval.error.empty())
+        return refuse(make_http_error(400, "invalid_interval", interval.error));
+      state_->probe.observe(route::actors_stream, 101, seconds_since_start());
+      stream_.expires_never();
+      run_console_stream(stream_.release_socket(), std::move(req), interval.value, state_);
+      return true;
+    }
     std::string caller;
     if (const auto* u = find_param(*params, "userid"))
       caller = *u;

@@ -128,9 +128,43 @@ constexpr std::string_view document = R"json({
       "responses": {"200": {"description": "Serving"}, "503": {"$ref": "#/components/responses/Error"}}}},
     "/metrics": {"get": {"summary": "Prometheus metrics", "operationId": "metrics",
       "responses": {"200": {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
-    "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi", "responses": {"200": {"description": "OpenAPI 3.0"}}}}
+    "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi", "responses": {"200": {"description": "OpenAPI 3.0"}}}},
+    "/v1/actors": {"get": {"summary": "Snapshot of the live actors, jobs, workers, fairness and recent history (the console's data)",
+      "operationId": "actorSnapshot",
+      "responses": {"200": {"description": "The snapshot", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ActorSnapshot"}}}},
+                    "503": {"$ref": "#/components/responses/Error"}}}},
+    "/v1/actors/stream": {"get": {"summary": "WebSocket: a snapshot frame, then a delta frame every interval",
+      "description": "Upgrade to WebSocket. Server frames: {\"type\":\"snapshot\",...} (as GET /v1/actors) then {\"type\":\"delta\",\"upserted\",\"removed\",\"exited\",\"jobs\",\"workers\",\"fairness\",\"history_point\"}. A client frame {\"interval_ms\":N} changes the interval.",
+      "operationId": "actorStream",
+      "parameters": [{"name": "interval_ms", "in": "query", "required": false,
+                      "schema": {"type": "integer", "minimum": 250, "maximum": 10000, "default": 1000}}],
+      "responses": {"101": {"description": "Switching to WebSocket"}, "400": {"$ref": "#/components/responses/Error"},
+                    "426": {"$ref": "#/components/responses/Error"}}}},
+    "/console": {"get": {"summary": "The inspection console (a web page; works offline)", "operationId": "console",
+      "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
+    "/console/{asset}": {"get": {"summary": "The console's scripts and styles", "operationId": "consoleAsset",
+      "parameters": [{"name": "asset", "in": "path", "required": true,
+                      "schema": {"type": "string", "enum": ["console.js", "console.css", "uplot.js", "uplot.css"]}}],
+      "responses": {"200": {"description": "The file"}, "404": {"$ref": "#/components/responses/Error"}}}},
+    "/v1/console/actions": {"post": {"summary": "Operator actions: close a session, cancel a job, pause/resume a caller, set a caller's weight",
+      "operationId": "consoleAction",
+      "security": [{"ConsoleToken": []}],
+      "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ConsoleAction"}}}},
+      "responses": {
+        "200": {"description": "Done", "content": {"application/json": {"schema": {"type": "object", "required": ["ok", "message"],
+                "properties": {"ok": {"type": "boolean"}, "message": {"type": "string"}}}}}},
+        "400": {"$ref": "#/components/responses/Error"},
+        "401": {"$ref": "#/components/responses/Error"},
+        "403": {"$ref": "#/components/responses/Error"},
+        "415": {"$ref": "#/components/responses/Error"},
+        "422": {"$ref": "#/components/responses/Error"}
+      }}}
   },
   "components": {
+    "securitySchemes": {
+      "ConsoleToken": {"type": "http", "scheme": "bearer",
+                       "description": "The value of --console-token; without it the actions answer 403 actions_disabled."}
+    },
     "parameters": {
       "CallerHeader": {"name": "X-Caller-ID", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 128},
                        "description": "Names the caller; wins over ?caller_id. One of the two is required."},
@@ -155,6 +189,28 @@ constexpr std::string_view document = R"json({
         "queued_at": {"type": "string", "format": "date-time", "nullable": true},
         "started_at": {"type": "string", "format": "date-time", "nullable": true},
         "finished_at": {"type": "string", "format": "date-time", "nullable": true}}},
+      "ActorSnapshot": {"type": "object", "required": ["type", "time", "actors", "jobs", "workers", "fairness", "history"], "properties": {
+        "type": {"type": "string", "enum": ["snapshot"]},
+        "time": {"type": "string", "format": "date-time"},
+        "uptime_s": {"type": "number"},
+        "interval_ms": {"type": "integer"},
+        "actors": {"type": "array", "items": {"type": "object", "properties": {
+          "id": {"type": "integer"}, "kind": {"type": "string"}, "parent": {"type": "integer"}, "role": {"type": "string"},
+          "started_at": {"type": "string", "format": "date-time"}, "mailbox": {"type": "integer"}, "handled": {"type": "integer"},
+          "rate": {"type": "number"}, "busy_ms": {"type": "number"}, "last_message": {"type": "string"},
+          "state": {"type": "object", "description": "By kind, e.g. ws-session: caller, in_flight, idle_closes_in_ms, closing"}}}},
+        "truncated": {"type": "integer", "description": "Actors left out to bound the size"},
+        "exited": {"type": "array", "items": {"type": "object"}},
+        "jobs": {"type": "object"},
+        "workers": {"type": "array", "items": {"type": "object"}},
+        "fairness": {"type": "object"},
+        "history": {"type": "array", "items": {"type": "object"}}}},
+      "ConsoleAction": {"type": "object", "required": ["action"], "properties": {
+        "action": {"type": "string", "enum": ["close_session", "cancel_job", "pause_caller", "resume_caller", "set_weight"]},
+        "actor": {"type": "integer", "description": "close_session: the ws-session's id"},
+        "request_id": {"type": "string", "description": "cancel_job"},
+        "caller": {"type": "string", "description": "pause_caller, resume_caller, set_weight"},
+        "weight": {"type": "integer", "minimum": 1, "maximum": 100, "description": "set_weight"}}},
       "ErrorDetail": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"}, "index": {"type": "integer"}}},
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"$ref": "#/components/schemas/ErrorDetail"}}}

@@ -25,6 +25,10 @@ constexpr std::array<route_entry, route_count> table{{
     {route::metrics, "/metrics", "GET"},
     {route::openapi, "/openapi.json", "GET"},
     {route::websocket, "/ws", "GET"},
+    {route::actors, "/v1/actors", "GET"},
+    {route::actors_stream, "/v1/actors/stream", "GET"},
+    {route::console, "/console", "GET"},
+    {route::console_actions, "/v1/console/actions", "POST"},
     {route::unknown, "other", ""},
 }};
 
@@ -100,6 +104,20 @@ route_match match_route(std::string_view method, std::string_view path) {
     return make(route::metrics, method);
   if (path == "/openapi.json")
     return make(route::openapi, method);
+  if (path == "/v1/actors")
+    return make(route::actors, method);
+  if (path == "/v1/actors/stream")
+    return make(route::actors_stream, method);
+  if (path == "/v1/console/actions")
+    return make(route::console_actions, method);
+  if (path == "/console")
+    return make(route::console, method);
+  if (starts_with(path, "/console/")) {
+    auto asset = path.substr(9);
+    if (valid_id(asset)) // a flat name: no '/', no ".."
+      return make(route::console, method, std::string{asset});
+    return route_match{};
+  }
   for (auto [prefix, r] : {std::pair{std::string_view{"/v1/jobs/"}, route::job_by_id},
                            std::pair{std::string_view{"/compute/"}, route::compute_by_id}}) {
     if (starts_with(path, prefix)) {

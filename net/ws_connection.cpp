@@ -1,4 +1,7 @@
-// One WebSocket connection, bridged to a ws-session actor (actors/ws_session.hpp).
+// One WebSocket connection, bridged to a ws-session actor (actors/ws_session.hpp) or, on
+// /v1/actors/stream, to a console viewer (actors/console.hpp). Both kinds share the
+// threading, the bounded outbound queue and the close handling below; a viewer's client
+// frames ({"interval_ms":N}) get no reply, so they do not count as in flight.
 //
 // Threading: every member is touched only on the connection's strand. The actor holds a
 // weak_ptr to this object and calls send_text()/close() from CAF threads; both post to
@@ -8,6 +11,7 @@
 // Backpressure: CAF mailboxes are unbounded, so reading pauses while ws_max_in_flight
 // frames await their reply (each frame gets exactly one text reply from the actor), and
 // the outbound queue has a bound; a peer that stops reading is disconnected.
+#include "actors/console.hpp"
 #include "actors/ws_session.hpp"
 #include "config/log.hpp"
 #include "net/beast_sessions.hpp"
@@ -34,15 +38,23 @@ namespace websocket = beast::websocket;
 
 constexpr std::string_view binary_frame_reply = "error: binary frames are not supported; send text";
 
+// Who is behind the socket: a ws-session for `caller_id`, or a console viewer.
+struct ws_peer {
+  std::string caller_id;                   // ws-session; "console" for a viewer (logs)
+  bool console_viewer = false;
+  std::chrono::milliseconds interval{1000}; // viewer: first refresh interval
+};
+
 class ws_session_socket final : public actors::ws_connection,
                                 public closable,
                                 public std::enable_shared_from_this<ws_session_socket> {
 public:
-  ws_session_socket(asio::ip::tcp::socket socket, std::string caller_id,
-                    std::shared_ptr<server_state> state)
+  ws_session_socket(asio::ip::tcp::socket socket, ws_peer peer, std::shared_ptr<server_state> state)
       : ws_(std::move(socket)),
         state_(std::move(state)),
-        caller_id_(std::move(caller_id)),
+        caller_id_(std::move(peer.caller_id)),
+        console_viewer_(peer.console_viewer),
+        viewer_interval_(peer.interval),
         max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
         // Replies to in-flight frames plus room for pushed messages; derived from the
         // in-flight bound so one option governs a socket's memory.
@@ -96,11 +108,17 @@ private:
       return fail(ec, "ws handshake");
     if (shutting_down_)
       return request_close(websocket::close_code::going_away, "going away");
+    std::weak_ptr<actors::ws_connection> self = shared_from_this();
+    if (console_viewer_) {
+      actor_ = actors::spawn_console_viewer(state_->sys, std::move(self), state_->node.console,
+                                            viewer_interval_);
+      return do_read();
+    }
     actors::ws_session_config config;
     config.caller_id = caller_id_;
     config.idle_timeout = state_->settings.ws_idle_timeout;
     config.max_digits = state_->settings.max_digits;
-    std::weak_ptr<actors::ws_connection> self = shared_from_this();
+    config.console = state_->node.console;
     actor_ = actors::spawn_ws_session(state_->sys, std::move(self), state_->node.registry, config);
     do_read();
   }
@@ -123,10 +141,12 @@ private:
       return report_closed();
     }
     if (!ws_.got_text()) {
-      enqueue(std::string{binary_frame_reply}); // answered here; the actor never sees it
+      if (!console_viewer_) // a viewer's stream is JSON only; it ignores binary frames
+        enqueue(std::string{binary_frame_reply}); // answered here; the actor never sees it
     } else if (actor_) {
       actors::deliver_frame(actor_, beast::buffers_to_string(buffer_.data()));
-      ++in_flight_;
+      if (!console_viewer_) // a viewer answers no frame: its sends are pushes
+        ++in_flight_;
     }
     buffer_.consume(buffer_.size());
     if (in_flight_ < max_in_flight_)
@@ -215,7 +235,9 @@ private:
   beast::flat_buffer buffer_;
   std::shared_ptr<server_state> state_;
   std::string caller_id_;
-  caf::actor actor_; // the ws-session; null before the handshake and after the close
+  const bool console_viewer_;
+  const std::chrono::milliseconds viewer_interval_;
+  caf::actor actor_; // the ws-session or viewer; null before the handshake and after the close
   std::deque<std::string> outbox_;
   websocket::close_reason close_reason_;
   const unsigned max_in_flight_;
@@ -235,8 +257,15 @@ private:
 
 void run_ws_connection(asio::ip::tcp::socket socket, upgrade_request req, std::string caller_id,
                        std::shared_ptr<server_state> state) {
-  auto connection =
-      std::make_shared<ws_session_socket>(std::move(socket), std::move(caller_id), std::move(state));
+  ws_peer peer{std::move(caller_id), false, {}};
+  auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
+  connection->run(std::move(req));
+}
+
+void run_console_stream(asio::ip::tcp::socket socket, upgrade_request req,
+                        std::chrono::milliseconds interval, std::shared_ptr<server_state> state) {
+  ws_peer peer{"console", true, interval};
+  auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(std::move(req));
 }
 

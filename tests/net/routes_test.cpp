@@ -49,12 +49,27 @@ TEST_CASE("match_route: trailing slashes, dots, odd and long paths", "[net]") {
   CHECK(match_route("GET", "/v1/jobs/a/b").which == route::unknown);
   CHECK(match_route("GET", "/v1/jobs/a%2Fb").which == route::unknown);
   CHECK(match_route("GET", "/V1/JOBS").which == route::unknown);
-  CHECK(match_route("GET", "/v1/actors").which == route::unknown); // a later issue
-  CHECK(match_route("GET", "/console").which == route::unknown);
+  CHECK(match_route("GET", "/console/../healthz").which == route::unknown);
+  CHECK(match_route("GET", "/console/a/b").which == route::unknown);
   CHECK(match_route("GET", "").which == route::unknown);
   CHECK(match_route("GET", "/v1/jobs/" + std::string(128, 'a')).which == route::job_by_id);
   CHECK(match_route("GET", "/v1/jobs/" + std::string(129, 'a')).which == route::unknown);
   CHECK(match_route("GET", "/" + std::string(100000, 'x')).which == route::unknown);
+}
+
+TEST_CASE("match_route: the console's routes", "[net]") {
+  CHECK(match_route("GET", "/v1/actors").which == route::actors);
+  CHECK(match_route("GET", "/v1/actors/stream").which == route::actors_stream);
+  CHECK(match_route("POST", "/v1/console/actions").which == route::console_actions);
+  CHECK_FALSE(match_route("GET", "/v1/console/actions").method_allowed);
+  auto page = match_route("GET", "/console/");
+  CHECK(page.which == route::console);
+  CHECK(page.id.empty());
+  auto asset = match_route("GET", "/console/uplot.js");
+  CHECK(asset.which == route::console);
+  CHECK(asset.id == "uplot.js");
+  CHECK_FALSE(match_route("POST", "/console").method_allowed);
+  CHECK(route_label(route::console) == "/console"); // one label for the page and its files
 }
 
 TEST_CASE("route labels are templated and bounded", "[net]") {

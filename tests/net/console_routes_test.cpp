@@ -1,0 +1,99 @@
+#include "net/console_assets.hpp"
+#include "net/console_routes.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace factord::net;
+
+TEST_CASE("console action bodies are parsed and checked", "[net][console]") {
+  auto pause = parse_console_action(R"({"action":"pause_caller","caller":"alice"})");
+  REQUIRE(pause.ok);
+  CHECK(pause.action.action == "pause_caller");
+  CHECK(pause.action.caller == "alice");
+
+  auto weight = parse_console_action(R"({"action":"set_weight","caller":"bob","weight":7})");
+  REQUIRE(weight.ok);
+  CHECK(weight.action.weight == 7);
+
+  auto close = parse_console_action(R"({"action":"close_session","actor":42})");
+  REQUIRE(close.ok);
+  CHECK(close.action.actor == 42);
+
+  auto cancel = parse_console_action(R"({"action":"cancel_job","request_id":"r-1"})");
+  REQUIRE(cancel.ok);
+  CHECK(cancel.action.request_id == "r-1");
+
+  struct bad_case {
+    const char* body;
+    unsigned status;
+    const char* code;
+  };
+  for (auto [body, status, code] : {
+           bad_case{"", 400, "malformed_json"},
+           bad_case{"{", 400, "malformed_json"},
+           bad_case{"[]", 400, "expected_object"},
+           bad_case{R"({"caller":"a"})", 400, "missing_action"},
+           bad_case{R"({"action":7})", 400, "missing_action"},
+           bad_case{R"({"action":"reboot"})", 422, "unknown_action"},
+           bad_case{R"({"action":"close_session"})", 422, "invalid_actor"},
+           bad_case{R"({"action":"close_session","actor":-1})", 422, "invalid_actor"},
+           bad_case{R"({"action":"close_session","actor":"12"})", 422, "invalid_actor"},
+           bad_case{R"({"action":"cancel_job","request_id":""})", 422, "invalid_request_id"},
+           bad_case{R"({"action":"pause_caller"})", 422, "invalid_caller_id"},
+           bad_case{R"({"action":"set_weight","caller":"a","weight":0})", 422, "invalid_weight"},
+           bad_case{R"({"action":"set_weight","caller":"a","weight":101})", 422, "invalid_weight"},
+           bad_case{R"({"action":"set_weight","caller":"a","weight":2.5})", 422, "invalid_weight"},
+       }) {
+    INFO(body);
+    auto r = parse_console_action(body);
+    CHECK_FALSE(r.ok);
+    CHECK(r.error.status == status);
+    CHECK(r.error.code == code);
+    CHECK_FALSE(r.error.message.empty());
+  }
+}
+
+TEST_CASE("the bearer token must match exactly", "[net][console]") {
+  CHECK(bearer_token_matches("Bearer s3cret", "s3cret"));
+  CHECK(bearer_token_matches("bearer s3cret", "s3cret"));
+  CHECK(bearer_token_matches("Bearer s3cret ", "s3cret"));
+  CHECK_FALSE(bearer_token_matches("Bearer s3cre", "s3cret"));
+  CHECK_FALSE(bearer_token_matches("Bearer s3cret2", "s3cret"));
+  CHECK_FALSE(bearer_token_matches("Bearer S3cret", "s3cret"));
+  CHECK_FALSE(bearer_token_matches("Basic s3cret", "s3cret"));
+  CHECK_FALSE(bearer_token_matches("s3cret", "s3cret"));
+  CHECK_FALSE(bearer_token_matches("", "s3cret"));
+  CHECK_FALSE(bearer_token_matches("Bearer ", ""));   // no configured token never matches
+}
+
+TEST_CASE("the stream interval is bounded", "[net][console]") {
+  auto interval = [](const char* text) {
+    return parse_stream_interval(query_params{{"interval_ms", text}});
+  };
+  CHECK(parse_stream_interval({}).value == default_stream_interval);
+  CHECK(interval("250").value == std::chrono::milliseconds{250});
+  CHECK(interval("10000").value == std::chrono::milliseconds{10000});
+  for (auto bad : {"249", "10001", "", "1e3", "1000ms", "-500", "99999999999999999999"}) {
+    INFO(bad);
+    CHECK_FALSE(interval(bad).error.empty());
+  }
+}
+
+TEST_CASE("the console's files are embedded with their content types", "[net][console]") {
+  const auto* page = find_console_asset("");
+  REQUIRE(page);
+  CHECK(page->content_type.substr(0, 9) == "text/html");
+  CHECK(page->body.find("/console/console.js") != std::string_view::npos);
+  CHECK(page->body.find("{{UPLOT_VERSION}}") == std::string_view::npos);
+  CHECK(find_console_asset("index.html") == page);
+  for (auto name : {"console.js", "console.css", "uplot.js", "uplot.css"}) {
+    INFO(name);
+    const auto* asset = find_console_asset(name);
+    REQUIRE(asset);
+    CHECK(asset->body.size() > 100);
+  }
+  CHECK(find_console_asset("uplot.js")->cache_control.find("immutable") != std::string_view::npos);
+  CHECK(find_console_asset("console.js")->cache_control == "no-cache");
+  CHECK(find_console_asset("../CMakeLists.txt") == nullptr);
+  CHECK(find_console_asset("nope.js") == nullptr);
+}
