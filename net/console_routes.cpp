@@ -20,14 +20,6 @@ constexpr std::string_view action_example =
     R"({"action":"pause_caller","caller":"alice"}; actions: close_session (actor), )"
     R"(cancel_job (request_id), pause_caller, resume_caller (caller), set_weight (caller, weight 1..100))";
 
-http_response json_response(route which, unsigned status, std::string body) {
-  http_response res;
-  res.status = status;
-  res.body = std::move(body);
-  res.which = which;
-  return res;
-}
-
 action_parse_result failed(unsigned status, std::string code, std::string message) {
   action_parse_result r;
   r.error = make_http_error(status, std::move(code), std::move(message));

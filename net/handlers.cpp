@@ -17,14 +17,6 @@ namespace {
 using std::chrono::milliseconds;
 using state_ptr = std::shared_ptr<server_state>;
 
-http_response json_response(route which, unsigned status, std::string body) {
-  http_response res;
-  res.status = status;
-  res.body = std::move(body);
-  res.which = which;
-  return res;
-}
-
 http_response job_response(route which, const actors::job& j) {
   auto res = json_response(which, 200, job_to_json(j));
   if (!j.finished()) // tells pollers how long to back off
@@ -177,6 +169,14 @@ void metrics(const state_ptr& state, responder respond) {
 }
 
 } // namespace
+
+http_response json_response(route which, unsigned status, std::string body) {
+  http_response res;
+  res.status = status;
+  res.body = std::move(body);
+  res.which = which;
+  return res;
+}
 
 http_response error_response(route which, const http_error& e) {
   auto res = json_response(which, e.status, error_body(e));

@@ -38,6 +38,8 @@ struct http_response {
 using responder = std::function<void(http_response)>;
 
 http_response error_response(route which, const http_error& e);
+// A JSON body with the given status.
+http_response json_response(route which, unsigned status, std::string body);
 
 // Answers exactly once through `respond`.
 void handle_request(const std::shared_ptr<server_state>& state, http_request req,
