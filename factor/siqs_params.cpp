@@ -24,21 +24,31 @@ struct params_row {
 // - skipping primes below 256 saves ~45% of the sieve adds; the slack (plus the expected
 //   contribution of the skipped primes, added by the sieve) makes up the lost yield;
 // - bigger factor bases than these find relations faster but lose it in more polynomials
-//   and a bigger matrix.
+//   and a bigger matrix (up to 55 digits; at 60, 3500 primes and a 150x large-prime
+//   bound took 0.78 s against 0.83 s for 3000 and 80x);
+// - from 65 digits the primes above half a block go through buckets (siqs_buckets),
+//   which made bigger factor bases pay: 70 digits went from 20.9 s (6500 primes, 2
+//   blocks, 100x) to 14-15.5 s for anything from 9000 to 12000 primes, 2 or 3 blocks;
+//   a large-prime bound of 1000x the largest prime was 3% better than 250x there and
+//   no different at 65 digits (single runs; this machine's noise is about 5%);
+// - below 35 digits trial division dominates: a tighter threshold (slack 2) and smaller
+//   factor bases cut 29-digit numbers from 1.4 to 1.1 ms;
+// - rows from 75 digits on are extrapolations, not measurements.
 constexpr params_row table[] = {
   {18, 60, 8192, 1, 20, 30, 4.0},
   {20, 80, 8192, 1, 20, 30, 4.0},
-  {25, 120, 16384, 1, 30, 30, 4.0},
-  {30, 200, 32768, 1, 30, 30, 4.0},
-  {35, 300, 32768, 1, 40, 30, 4.0},
+  {25, 100, 16384, 1, 30, 30, 2.0},
+  {30, 150, 16384, 1, 30, 30, 2.0},
+  {35, 300, 32768, 1, 40, 30, 2.0},
   {40, 450, 32768, 1, 40, 100, 8.0},
   {45, 800, 65536, 1, 50, 256, 12.0},
   {50, 1400, 65536, 1, 60, 256, 12.0},
   {55, 2000, 65536, 1, 70, 256, 12.0},
-  {60, 3000, 65536, 1, 80, 256, 12.0},
-  {65, 4500, 65536, 2, 90, 256, 12.0},
-  {70, 6500, 65536, 2, 100, 256, 12.0},
-  {80, 12000, 65536, 3, 100, 256, 12.0},
+  {60, 3500, 65536, 1, 150, 256, 12.0},
+  {65, 5500, 65536, 2, 150, 256, 12.0},
+  {70, 9000, 65536, 2, 1000, 256, 12.0},
+  {75, 14000, 65536, 3, 250, 256, 12.0},
+  {80, 18000, 65536, 4, 300, 256, 12.0},
   {90, 25000, 65536, 4, 120, 256, 12.0},
   {100, 50000, 65536, 4, 150, 256, 12.0},
 };
@@ -65,7 +75,9 @@ siqs_params siqs_params_for(std::size_t digits) {
   p.large_prime_mult = near.large_prime_mult;
   p.small_prime_limit = near.small_prime_limit;
   p.threshold_slack = near.threshold_slack;
-  p.extra_relations = 48;
+  // A few dozen spare relations make a dependency that splits n near certain; small
+  // factor bases take fewer (the sieving for 48 spares was ~8% of a 30-digit run).
+  p.extra_relations = std::clamp<std::uint32_t>(p.fb_size / 16, 16, 48);
   return p;
 }
 

@@ -11,16 +11,25 @@ namespace {
 
 // Sums of byte logs must stay below 256 - 128; bigger numbers get coarser logs.
 constexpr double max_threshold = 110.0;
+// Primes from block_len / bucket_fraction up are bucketed (siqs_buckets); 2 measured
+// 1-3% faster than 1 at 65 digits, 4 was 6% slower at 60.
+constexpr std::uint32_t bucket_fraction = 2;
+
+std::uint32_t first_index_at_least(const siqs_factor_base& fb, std::uint32_t from,
+                                   std::uint32_t bound) {
+  while (from < fb.size() && fb.prime[from] < bound) ++from;
+  return from;
+}
 
 } // namespace
 
 siqs_sieve::siqs_sieve(const siqs_factor_base& fb, const siqs_params& params)
   : fb_(fb), block_len_(params.block_len), blocks_(params.blocks),
-    half_width_(params.block_len * params.blocks / 2) {
+    half_width_(params.block_len * params.blocks / 2),
+    first_sieved_(first_index_at_least(fb, 1, params.small_prime_limit)),
+    first_large_(first_index_at_least(fb, first_sieved_, params.block_len / bucket_fraction)),
+    buckets_(params.block_len, params.blocks, fb.prime.data(), first_large_, fb.size()) {
   const std::uint32_t n = fb.size();
-  while (first_sieved_ < n && fb.prime[first_sieved_] < params.small_prime_limit) ++first_sieved_;
-  first_large_ = first_sieved_;
-  while (first_large_ < n && fb.prime[first_large_] < block_len_) ++first_large_;
   large_bound_ = static_cast<std::uint64_t>(fb.largest()) * params.large_prime_mult;
 
   // Typical |Q(x)| is M sqrt(kN / 2); accept what lacks at most a large prime and slack.
@@ -59,29 +68,37 @@ bool siqs_sieve::sieve(const siqs_poly& poly, siqs_relations& out, stop_token& s
   const auto& r1 = poly.root1();
   const auto& r2 = poly.root2();
   // no_root is far beyond any interval, so unsieved primes simply never hit a block.
-  for (std::uint32_t i = first_sieved_; i < n; ++i) {
+  for (std::uint32_t i = first_sieved_; i < first_large_; ++i) {
     pos1_[i] = std::min(r1[i], r2[i]);
     pos2_[i] = std::max(r1[i], r2[i]);
   }
+  buckets_.fill(fb_.prime.data(), logp_.data(), r1.data(), r2.data(), first_large_, n);
   for (std::uint32_t blk = 0; blk < blocks_; ++blk) {
     if (stop.should_stop_sometimes()) return false;
-    sieve_block();
+    sieve_block(blk);
     scan_block(blk * block_len_, poly, out);
   }
   return true;
 }
 
-void siqs_sieve::sieve_block() {
+void siqs_sieve::sieve_block(std::uint32_t blk) {
   auto* s = reinterpret_cast<std::uint8_t*>(block_.data());
   std::memset(s, init_byte_, block_len_);
-  const std::uint32_t len = block_len_;
+  // Sieving the smallest primes over L1-sized halves of the block first measured 5%
+  // slower at 60 digits: the 64 KiB block stays in L2 for every prime.
+  sieve_range(s, block_len_, first_sieved_, first_large_);
+  buckets_.apply(blk, s);
+}
+
+// Primes below `len` hit every range, usually many times. pos1 <= pos2 < pos1 + p hold
+// relative to the range start, and again relative to the next range on return.
+void siqs_sieve::sieve_range(std::uint8_t* s, std::uint32_t len, std::uint32_t from,
+                             std::uint32_t to) {
   const std::uint32_t* prime = fb_.prime.data();
   const std::uint8_t* logp = logp_.data();
   std::uint32_t* pos1 = pos1_.data();
   std::uint32_t* pos2 = pos2_.data();
-
-  // Primes below the block length hit every block, usually many times: pos1 <= pos2.
-  for (std::uint32_t i = first_sieved_; i < first_large_; ++i) {
+  for (std::uint32_t i = from; i < to; ++i) {
     const std::uint32_t p = prime[i];
     const std::uint8_t l = logp[i];
     std::uint32_t a = pos1[i], b = pos2[i];
@@ -95,22 +112,6 @@ void siqs_sieve::sieve_block() {
       s[a] += l;
       a += p;
       std::swap(a, b);
-    }
-    pos1[i] = a - len;
-    pos2[i] = b - len;
-  }
-  // Larger primes hit a block at most once per root.
-  const std::uint32_t n = fb_.size();
-  for (std::uint32_t i = first_large_; i < n; ++i) {
-    const std::uint32_t p = prime[i];
-    std::uint32_t a = pos1[i], b = pos2[i];
-    if (a < len) {
-      s[a] += logp[i];
-      a += p;
-    }
-    if (b < len) {
-      s[b] += logp[i];
-      b += p;
     }
     pos1[i] = a - len;
     pos2[i] = b - len;

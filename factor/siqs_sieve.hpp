@@ -1,11 +1,14 @@
 // The sieve proper: for one polynomial, add log p at every x in [-M, M) where p divides
-// Q(x), block by block (a block fits L1), then trial-divide the x whose total is close to
-// log|Q(x)| and hand the smooth ones to the relation store.
+// Q(x), block by block (a block fits L1 or L2), then trial-divide the x whose total is
+// close to log|Q(x)| and hand the smooth ones to the relation store.
+//
+// Primes above half the block length go through buckets (siqs_buckets).
 //
 // Small prime variation: primes below params.small_prime_limit are not sieved (they cost
 // the most memory traffic and contribute little); the threshold allows for them.
 #pragma once
 
+#include "factor/siqs_buckets.hpp"
 #include "factor/siqs_factor_base.hpp"
 #include "factor/siqs_params.hpp"
 #include "factor/siqs_poly.hpp"
@@ -32,7 +35,8 @@ public:
   std::uint64_t candidates() const { return candidates_; }
 
 private:
-  void sieve_block();
+  void sieve_block(std::uint32_t blk);
+  void sieve_range(std::uint8_t* s, std::uint32_t len, std::uint32_t from, std::uint32_t to);
   void scan_block(std::uint32_t block_start, const siqs_poly& poly, siqs_relations& out);
   void trial_divide(std::uint32_t i, const siqs_poly& poly, siqs_relations& out);
   void mark_root_hits(std::uint32_t i, const std::uint32_t* root1, const std::uint32_t* root2);
@@ -43,13 +47,14 @@ private:
   std::uint32_t blocks_;
   std::uint32_t half_width_;
   std::uint32_t first_sieved_ = 1;   // index of the first prime >= small_prime_limit
-  std::uint32_t first_large_ = 1;    // index of the first prime >= block_len
+  std::uint32_t first_large_ = 1;    // index of the first bucketed prime
   std::uint64_t large_bound_ = 0;
   std::uint8_t init_byte_ = 0;       // 128 - threshold: a candidate's byte reaches 128
 
   std::vector<std::uint8_t> logp_;
   std::vector<std::uint32_t> divisor_limit_;  // (2^32 - 1) / p, for the multiply test
   std::vector<std::uint32_t> pos1_, pos2_;    // next hit of each root, relative to the block
+  siqs_buckets buckets_;                      // hits of the primes from first_large_ on
   std::vector<std::uint64_t> block_;          // the sieve block, as words for the scan
 
   // Scratch for trial division, kept to avoid reallocating per candidate.
