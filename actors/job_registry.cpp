@@ -137,7 +137,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
       e.cancel = std::move(handle);
       e.worker = worker.id();
       st.running_on[e.worker] = id;
-      persist(self, e.value);
+      persist(self, e);
     },
     [=](finished_atom, job_outcome& outcome) {
       auto& st = self->state;
@@ -182,7 +182,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
       e.value.started_at = 0;
       ++st.queued_by_caller[e.value.caller_id];
       ++st.stats.queued;
-      persist(self, e.value);
+      persist(self, e);
       enqueue(self, e.value);
     },
     [=](flush_atom) {

@@ -75,6 +75,7 @@ struct registry_state {
     std::vector<caf::actor> watchers; // ws-sessions
     cancel_handle cancel;             // meaningful while running
     caf::actor_id worker = 0;
+    bool dirty = false;               // changed since its last journal write
   };
   // A reply held back until the journal commit that makes its job durable.
   struct pending_ack {
@@ -91,6 +92,7 @@ struct registry_state {
   std::shared_ptr<journal> store;
   std::vector<pending_ack> unacked;
   std::vector<std::string> to_enqueue; // accepted jobs, sent to the dispatcher on commit
+  std::vector<std::string> dirty;      // jobs to write at the next flush
   bool flush_scheduled = false;
   bool draining = false;
   std::uint64_t next_waiter = 1;

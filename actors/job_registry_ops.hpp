@@ -15,8 +15,8 @@ job_reply ok_reply(const job& j, bool created = false);
 
 // Makes sure a journal commit follows everything now in the mailbox.
 void schedule_flush(self_ptr self);
-// Journals `j` in the open transaction and makes sure a commit follows.
-void persist(self_ptr self, const job& j);
+// Marks the job for the journal; the next flush writes its state then and commits.
+void persist(self_ptr self, registry_state::entry& e);
 // Validates a number and the queue bounds (`extra` jobs more); normalizes the number.
 bool admit(self_ptr self, const std::string& caller, const std::string& text,
            std::uint64_t extra, std::string& number, api_error& err);

@@ -227,4 +227,12 @@ std::int64_t journal::purge_finished_before(std::int64_t cutoff_unix_millis) {
   return sqlite3_changes64(db_);
 }
 
+bool journal::set_auto_checkpoint(bool on) {
+  // 1000 pages is SQLite's default.
+  // The size limit applies when the WAL restarts: it is cut back to 64 MiB, not left at
+  // its high-water mark.
+  return exec(on ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0") &&
+         exec("PRAGMA journal_size_limit = 67108864");
+}
+
 } // namespace factord::actors

@@ -44,6 +44,10 @@ public:
   // Deletes finished jobs that finished before the cutoff; returns how many.
   std::int64_t purge_finished_before(std::int64_t cutoff_unix_millis);
 
+  // SQLite's own checkpoints inside commits (on by default). Turned off when a
+  // journal-checkpointer does them on another thread.
+  bool set_auto_checkpoint(bool on);
+
   const std::string& last_error() const { return last_error_; }
   const std::string& path() const { return path_; }
 

@@ -5,6 +5,7 @@
 #include "actors/dispatcher.hpp"
 #include "actors/job_registry.hpp"
 #include "actors/journal.hpp"
+#include "actors/journal_checkpointer.hpp"
 #include "actors/worker_pool.hpp"
 #include "config/log.hpp"
 
@@ -35,6 +36,16 @@ start_result start_node(caf::actor_system& sys, const config::settings& settings
                                   {"workers", std::to_string(workers)}});
   node& n = out.value;
   n.console = spawn_console(sys);
+  std::string checkpoint_error;
+  if (auto cp = wal_checkpointer::open(store->path(), checkpoint_error);
+      cp && store->set_auto_checkpoint(false)) {
+    n.checkpointer = sys.spawn<caf::detached>(journal_checkpointer,
+                                              std::shared_ptr<wal_checkpointer>(std::move(cp)),
+                                              caf::timespan{std::chrono::seconds(1)});
+    register_actor(n.console, n.checkpointer, "journal-checkpointer", 0, "");
+  } else {
+    logging::warn("journal_checkpoints_inline", {{"error", checkpoint_error}});
+  }
   n.dispatcher = sys.spawn(dispatcher, n.console);
   // Detached: the registry does the (short, blocking) journal I/O on its own thread.
   n.registry = sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings,
@@ -63,6 +74,11 @@ void stop_node(caf::actor_system& sys, node& n) {
     self->send_exit(n.dispatcher, caf::exit_reason::user_shutdown);
     self->send_exit(n.console, caf::exit_reason::user_shutdown);
     self->wait_for(n.registry, n.dispatcher, n.console);
+    // 4. Last: the registry's connection is closed, so this final checkpoint is complete.
+    if (n.checkpointer) {
+      self->send_exit(n.checkpointer, caf::exit_reason::user_shutdown);
+      self->wait_for(n.checkpointer);
+    }
   }
   n = node{};
   logging::info("node_stopped");

@@ -16,6 +16,7 @@ struct node {
   caf::actor dispatcher; // round-robin over callers
   caf::actor pool;       // supervisor of the factor workers
   caf::actor console;    // actor directory and probes for the inspection console
+  caf::actor checkpointer; // journal WAL checkpoints off the registry's thread (may be null)
 };
 
 struct start_result {
