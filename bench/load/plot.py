@@ -38,7 +38,8 @@ def figure(out_dir, title, series, png, log_latency=False):
     for name, label, color in present:
         throughput_latency(ax_rate, ax_lat, read_csv(os.path.join(out_dir, name + ".csv")), label, color)
     ax_rate.set_ylabel("answers per second")
-    ax_rate.set_ylim(bottom=0)
+    # Headroom above the highest rate, so a flat line at the top stays visible.
+    ax_rate.set_ylim(0, ax_rate.get_ylim()[1] * 1.15)
     ax_rate.set_title(title)
     ax_rate.legend(loc="best", fontsize=8)
     ax_rate.grid(alpha=0.3)
