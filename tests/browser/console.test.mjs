@@ -59,7 +59,9 @@ test('the page loads offline-clean, goes live and lists the node actors', async 
   for (const k of ['dispatcher', 'job-registry', 'worker-pool', 'factor-worker'])
     assert.ok(kinds.includes(k), `no ${k} in the actor table: ${kinds}`);
   assert.match(await page.locator('#tree').innerText(), /worker-pool[\s\S]*factor-worker/);
-  assert.match(await page.locator('#uptime').innerText(), /\d+s/);
+  // The uptime is drawn by the page's one-second clock, so it may lag the first frame.
+  await page.waitForFunction(() => /\d+s/.test(document.querySelector('#uptime').textContent),
+                             null, { timeout: 5000 });
   assert.match(await page.locator('#kafka-body').innerText(), /^cluster mode not running/);
   assert.ok(await page.locator('#chart-rate canvas').count() >= 1, 'uPlot did not draw the throughput chart');
   assert.deepEqual(external, [], 'the page loaded something from elsewhere');
