@@ -102,6 +102,10 @@ struct server::impl {
       });
       return;
     }
+    // Replies are small and written as they are ready (WebSocket frames one by one); NODELAY
+    // keeps Nagle from holding one back until the peer's delayed ACK.
+    beast::error_code nodelay_ec;
+    socket.set_option(tcp::no_delay(true), nodelay_ec);
     if (state->probe.connections_open() >= static_cast<std::int64_t>(state->settings.max_connections))
       reject(std::move(socket));
     else
