@@ -38,6 +38,29 @@ json finish(const options& opt, const char* scenario, run_stats& stats, double s
   return out;
 }
 
+// Runs every shard open loop at its share of `rate`, taking calls from the shard's
+// `pull`, then reports and checks the accepted jobs (trellis and spike differ only in
+// what they pull).
+json run_open_loop(const options& opt, const char* name, double rate, run_stats& stats,
+                   std::vector<std::unique_ptr<http_shard>>& shards,
+                   const std::function<http_shard::pull_fn(std::size_t)>& make_pull) {
+  std::vector<std::function<void()>> bodies;
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    auto& shard = *shards[i];
+    auto done = [&opt](http_shard& s, http_call& c, const http_result& r) { handle_answer(s, c, r, opt.echo); };
+    shard.open_loop(rate / static_cast<double>(shards.size()), make_pull(i), done);
+    bodies.push_back([&shard] { shard.run(); });
+  }
+  progress_reporter reporter(stats, name);
+  auto started = clock_type::now();
+  run_threads(std::move(bodies), reporter);
+  auto out = finish(opt, name, stats, seconds_since(started));
+  out["target_rate"] = rate;
+  reporter.write_csv(opt.csv);
+  if (!opt.echo) out["verify"] = verify_jobs(opt, shards);
+  return out;
+}
+
 }  // namespace
 
 json run_trellis(const options& opt) {
@@ -45,9 +68,7 @@ json run_trellis(const options& opt) {
   const double rate = opt.rate > 0 ? opt.rate : 800;
   run_stats stats;
   auto shards = make_shards(opt, opt.connections > 0 ? opt.connections : 32, stats);
-  std::vector<std::function<void()>> bodies;
-  for (std::size_t i = 0; i < shards.size(); ++i) {
-    auto& shard = *shards[i];
+  return run_open_loop(opt, "trellis", rate, stats, shards, [&](std::size_t i) -> http_shard::pull_fn {
     struct plan { long posts_left, gets_left; bool post_next = true; };
     auto p = std::make_shared<plan>(plan{share(posts, shards.size(), i), share(gets, shards.size(), i)});
     auto pull = [p, &opt](http_shard& s) -> std::optional<http_call> {
@@ -71,18 +92,8 @@ json run_trellis(const options& opt) {
       c.kind = get_job;
       return c;
     };
-    auto done = [&opt](http_shard& s, http_call& c, const http_result& r) { handle_answer(s, c, r, opt.echo); };
-    shard.open_loop(rate / static_cast<double>(shards.size()), pull, done);
-    bodies.push_back([&shard] { shard.run(); });
-  }
-  progress_reporter reporter(stats, "trellis");
-  auto started = clock_type::now();
-  run_threads(std::move(bodies), reporter);
-  auto out = finish(opt, "trellis", stats, seconds_since(started));
-  out["target_rate"] = rate;
-  reporter.write_csv(opt.csv);
-  if (!opt.echo) out["verify"] = verify_jobs(opt, shards);
-  return out;
+    return pull;
+  });
 }
 
 json run_mixed_max(const options& opt) {
@@ -130,9 +141,7 @@ json run_spike(const options& opt) {
   const double rate = opt.rate > 0 ? opt.rate : 10000;
   run_stats stats;
   auto shards = make_shards(opt, opt.connections > 0 ? opt.connections : 256, stats);
-  std::vector<std::function<void()>> bodies;
-  for (std::size_t i = 0; i < shards.size(); ++i) {
-    auto& shard = *shards[i];
+  return run_open_loop(opt, "spike", rate, stats, shards, [&](std::size_t i) -> http_shard::pull_fn {
     auto left = std::make_shared<long>(share(total, shards.size(), i));
     auto pull = [left, &opt](http_shard& s) -> std::optional<http_call> {
       if (*left == 0) return std::nullopt;
@@ -141,19 +150,10 @@ json run_spike(const options& opt) {
       c.kind = post_job;
       return c;
     };
-    auto done = [&opt](http_shard& s, http_call& c, const http_result& r) { handle_answer(s, c, r, opt.echo); };
-    shard.open_loop(rate / static_cast<double>(shards.size()), pull, done);
-    bodies.push_back([&shard] { shard.run(); });
-  }
-  progress_reporter reporter(stats, "spike");
-  auto started = clock_type::now();
-  run_threads(std::move(bodies), reporter);
-  auto out = finish(opt, "spike", stats, seconds_since(started));
-  out["target_rate"] = rate;
-  reporter.write_csv(opt.csv);
-  if (!opt.echo) out["verify"] = verify_jobs(opt, shards);
-  return out;
+    return pull;
+  });
 }
+
 
 // Heavy caller: one shard, closed loop, floods its jobs as fast as 16 connections go.
 // Light callers: another shard, open loop, each caller one job every 200 ms, POST ?wait=2
