@@ -22,7 +22,7 @@ json actor_json(caf::actor_id id, const console_state::watched& w) {
   std::string state = "{";
   for (std::size_t i = 0; i < w.last.fields.size(); ++i) {
     if (i > 0) state += ',';
-    state += json_string(w.last.fields[i].first) + ':' + w.last.fields[i].second;
+    state += config::json_quote(w.last.fields[i].first) + ':' + w.last.fields[i].second;
   }
   state += '}';
   return {{"id", id},

@@ -2,6 +2,8 @@
 // Plain data: no actor types here, so pure-logic code and tests use it freely.
 #pragma once
 
+#include "config/text.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,10 +45,8 @@ struct job_ticket {
   std::string number;
 };
 
-// Milliseconds since the Unix epoch, from the system clock.
-std::int64_t unix_millis_now();
-
-// RFC 3339 UTC with milliseconds: "2026-11-23T12:00:00.123Z".
-std::string rfc3339(std::int64_t unix_millis);
+// Timestamps of the job model (config/text.hpp).
+using config::rfc3339;
+using config::unix_millis_now;
 
 } // namespace factord::actors

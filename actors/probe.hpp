@@ -55,7 +55,7 @@ struct probe_sample {
   std::uint64_t handled = 0;
   std::uint64_t busy_ns = 0;
   std::string last_message;
-  // Kind-specific state, values already rendered as JSON literals (see json_string).
+  // Kind-specific state, values already rendered as JSON literals (config::json_quote for text).
   std::vector<std::pair<std::string, std::string>> fields;
 
   probe_sample& number(std::string key, double value);
@@ -66,9 +66,6 @@ struct probe_sample {
 
 // Fills the common part of a sample from a probe and the actor's mailbox depth.
 probe_sample make_sample(const probe& p, std::uint64_t mailbox);
-
-// A JSON string literal for `s` (quoted, escaped; invalid UTF-8 bytes become U+FFFD).
-std::string json_string(std::string_view s);
 
 } // namespace factord::actors
 

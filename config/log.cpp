@@ -1,5 +1,7 @@
 #include "config/log.hpp"
 
+#include "config/text.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -24,18 +26,7 @@ std::string_view name(level lvl) {
 }
 
 void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') { out += '\\'; out += c; }
-    else if (c == '\n') out += "\\n";
-    else if (u < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", u);
-      out += buf;
-    } else out += c;
-  }
-  out += '"';
+  out += config::json_quote(s);
 }
 
 // Text values with spaces, quotes or control characters are quoted so lines stay parseable.
@@ -47,18 +38,6 @@ void append_text_value(std::string& out, std::string_view s) {
   else append_json_string(out, s);
 }
 
-std::string now_rfc3339() {
-  using namespace std::chrono;
-  auto ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&secs, &utc);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
 
 } // namespace
 
@@ -98,7 +77,7 @@ std::string format_line(config::log_format format, level lvl, std::string_view e
 void write(level lvl, std::string_view event, std::initializer_list<field> fields) {
   if (lvl < current_min.load(std::memory_order_relaxed)) return;
   std::string line = format_line(current_format.load(std::memory_order_relaxed), lvl, event,
-                                 fields, now_rfc3339());
+                                 fields, config::rfc3339(config::unix_millis_now()));
   // One write(2) per line: atomic with respect to other lines on a pipe or file.
   auto written = ::write(STDERR_FILENO, line.data(), line.size());
   (void)written;

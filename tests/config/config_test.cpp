@@ -156,3 +156,20 @@ TEST_CASE("log lines are parseable in both formats", "[config][log]") {
   CHECK(json == "{\"ts\":\"2026-11-23T00:00:00.000Z\",\"level\":\"warn\",\"event\":"
                 "\"bad\\nframe\",\"k\":\"\\u0001\"}\n");
 }
+
+#include "config/text.hpp"
+
+TEST_CASE("JSON string literals are always valid, whatever the bytes", "[config][text]") {
+  using factord::config::json_quote;
+  CHECK(json_quote("plain") == "\"plain\"");
+  CHECK(json_quote("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(json_quote("line\nnext\t\r\x01") == "\"line\\nnext\\t\\r\\u0001\"");
+  CHECK(json_quote("caf\xc3\xa9 \xe2\x82\xac") == "\"caf\xc3\xa9 \xe2\x82\xac\""); // kept
+  CHECK(json_quote("bad \xff\xc3") == "\"bad \xef\xbf\xbd\xef\xbf\xbd\"");      // replaced
+  CHECK(json_quote("") == "\"\"");
+}
+
+TEST_CASE("RFC 3339 timestamps in UTC with milliseconds", "[config][text]") {
+  CHECK(factord::config::rfc3339(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(factord::config::rfc3339(1795435200123) == "2026-11-23T12:00:00.123Z");
+}
