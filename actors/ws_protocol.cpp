@@ -10,53 +10,11 @@ namespace {
 
 using json = nlohmann::json;
 
-// nlohmann turns integers beyond 64 bits into doubles; the SAX callback still sees the
-// original token, so a big JSON integer in a top-level field keeps every digit.
-class field_token_sax : public json::json_sax_t {
-public:
-  explicit field_token_sax(std::string field) : field_(std::move(field)) {}
-  const std::string& token() const { return token_; }
-
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t& s) override {
-    if (depth_ == 1 && key_ == field_) token_ = s;
-    return true;
-  }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { ++depth_; return true; }
-  bool key(string_t& k) override {
-    if (depth_ == 1) key_ = k;
-    return true;
-  }
-  bool end_object() override { --depth_; return true; }
-  bool start_array(std::size_t) override { ++depth_; return true; }
-  bool end_array() override { --depth_; return true; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    return false;
-  }
-
-private:
-  std::string field_;
-  std::string key_;
-  std::string token_;
-  int depth_ = 0;
-};
-
-std::string number_text(const json& value, std::string_view frame) {
+// Long integers arrive here as strings (quote_long_json_integers); a JSON number left is a
+// short integer or a fraction/exponent, which parse_number rejects with its own message.
+std::string number_text(const json& value) {
   if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer()) return std::to_string(value.get<long long>());
-  if (value.is_number_unsigned()) return std::to_string(value.get<unsigned long long>());
-  if (value.is_number_float()) {
-    // Recover the token as written: "1e5" and "1.5" stay invalid, 40 digits stay exact.
-    field_token_sax sax("content");
-    json::sax_parse(frame, &sax);
-    return sax.token();
-  }
-  return {};
+  return value.dump();
 }
 
 } // namespace
@@ -94,7 +52,7 @@ ws_request parse_ws_frame(std::string_view text) {
     return req;
   }
   // A number-valued content is the only number in a well-formed frame.
-  req.number = number_text(*content, text);
+  req.number = number_text(*content);
   return req;
 }
 
