@@ -28,8 +28,11 @@ int run_factor(const factord::config::command_line& cmd) {
   return factord::factor::run_factor_command(cmd.args, std::cin, std::cout, std::cerr, opts);
 }
 
-// The embedded default: gateway, scheduler, workers and journal in one process.
-int run_serve(const factord::config::command_line& cmd) {
+using starter = factord::actors::start_result (*)(caf::actor_system&, const factord::config::settings&);
+
+// serve: the embedded default (gateway, scheduler, workers and journal in one process);
+// gateway and worker: the cluster roles over Kafka. Same wiring, different node.
+int run_node(const factord::config::command_line& cmd, starter start) {
   using namespace factord;
   const config::settings& settings = cmd.values;
   logging::init(settings.log, settings.min_log_level);
@@ -39,7 +42,7 @@ int run_serve(const factord::config::command_line& cmd) {
   cfg.set("scheduler.max-threads", static_cast<std::size_t>(
                                      std::clamp(std::thread::hardware_concurrency(), 1u, 4u)));
   caf::actor_system sys{cfg};
-  auto started = actors::start_node(sys, settings);
+  auto started = start(sys, settings);
   if (!started.error.empty()) {
     logging::error("start_failed", {{"error", started.error}});
     return 1;
@@ -83,7 +86,9 @@ int main(int argc, char** argv) {
     return cmd.help ? 0 : 2;
   }
   if (cmd.command == "factor") return run_factor(cmd);
-  if (cmd.command == "serve") return run_serve(cmd);
+  if (cmd.command == "serve") return run_node(cmd, factord::actors::start_node);
+  if (cmd.command == "gateway") return run_node(cmd, factord::actors::start_gateway);
+  if (cmd.command == "worker") return run_node(cmd, factord::actors::start_worker);
   std::cerr << "factord: unknown command '" << cmd.command
             << "'. Hint: factord --help lists the commands this build has\n";
   return 2;

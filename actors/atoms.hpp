@@ -42,5 +42,20 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;       // dispatcher
 using weight_atom = caf::atom_constant<caf::atom("weight")>;       // dispatcher: turns per round
 using attach_atom = caf::atom_constant<caf::atom("attach")>;     // console: node handles
 using close_atom = caf::atom_constant<caf::atom("close")>;       // a caller-queue may quit
+// Cluster mode: the Kafka bridge.
+using produce_atom = caf::atom_constant<caf::atom("produce")>;   // write a record, reply when acked
+using publish_atom = caf::atom_constant<caf::atom("publish")>;   // write a record, no reply
+using records_atom = caf::atom_constant<caf::atom("records")>;   // consumer -> bridge: a batch
+using assigned_atom = caf::atom_constant<caf::atom("assigned")>; // consumer group gave partitions
+using revoked_atom = caf::atom_constant<caf::atom("revoked")>;   // consumer group took them back
+using health_atom = caf::atom_constant<caf::atom("health")>;     // broker reachable or not
+using sync_atom = caf::atom_constant<caf::atom("sync")>;         // read up to the current end
+using synced_atom = caf::atom_constant<caf::atom("synced")>;     // ... done
+using commit_atom = caf::atom_constant<caf::atom("commit")>;     // commit consumer offsets
+using ready_atom = caf::atom_constant<caf::atom("ready")>;       // can this node accept work?
+using hello_atom = caf::atom_constant<caf::atom("hello")>;       // ws-session: my client id
+using command_atom = caf::atom_constant<caf::atom("command")>;   // a pushed command for a socket
+using kpoll_atom = caf::atom_constant<caf::atom("kpoll")>;       // a Kafka actor's poll loop
+using relay_atom = caf::atom_constant<caf::atom("relay")>;       // a client_message to publish
 
 } // namespace factord::actors

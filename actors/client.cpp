@@ -55,6 +55,14 @@ void cancel_job(caf::actor_system& sys, const caf::actor& registry, std::string 
   ask<job_reply>(sys, registry, std::move(done), cancel_atom::value, std::move(request_id));
 }
 
+void check_ready(caf::actor_system& sys, const caf::actor& registry, std::function<void(std::string)> done) {
+  sys.spawn([registry, done = std::move(done)](caf::event_based_actor* self) {
+    self->request(registry, std::chrono::seconds(2), ready_atom::value)
+      .then([done](std::string& why) { done(std::move(why)); },
+            [done](caf::error&) { done("the node did not answer"); });
+  });
+}
+
 void collect_stats(caf::actor_system& sys, const caf::actor& registry,
                    const caf::actor& dispatcher, std::function<void(node_stats)> done) {
   sys.spawn([registry, dispatcher, done = std::move(done)](caf::event_based_actor* self) {
@@ -64,6 +72,10 @@ void collect_stats(caf::actor_system& sys, const caf::actor& registry,
         out->registry = std::move(r);
         out->workers_restarted = out->registry.workers_lost;
         out->workers_busy = out->registry.running;
+        if (!dispatcher) { // a gateway schedules nothing itself
+          done(std::move(*out));
+          return;
+        }
         self->request(dispatcher, caf::infinite, stats_atom::value)
           .then([=](dispatcher_stats& d) {
                   out->callers_waiting = d.callers_waiting;

@@ -40,6 +40,9 @@ void fetch_job(caf::actor_system& sys, const caf::actor& registry, std::string r
 void cancel_job(caf::actor_system& sys, const caf::actor& registry, std::string request_id,
                 std::function<void(job_reply)> done);
 
+// Cluster roles: "" when the node can take work, else why not (a kafka-bridge answers).
+void check_ready(caf::actor_system& sys, const caf::actor& registry, std::function<void(std::string)> done);
+
 // Asks the registry and the dispatcher; `done` gets the combined snapshot.
 void collect_stats(caf::actor_system& sys, const caf::actor& registry,
                    const caf::actor& dispatcher, std::function<void(node_stats)> done);

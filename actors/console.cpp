@@ -211,6 +211,8 @@ caf::result<action_result> act(self_ptr self, console_action& a) {
     return rp;
   }
   if (a.caller.empty() || a.caller.size() > 128) return refuse("name the caller (1-128 characters)");
+  if (!st.dispatcher && (a.action == "pause_caller" || a.action == "resume_caller" || a.action == "set_weight"))
+    return refuse("this node schedules no jobs (a gateway); act on a worker's console");
   if (a.action == "pause_caller") {
     self->send(st.dispatcher, pause_atom::value, a.caller);
     return done("caller '" + a.caller + "' paused");

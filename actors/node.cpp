@@ -58,7 +58,13 @@ start_result start_node(caf::actor_system& sys, const config::settings& settings
   return out;
 }
 
+void stop_cluster_node(caf::actor_system& sys, node& n); // cluster_node.cpp
+
 void stop_node(caf::actor_system& sys, node& n) {
+  if (n.role != node_role::serve) {
+    stop_cluster_node(sys, n);
+    return;
+  }
   {
     caf::scoped_actor self{sys};
     // 1. The registry refuses new work, raises the shutdown flag of running jobs (they

@@ -11,12 +11,19 @@
 
 namespace factord::actors {
 
+enum class node_role { serve, gateway, worker };
+
 struct node {
-  caf::actor registry;   // job-registry
+  node_role role = node_role::serve;
+  caf::actor registry;   // job-registry (serve) or kafka-bridge (gateway, worker)
   caf::actor dispatcher; // round-robin over callers
   caf::actor pool;       // supervisor of the factor workers
   caf::actor console;    // actor directory and probes for the inspection console
   caf::actor checkpointer; // journal WAL checkpoints off the registry's thread (may be null)
+  // Cluster mode: the Kafka clients (detached actors).
+  caf::actor producer;
+  caf::actor consumer;     // worker: the consumer group on the jobs topic; gateway: reader
+  caf::actor reader;       // worker: the results reader
 };
 
 struct start_result {
@@ -27,6 +34,12 @@ struct start_result {
 // Opens the journal under settings.data_dir, re-queues unfinished jobs in their original
 // order, and spawns the registry, the dispatcher and the factor workers.
 start_result start_node(caf::actor_system& sys, const config::settings& settings);
+
+// Cluster roles (--kafka): the gateway's kafka-bridge with its producer and reader; the
+// worker's kafka-bridge, dispatcher and factor workers with its producer and consumers.
+// They start even while the broker is unreachable and become ready when it answers.
+start_result start_gateway(caf::actor_system& sys, const config::settings& settings);
+start_result start_worker(caf::actor_system& sys, const config::settings& settings);
 
 // Graceful stop: running jobs are abandoned but stay journalled (they run again after a
 // restart), the journal is committed, every node actor exits. Blocks until done.

@@ -84,7 +84,23 @@ void on_frame(self_ptr self, const std::string& text) {
     return;
   }
   if (req.form == ws_request::kind::json && req.type == "client_message") {
-    send_text(self, format_ws_error(req, "client_message frames are relayed only in cluster mode (factord gateway)"));
+    if (!st.config.push) {
+      send_text(self, format_ws_error(req, "client_message frames are relayed only in cluster mode (factord gateway)"));
+      return;
+    }
+    ++st.submitting;
+    self->request(st.config.push, caf::infinite, relay_atom::value, st.config.caller_id, text)
+      .then([=](std::string& err) {
+              --self->state.submitting;
+              send_text(self, err.empty() ? std::string(R"({"type":"ack","of":"client_message"})")
+                                          : format_ws_error(req, "client_message not published: " + err));
+              if (pending(self) == 0) restart_idle_clock(self);
+            },
+            [=](caf::error& err) {
+              --self->state.submitting;
+              send_text(self, format_ws_error(req, "client_message not published: " + self->system().render(err)));
+              if (pending(self) == 0) restart_idle_clock(self);
+            });
     return;
   }
   ++st.submitting;
@@ -106,7 +122,12 @@ caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> conne
   st.config = std::move(config);
   st.deadline = self->clock().now() + st.config.idle_timeout;
   arm(self, st.config.idle_timeout);
+  if (st.config.push) self->send(st.config.push, hello_atom::value, st.config.caller_id, caf::actor{self});
   return {
+    [=](command_atom, const std::string& frame) {
+      probe_scope scope(self->state.counters, "command");
+      if (!self->state.closing) send_text(self, frame);
+    },
     [=](frame_atom, const std::string& text) {
       probe_scope scope(self->state.counters, "frame");
       on_frame(self, text);

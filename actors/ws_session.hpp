@@ -40,6 +40,8 @@ struct ws_session_config {
   std::chrono::milliseconds idle_timeout{5000};
   std::size_t max_digits = 300;
   caf::actor console;                    // may be null; learns about the session
+  caf::actor push;                       // cluster gateway: the kafka-bridge (commands in,
+                                         // client_message frames out); null otherwise
 };
 
 caf::actor spawn_ws_session(caf::actor_system& sys, std::weak_ptr<ws_connection> connection,

@@ -116,6 +116,10 @@ std::string help_text() {
          "commands:\n"
          "  serve            run the job server: HTTP, WebSocket, scheduler, workers and a\n"
          "                   durable journal in one process\n"
+         "  gateway          cluster role: HTTP, WebSocket and console; jobs go to Kafka\n"
+         "                   (--kafka), results come back from it\n"
+         "  worker           cluster role: consumes jobs from Kafka, factors them fairly\n"
+         "                   across callers, publishes the results\n"
          "  factor [N ...]   factor the arguments, or numbers read one per line from stdin;\n"
          "                   prints 'N: p1 p2 ...' (coreutils factor format)\n\n"
          "options (also FACTORD_<NAME> in the environment, or 'name = value' in --config FILE):\n";

@@ -2,6 +2,7 @@
 
 #include "config/duration.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <limits>
 #include <thread>
@@ -172,6 +173,41 @@ const std::vector<option_spec> table = {
        return string("expected a token of at least 16 characters (or empty to disable actions)");
      s.console_token = string(v);
      return std::nullopt;
+   }},
+  {"topic-prefix", "PREFIX",
+   "Cluster mode: Kafka topic names are PREFIX + jobs, results, dlq, commands, client-messages.",
+   [](const settings& s) { return s.topic_prefix; },
+   [](settings& s, string_view v) -> optional<string> {
+     if (v.size() > 200) return string("expected at most 200 characters");
+     for (char c : v)
+       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
+         return "Kafka topic names allow only [a-zA-Z0-9._-], got '" + string(v) + "'";
+     s.topic_prefix = string(v);
+     return std::nullopt;
+   }},
+  {"node-id", "NAME",
+   "Cluster mode: this process's name in logs, metrics and Kafka client ids (default HOST-PID).",
+   [](const settings& s) { return s.node_id; },
+   [](settings& s, string_view v) -> optional<string> {
+     if (v.size() > 64) return string("expected at most 64 characters");
+     for (char c : v)
+       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
+         return "expected [a-zA-Z0-9._-], got '" + string(v) + "'";
+     s.node_id = string(v);
+     return std::nullopt;
+   }},
+  {"kafka-partitions", "N", "Cluster mode: partitions of the topics factord creates when missing.",
+   [](const settings& s) { return std::to_string(s.kafka_partitions); },
+   [](settings& s, string_view v) { return assign_count(s.kafka_partitions, v, 1, 1000); }},
+  {"kafka-read-ahead", "N",
+   "Cluster mode: jobs a worker takes from one partition before pausing it until some finish.",
+   [](const settings& s) { return std::to_string(s.kafka_read_ahead); },
+   [](settings& s, string_view v) { return assign_count(s.kafka_read_ahead, v, 1, 1'000'000); }},
+  {"kafka-timeout", "DURATION",
+   "Cluster mode: longest a submission waits for the broker's acknowledgement before 503.",
+   [](const settings& s) { return format_duration(s.kafka_timeout); },
+   [](settings& s, string_view v) {
+     return assign_duration(s.kafka_timeout, v, std::chrono::milliseconds{100});
    }},
   {"journal-sync", "normal|full",
    "normal survives a crash of the process; full also survives power loss (fsync per commit).",

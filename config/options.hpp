@@ -44,6 +44,13 @@ struct settings {
   unsigned io_threads = 1;                   // Asio threads for sockets
   bool journal_sync_full = false;            // fsync every commit (power-loss safe)
   std::string console_token;                 // empty: console actions are disabled
+
+  // Cluster mode (factord gateway / factord worker).
+  std::string topic_prefix = "factord.";     // topics: PREFIX + jobs, results, dlq, ...
+  std::string node_id;                       // empty: HOSTNAME-PID
+  unsigned kafka_partitions = 6;             // partitions of topics factord creates
+  std::size_t kafka_read_ahead = 2000;       // jobs a worker holds per partition before pausing it
+  std::chrono::milliseconds kafka_timeout{std::chrono::seconds{5}}; // broker ack wait for a submission
 };
 
 struct option_spec {

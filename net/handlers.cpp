@@ -191,6 +191,9 @@ void handle_request(const state_ptr& state, http_request req, responder respond)
   if (m.which == route::unknown)
     return respond(error_response(m.which, make_http_error(404, "not_found",
         "no such resource: " + req.method + " " + std::string{path} + "; GET /openapi.json lists the routes")));
+  if (state->node.role == actors::node_role::worker && is_job_route(m.which))
+    return respond(error_response(m.which, make_http_error(404, "not_found",
+        "this is a factord worker: it takes jobs from Kafka only; send them to a gateway")));
   if (!m.method_allowed) {
     auto res = error_response(m.which, make_http_error(405, "method_not_allowed",
         req.method + " is not allowed here; use " + std::string{m.allow}));
@@ -207,13 +210,22 @@ void handle_request(const state_ptr& state, http_request req, responder respond)
     case route::healthz:
       return respond(json_response(m.which, 200, R"({"status":"ok"})"));
     case route::readyz:
-      if (state->ready.load())
+      if (!state->ready.load())
+        return respond(error_response(m.which, [] {
+          auto e = make_http_error(503, "not_ready", "the server is starting or shutting down");
+          e.retry_after = std::chrono::seconds{1};
+          return e;
+        }()));
+      if (state->node.role == actors::node_role::serve)
         return respond(json_response(m.which, 200, R"({"status":"ready"})"));
-      return respond(error_response(m.which, [] {
-        auto e = make_http_error(503, "not_ready", "the server is starting or shutting down");
-        e.retry_after = std::chrono::seconds{1};
-        return e;
-      }()));
+      // Cluster roles are ready only while Kafka is reachable (and, on a gateway, once
+      // its view of the job topics has caught up).
+      return actors::check_ready(state->sys, state->node.registry, [respond, which = m.which](std::string why) {
+        if (why.empty()) return respond(json_response(which, 200, R"({"status":"ready"})"));
+        auto e = make_http_error(503, "not_ready", why);
+        e.retry_after = std::chrono::seconds{2};
+        respond(error_response(which, e));
+      });
     case route::metrics:
       return metrics(state, std::move(respond));
     case route::openapi:

@@ -152,6 +152,8 @@ private:
       answer_and_close(std::move(e), m.which, req.version());
       return true;
     };
+    if (m.which == route::websocket && state_->node.role == actors::node_role::worker)
+      return refuse(make_http_error(404, "not_found", "this is a factord worker; open WebSockets on a gateway"));
     if (!state_->ready.load()) {
       auto e = make_http_error(503, "not_ready", "the server is shutting down; reconnect elsewhere");
       e.retry_after = std::chrono::seconds{1};

@@ -27,6 +27,12 @@ enum class route : unsigned char {
   unknown,       // anything else: 404
 };
 
+// Routes that submit, read or cancel jobs, or open a job WebSocket (not on a worker).
+inline constexpr bool is_job_route(route r) {
+  return r == route::jobs || r == route::jobs_batch || r == route::job_by_id || r == route::compute ||
+         r == route::compute_by_id || r == route::websocket;
+}
+
 inline constexpr std::size_t route_count = static_cast<std::size_t>(route::unknown) + 1;
 
 // "/v1/jobs/{id}" etc.; "other" for unknown.

@@ -119,6 +119,7 @@ private:
     config.idle_timeout = state_->settings.ws_idle_timeout;
     config.max_digits = state_->settings.max_digits;
     config.console = state_->node.console;
+    if (state_->node.role == actors::node_role::gateway) config.push = state_->node.registry;
     actor_ = actors::spawn_ws_session(state_->sys, std::move(self), state_->node.registry, config);
     do_read();
   }

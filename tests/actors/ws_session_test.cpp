@@ -48,7 +48,7 @@ struct session_fixture : actor_fixture {
     dispatch = sys.spawn(dispatcher, caf::actor{});
     registry = sys.spawn(job_registry, dispatch, std::shared_ptr<journal>(std::move(opened.value)),
                          settings, std::vector<job>{}, std::vector<job>{});
-    session = spawn_ws_session(sys, socket, registry, ws_session_config{"alice", 5s, 300, caf::actor{}});
+    session = spawn_ws_session(sys, socket, registry, ws_session_config{"alice", 5s, 300, caf::actor{}, caf::actor{}});
     sched.run();
   }
   ~session_fixture() {
@@ -154,4 +154,55 @@ TEST_CASE("a closed socket ends its session actor", "[actors][ws_session]") {
   // A frame to a dead actor is dropped, not answered.
   f.frame("91");
   CHECK(f.socket->sent.empty());
+}
+
+TEST_CASE("without cluster mode a client_message frame is refused", "[actors][ws_session]") {
+  session_fixture f;
+  f.frame(R"({"type":"client_message","text":"hi","userid":"alice"})");
+  REQUIRE(f.socket->sent.size() == 1);
+  CHECK(f.socket->sent[0].find("only in cluster mode") != std::string::npos);
+}
+
+TEST_CASE("cluster mode: commands are pushed to the socket, client_messages relayed and acked",
+          "[actors][ws_session]") {
+  actor_fixture f;
+  auto socket = std::make_shared<fake_connection>();
+  struct seen_by_bridge {
+    std::vector<std::string> hellos;
+    std::vector<std::pair<std::string, std::string>> relayed;
+  };
+  auto seen = std::make_shared<seen_by_bridge>();
+  auto bridge = f.sys.spawn([seen](caf::event_based_actor*) -> caf::behavior {
+    return {
+      [seen](hello_atom, const std::string& client, const caf::actor&) { seen->hellos.push_back(client); },
+      [seen](relay_atom, const std::string& client, const std::string& frame) {
+        seen->relayed.emplace_back(client, frame);
+        return std::string(seen->relayed.size() == 1 ? "" : "broker down");
+      },
+    };
+  });
+  auto session = spawn_ws_session(f.sys, socket, caf::actor{}, ws_session_config{"carol", 5s, 300, caf::actor{}, bridge});
+  f.sched.run();
+  REQUIRE(seen->hellos == std::vector<std::string>{"carol"});
+
+  f.self->send(session, command_atom::value, std::string(R"({"type":"command","hello":"world"})"));
+  f.sched.run();
+  REQUIRE(socket->sent.size() == 1);
+  CHECK(socket->sent[0] == R"({"type":"command","hello":"world"})");
+
+  const std::string message = R"({"type":"client_message","text":"hi"})";
+  deliver_frame(session, message);
+  f.sched.run();
+  REQUIRE(seen->relayed.size() == 1);
+  CHECK(seen->relayed[0] == std::make_pair(std::string("carol"), message));
+  REQUIRE(socket->sent.size() == 2);
+  CHECK(socket->sent[1] == R"({"type":"ack","of":"client_message"})");
+
+  deliver_frame(session, message); // the bridge now says the broker is down
+  f.sched.run();
+  REQUIRE(socket->sent.size() == 3);
+  CHECK(socket->sent[2].find("not published: broker down") != std::string::npos);
+
+  for (auto& a : {session, bridge}) f.self->send_exit(a, caf::exit_reason::user_shutdown);
+  f.sched.run();
 }
