@@ -56,6 +56,7 @@ using ready_atom = caf::atom_constant<caf::atom("ready")>;       // can this nod
 using hello_atom = caf::atom_constant<caf::atom("hello")>;       // ws-session: my client id
 using command_atom = caf::atom_constant<caf::atom("command")>;   // a pushed command for a socket
 using kpoll_atom = caf::atom_constant<caf::atom("kpoll")>;       // a Kafka actor's poll loop
+using marker_atom = caf::atom_constant<caf::atom("marker")>;   // worker: count an attempt in Kafka
 using relay_atom = caf::atom_constant<caf::atom("relay")>;       // a client_message to publish
 
 } // namespace factord::actors

@@ -166,6 +166,13 @@ void apply_result(self_ptr self, job&& update) {
 
 void on_job_record(self_ptr self, const kafka_record& r) {
   auto& st = self->state;
+  // Most records are this gateway's own, already known: no need to parse them.
+  if (auto id = r.header("request_id"); !id.empty()) {
+    if (auto it = st.jobs.find(std::string(id)); it != st.jobs.end()) {
+      it->second.in_kafka = true;
+      return;
+    }
+  }
   job_record rec;
   std::string why;
   if (!decode_job_record(r.value, rec, why)) {
@@ -196,7 +203,8 @@ void on_result_record(self_ptr self, const kafka_record& r) {
 // {"type":"command", ...the record's JSON fields...} to every socket of the client.
 void on_command_record(self_ptr self, const kafka_record& r) {
   auto& st = self->state;
-  const std::string& client = r.client_id.empty() ? r.key : r.client_id;
+  std::string client(r.header("client_id"));
+  if (client.empty()) client = r.key;
   auto it = st.clients.find(client);
   if (client.empty() || it == st.clients.end()) return;
   json doc = json::parse(r.value, nullptr, false);
@@ -358,7 +366,8 @@ bool forget_unless_in_kafka(self_ptr self, const std::string& id) {
 void produce_job(self_ptr self, const job& j, std::function<void(bool, const std::string&)> done) {
   auto& st = self->state;
   ++st.producing;
-  kafka_message m{st.config.topics.jobs, j.caller_id, encode_job_record(j, st.config.node_id), {}};
+  kafka_message m{st.config.topics.jobs, j.caller_id, encode_job_record(j, st.config.node_id),
+                  {{"request_id", j.request_id}}};
   self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
     .then([self, done](std::string& err) {
             --self->state.producing;
@@ -575,7 +584,7 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
       }
       ++st.client_messages;
       self->request(st.config.producer, caf::infinite, produce_atom::value,
-                    kafka_message{st.config.topics.client_messages, client, std::move(frame), client})
+                    kafka_message{st.config.topics.client_messages, client, std::move(frame), {{"client_id", client}}})
         .then([rp](std::string& err) mutable { rp.deliver(err); },
               [rp](caf::error&) mutable { rp.deliver(std::string("the Kafka producer is gone")); });
       return rp;

@@ -64,10 +64,16 @@ void rebalancer::rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCo
   if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
     consumer->assign(partitions);
     st.assigned.clear();
-    for (auto* tp : partitions) st.assigned.push_back(tp->partition());
+    std::vector<std::int64_t> ends;
+    for (auto* tp : partitions) {
+      st.assigned.push_back(tp->partition());
+      std::int64_t low = 0, high = 0;
+      consumer->query_watermark_offsets(tp->topic(), tp->partition(), &low, &high, 2000);
+      ends.push_back(high);
+    }
     logging::info("kafka_partitions_assigned",
                   {{"group", st.settings.group}, {"count", std::to_string(st.assigned.size())}});
-    self->send(st.settings.target, assigned_atom::value, st.assigned, st.generation);
+    self->send(st.settings.target, assigned_atom::value, st.assigned, std::move(ends), st.generation);
   } else {
     consumer->unassign();
     st.assigned.clear();
@@ -218,9 +224,9 @@ void poll_once(self_ptr self) {
     if (const std::string* key = m->key()) r.key = *key;
     if (m->payload()) r.value.assign(static_cast<const char*>(m->payload()), m->len());
     if (auto* headers = m->headers()) {
-      auto h = headers->get_last("client_id");
-      if (h.err() == RdKafka::ERR_NO_ERROR && h.value())
-        r.client_id.assign(static_cast<const char*>(h.value()), h.value_size());
+      for (const auto& h : headers->get_all())
+        if (h.value() && r.headers.size() < 16)
+          r.headers.emplace_back(h.key(), std::string(static_cast<const char*>(h.value()), h.value_size()));
     }
     auto& next = st.next_offset[{r.topic, r.partition}];
     next = std::max(next, r.offset + 1);
@@ -333,7 +339,8 @@ caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings 
     {"enable.partition.eof", "true"},
     {"session.timeout.ms", "6000"},    // a killed worker's partitions move within ~6 s
     {"heartbeat.interval.ms", "1500"},
-    {"fetch.wait.max.ms", "50"},
+    {"fetch.wait.max.ms", "10"},  // with fetch.min.bytes: one fetch per 10 ms under load
+    {"fetch.min.bytes", "16384"},
     {"reconnect.backoff.max.ms", "1000"},
   };
   auto conf = kafka::make_conf(settings.brokers, settings.client_id, init->log.get(), extra, error);

@@ -9,7 +9,9 @@
 //
 // Messages out, to the target:
 //   (records_atom, std::vector<kafka_record>)           in partition order
-//   (assigned_atom, std::vector<int32_t>, uint64_t gen)  group mode: partitions now ours
+//   (assigned_atom, std::vector<int32_t>, std::vector<int64_t> ends, uint64_t gen)
+//                                                        group mode: partitions now ours, with
+//                                                        each one's end offset at that moment
 //   (revoked_atom, uint64_t gen)                         group mode: all taken back
 //   (health_atom, bool up, std::string detail)           on every change
 //   (synced_atom, uint64_t token, bool ok)               everything that was in the from-

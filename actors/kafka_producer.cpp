@@ -57,9 +57,9 @@ using self_ptr = caf::stateful_actor<producer_state>*;
 std::string enqueue(self_ptr self, const kafka_message& m, std::uint64_t id) {
   auto& st = self->state;
   RdKafka::Headers* headers = nullptr;
-  if (!m.client_id.empty()) {
+  if (!m.headers.empty()) {
     headers = RdKafka::Headers::create();
-    headers->add("client_id", m.client_id);
+    for (const auto& [name, value] : m.headers) headers->add(name, value);
   }
   auto err = st.producer->produce(m.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
                                   const_cast<char*>(m.value.data()), m.value.size(), m.key.data(),
@@ -148,7 +148,7 @@ caf::actor spawn_kafka_producer(caf::actor_system& sys, const kafka_producer_set
   std::map<std::string, std::string> extra = {
     {"enable.idempotence", "true"}, // acks=all, no duplicates or reordering on retries
     {"acks", "all"},
-    {"linger.ms", "2"},
+    {"linger.ms", "5"},
     {"message.timeout.ms", std::to_string(settings.delivery_timeout.count())},
     {"socket.keepalive.enable", "true"},
     {"reconnect.backoff.max.ms", "1000"},

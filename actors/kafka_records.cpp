@@ -188,6 +188,10 @@ std::vector<topic_spec> factord_topics(const topic_names& names, int partitions,
   };
 }
 
+std::vector<std::pair<std::string, std::string>> result_headers(const job& j) {
+  return {{"status", std::string(to_string(j.status))}, {"attempts", std::to_string(j.attempts)}};
+}
+
 std::string idempotent_request_id(std::string_view caller, std::string_view key) {
   // Two independent 64-bit FNV-1a hashes over caller, a separator and key; ids are not
   // secrets, only stable and unlikely to collide (2^-64 per pair of keys of one caller).

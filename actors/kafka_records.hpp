@@ -17,6 +17,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace factord::actors {
@@ -47,7 +48,14 @@ struct kafka_record {
   std::int64_t offset = 0;
   std::string key;
   std::string value;
-  std::string client_id; // header "client_id", if present
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The last header with this name; empty if none.
+  std::string_view header(std::string_view name) const {
+    for (auto it = headers.rbegin(); it != headers.rend(); ++it)
+      if (it->first == name) return it->second;
+    return {};
+  }
 };
 
 // One record to write.
@@ -55,8 +63,12 @@ struct kafka_message {
   std::string topic;
   std::string key;
   std::string value;
-  std::string client_id; // written as header "client_id" when not empty
+  std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// Headers that let readers skip parsing the JSON value: "request_id" on job records,
+// "status" and "attempts" on results, "client_id" on pushed and published messages.
+std::vector<std::pair<std::string, std::string>> result_headers(const job& j);
 
 // A record of the jobs topic.
 struct job_record {

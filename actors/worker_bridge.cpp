@@ -11,6 +11,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <charconv>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -27,10 +28,13 @@ struct worker_bridge_state {
     bool tracked = true;          // its offset counts for commits (false once revoked)
     bool cancel_requested = false;
     bool publishing = false;      // final result on its way to the broker
+    bool suspect = false;         // in the partition before it was assigned to us
+    bool marked = false;          // its running record (with the attempt) is published
     cancel_handle cancel;
     caf::actor_id worker = 0;
   };
   struct partition_state {
+    std::int64_t end_at_assignment = 0; // records below it may have run on a dead worker
     std::set<std::int64_t> unfinished;
     std::int64_t next = -1;       // after the last record consumed; -1: none yet
     std::int64_t committed = -1;
@@ -52,6 +56,7 @@ struct worker_bridge_state {
   bool kafka_up = false;
   std::string kafka_detail = "connecting to Kafka";
   bool draining = false;
+  std::uint64_t ticks = 0;
   std::uint64_t dead_lettered = 0;
   std::uint64_t duplicates_skipped = 0;
   registry_stats stats;
@@ -115,7 +120,8 @@ void publish_final(self_ptr self, const std::string& id) {
   auto it = st.jobs.find(id);
   if (it == st.jobs.end()) return;
   it->second.publishing = true;
-  kafka_message m{st.config.topics.results, id, encode_result(it->second.value, st.config.node_id), {}};
+  kafka_message m{st.config.topics.results, id, encode_result(it->second.value, st.config.node_id),
+                  result_headers(it->second.value)};
   self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
     .then([self, id](std::string& err) {
             auto& s = self->state;
@@ -155,10 +161,43 @@ void dead_letter(self_ptr self, local_job& lj, const std::string& reason, const 
   finish(self, lj, job_status::failed, reason, message);
 }
 
+// Publishes the job's running record: its attempt count then survives this process.
+void mark_running(self_ptr self, local_job& lj) {
+  auto& st = self->state;
+  lj.marked = true;
+  self->send(st.config.producer, publish_atom::value,
+             kafka_message{st.config.topics.results, lj.value.request_id,
+                           encode_result(lj.value, st.config.node_id), result_headers(lj.value)});
+}
+
 void enqueue(self_ptr self, const job& j) {
   auto& st = self->state;
   ++st.stats.queued;
   self->send(st.config.dispatcher, enqueue_atom::value, job_ticket{j.request_id, j.caller_id, j.number});
+}
+
+void count_attempt_then_enqueue(self_ptr self, const std::string& id) {
+  auto& st = self->state;
+  auto it = st.jobs.find(id);
+  if (it == st.jobs.end()) return;
+  job marker = it->second.value;
+  marker.attempts += 1; // the attempt about to start; "queued" so gateways show no change
+  kafka_message m{st.config.topics.results, id, encode_result(marker, st.config.node_id), result_headers(marker)};
+  self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
+    .then([self, id](std::string& err) {
+            auto& s = self->state;
+            auto job_it = s.jobs.find(id);
+            if (job_it == s.jobs.end() || job_it->second.value.status != job_status::queued ||
+                job_it->second.publishing)
+              return;
+            if (!err.empty()) {
+              self->delayed_send(self, std::chrono::seconds(1), marker_atom::value, id);
+              return;
+            }
+            job_it->second.marked = true;
+            enqueue(self, job_it->second.value);
+          },
+          [self, id](caf::error&) { self->delayed_send(self, std::chrono::seconds(1), marker_atom::value, id); });
 }
 
 void on_job_record(self_ptr self, const kafka_record& r) {
@@ -185,7 +224,7 @@ void on_job_record(self_ptr self, const kafka_record& r) {
                                            {"offset", std::to_string(r.offset)}, {"error", why}});
     return;
   }
-  const std::string& id = rec.value.request_id;
+  const std::string id = rec.value.request_id; // a copy: rec.value is moved below
   auto seen = st.results.find(id);
   bool finished_elsewhere = seen != st.results.end() && seen->second.finished;
   if (rec.type == job_record::kind::cancel) {
@@ -213,6 +252,7 @@ void on_job_record(self_ptr self, const kafka_record& r) {
   }
   ++st.stats.accepted;
   auto& lj = st.jobs[id];
+  lj.suspect = r.offset < st.partitions[r.partition].end_at_assignment;
   lj.value = std::move(rec.value);
   lj.value.attempts = seen != st.results.end() ? seen->second.attempts : 0;
   track(self, lj, r.partition, r.offset);
@@ -222,14 +262,30 @@ void on_job_record(self_ptr self, const kafka_record& r) {
                   " times and its worker died each time (option --max-attempts); it will not be retried");
     return;
   }
-  enqueue(self, lj.value);
+  if (!lj.suspect) {
+    enqueue(self, lj.value);
+    return;
+  }
+  // The job may have killed the worker that had this partition: its attempt is in Kafka
+  // before it starts here, so a job that keeps killing workers ends in the dead-letter
+  // topic instead of going round for ever.
+  count_attempt_then_enqueue(self, lj.value.request_id);
 }
 
 void on_result_record(self_ptr self, const kafka_record& r) {
   auto& st = self->state;
   job j;
-  std::string why;
-  if (!decode_result(r.value, j, why)) return;
+  // The headers carry what this table needs; the JSON value only for older records.
+  auto status = r.header("status");
+  auto attempts = r.header("attempts");
+  if (!status.empty() && !attempts.empty() && parse_job_status(status, j.status)) {
+    j.request_id = r.key;
+    std::uint32_t n = 0;
+    std::from_chars(attempts.data(), attempts.data() + attempts.size(), n);
+    j.attempts = n;
+  } else if (std::string why; !decode_result(r.value, j, why)) {
+    return;
+  }
   auto& seen = st.results[j.request_id];
   seen.seen_at = unix_millis_now();
   seen.attempts = std::max(seen.attempts, j.attempts);
@@ -261,11 +317,12 @@ void commit(self_ptr self) {
 
 // After a rebalance: jobs of partitions that are no longer ours stop counting; queued ones
 // leave (their new owner runs them), running ones finish and publish (harmless twice).
-void reassign(self_ptr self, const std::vector<std::int32_t>& ours) {
+void reassign(self_ptr self, const std::vector<std::int32_t>& ours, const std::vector<std::int64_t>& ends) {
   auto& st = self->state;
   std::set<std::int32_t> mine(ours.begin(), ours.end());
   st.partitions.clear();
-  for (auto p : ours) st.partitions[p];
+  for (std::size_t i = 0; i < ours.size(); ++i)
+    st.partitions[ours[i]].end_at_assignment = i < ends.size() ? ends[i] : 0;
   for (auto it = st.jobs.begin(); it != st.jobs.end();) {
     auto& lj = it->second;
     lj.tracked = false;
@@ -290,7 +347,7 @@ void purge(self_ptr self) {
 caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
   self->state.config = std::move(config);
   self->set_default_handler(caf::print_and_drop);
-  self->delayed_send(self, std::chrono::milliseconds(200), tick_atom::value);
+  self->delayed_send(self, std::chrono::milliseconds(50), tick_atom::value);
   self->delayed_send(self, std::chrono::minutes(1), purge_atom::value);
   return {
     [=](attach_atom, caf::actor& group_consumer) { self->state.group_consumer = std::move(group_consumer); },
@@ -302,14 +359,15 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
         else if (r.topic == topics.results) on_result_record(self, r);
       }
     },
-    [=](assigned_atom, const std::vector<std::int32_t>& ours, std::uint64_t generation) {
+    [=](assigned_atom, const std::vector<std::int32_t>& ours, const std::vector<std::int64_t>& ends,
+        std::uint64_t generation) {
       self->state.generation = generation;
-      reassign(self, ours);
+      reassign(self, ours, ends);
     },
     [=](revoked_atom, std::uint64_t generation) {
       commit(self); // lands with the old generation: dropped if too late, harmless
       self->state.generation = generation;
-      reassign(self, {});
+      reassign(self, {}, {});
     },
     [=](health_atom, bool up, const std::string& detail) {
       self->state.kafka_up = up;
@@ -317,10 +375,17 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
     },
     [=](synced_atom, std::uint64_t, bool) {},
     [=](tick_atom) {
-      commit(self);
-      self->delayed_send(self, std::chrono::milliseconds(200), tick_atom::value);
+      auto& st = self->state;
+      auto now = unix_millis_now();
+      for (const auto& [worker, id] : st.running_on)
+        if (auto it = st.jobs.find(id); it != st.jobs.end() && !it->second.marked &&
+                                         now - it->second.value.started_at >= 50)
+          mark_running(self, it->second);
+      if (++st.ticks % 4 == 0) commit(self);
+      self->delayed_send(self, std::chrono::milliseconds(50), tick_atom::value);
     },
     [=](publish_atom, const std::string& id) { publish_final(self, id); },
+    [=](marker_atom, const std::string& id) { count_attempt_then_enqueue(self, id); },
     [=](started_atom, const std::string& id, cancel_handle& handle, const caf::actor& worker) {
       auto& st = self->state;
       auto it = st.jobs.find(id);
@@ -342,9 +407,9 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
       auto& seen = st.results[id];
       seen.attempts = std::max(seen.attempts, lj.value.attempts);
       seen.seen_at = unix_millis_now();
-      // Marks the attempt in Kafka: if this process dies now, the next worker counts it.
-      self->send(st.config.producer, publish_atom::value,
-                 kafka_message{st.config.topics.results, id, encode_result(lj.value, st.config.node_id), {}});
+      // A fresh job gets its running record only if it runs for more than a tick: most
+      // small jobs never need one. (Suspects were counted before they were queued.)
+      if (lj.value.attempts > 1 && !lj.suspect) mark_running(self, lj);
     },
     [=](finished_atom, job_outcome& outcome) {
       auto& st = self->state;

@@ -8,8 +8,11 @@
 //  - Read-ahead is bounded per partition: at settings.kafka_read_ahead unfinished jobs the
 //    partition is paused, and resumed at half of it.
 //  - A job's result is produced to the results topic (key: request id, retried until the
-//    broker has it) before its offset may be committed. A "running" record is published
-//    when a job starts; its attempt count survives a worker's death.
+//    broker has it) before its offset may be committed. A "running" record carries the
+//    attempt count, so it survives a worker's death. A job whose record was already in
+//    the partition when the partition was assigned may have run on a worker that died:
+//    its attempt is written (and acknowledged) before it is queued. A fresh job gets its
+//    running record once it has run for 50 ms (most small jobs never need one).
 //  - The results topic is also read (from the beginning), so a re-delivered job that some
 //    worker already finished is not computed again, and crashes are counted across
 //    processes: at settings.max_attempts the job goes to the dead-letter topic and ends
