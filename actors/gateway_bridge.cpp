@@ -441,7 +441,10 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
       auto& e = create(self, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id));
       if (s.watcher) e.watchers.push_back(std::move(s.watcher));
       std::string rid = e.value.request_id;
-      produce_job(self, e.value, [self, rid, rp](bool acked, const std::string& why) mutable {
+      // The answer is the job as accepted: a fast worker's result may be read before the
+      // broker's acknowledgement arrives, and a submission is a 202, not a finished job.
+      job accepted = e.value;
+      produce_job(self, e.value, [self, rid, rp, accepted](bool acked, const std::string& why) mutable {
         auto& st2 = self->state;
         if (!acked && !forget_unless_in_kafka(self, rid)) {
           ++st2.stats.rejected;
@@ -455,8 +458,8 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
         }
         it->second.in_kafka = true;
         ++st2.stats.accepted;
-        rp.deliver(ok(it->second.value, true));
-        for (auto& other : it->second.same_key) other.deliver(ok(it->second.value, false));
+        rp.deliver(ok(accepted, true));
+        for (auto& other : it->second.same_key) other.deliver(ok(accepted, false));
         it->second.same_key.clear();
       });
       return rp;
