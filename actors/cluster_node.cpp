@@ -86,7 +86,10 @@ start_result start_worker(caf::actor_system& sys, const config::settings& settin
   std::string id = node_name(settings);
   auto topics = topic_names::with_prefix(settings.topic_prefix);
   // Results are never given up on: librdkafka retries until the broker has them.
-  n.producer = spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, std::chrono::milliseconds(0)}, out.error);
+  // Results wait up to 20 ms to travel together: a result's latency matters less than
+  // the broker's load.
+  n.producer = spawn_kafka_producer(
+    sys, {settings.kafka, "factord-" + id, std::chrono::milliseconds(0), std::chrono::milliseconds(20)}, out.error);
   if (!n.producer) return out;
   n.console = spawn_console(sys);
   n.dispatcher = sys.spawn(dispatcher, n.console);

@@ -339,8 +339,10 @@ caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings 
     {"enable.partition.eof", "true"},
     {"session.timeout.ms", "6000"},    // a killed worker's partitions move within ~6 s
     {"heartbeat.interval.ms", "1500"},
-    {"fetch.wait.max.ms", "10"},  // with fetch.min.bytes: one fetch per 10 ms under load
-    {"fetch.min.bytes", "16384"},
+    // Under load one fetch per 20 ms or 64 KiB, not one per record: the broker's CPU is
+    // the cluster's limit on few cores (bench/RESULTS.md, "Cluster mode").
+    {"fetch.wait.max.ms", "20"},
+    {"fetch.min.bytes", "65536"},
     {"reconnect.backoff.max.ms", "1000"},
   };
   auto conf = kafka::make_conf(settings.brokers, settings.client_id, init->log.get(), extra, error);

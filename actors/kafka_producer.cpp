@@ -148,7 +148,7 @@ caf::actor spawn_kafka_producer(caf::actor_system& sys, const kafka_producer_set
   std::map<std::string, std::string> extra = {
     {"enable.idempotence", "true"}, // acks=all, no duplicates or reordering on retries
     {"acks", "all"},
-    {"linger.ms", "5"},
+    {"linger.ms", std::to_string(settings.linger.count())},
     {"message.timeout.ms", std::to_string(settings.delivery_timeout.count())},
     {"socket.keepalive.enable", "true"},
     {"reconnect.backoff.max.ms", "1000"},

@@ -27,6 +27,8 @@ struct kafka_producer_settings {
   std::string client_id;
   // How long librdkafka keeps retrying one record; 0 = for ever (worker results).
   std::chrono::milliseconds delivery_timeout{5000};
+  // How long records wait to be sent together: fewer, larger requests for the broker.
+  std::chrono::milliseconds linger{5};
 };
 
 // Null with `error` set when the producer cannot be created (bad configuration).
