@@ -1,7 +1,7 @@
 #include "actors/gateway_bridge.hpp"
 
 #include "actors/atoms.hpp"
-#include "actors/job_registry.hpp" // registry_view
+#include "actors/job_registry_ops.hpp" // registry_view, replies
 #include "actors/kafka_producer.hpp"
 #include "actors/probe.hpp"
 #include "config/log.hpp"
@@ -71,23 +71,10 @@ struct gateway_state {
 using self_ptr = caf::stateful_actor<gateway_state>*;
 using json = nlohmann::json;
 
-api_error error(api_errc code, std::string reason, std::string message, int retry_after = 0) {
-  return {code, std::move(reason), std::move(message), std::chrono::seconds{retry_after}};
-}
-
-job_reply failed(api_error e) {
-  job_reply r;
-  r.error = std::move(e);
-  return r;
-}
-
-job_reply ok(const job& j, bool created = false) {
-  job_reply r;
-  r.ok = true;
-  r.created = created;
-  r.value = j;
-  return r;
-}
+// Replies and errors are built as the job-registry builds them.
+using registry_ops::error;
+using registry_ops::failed_reply;
+using registry_ops::ok_reply;
 
 std::string new_request_id(std::mt19937_64& rng) {
   char buf[33];
@@ -119,7 +106,7 @@ void close_job(gateway_state& st, const job& j, job_status before) {
 }
 
 void notify(self_ptr self, gateway_state::entry& e) {
-  for (auto& w : e.waiters) w.promise.deliver(ok(e.value));
+  for (auto& w : e.waiters) w.promise.deliver(ok_reply(e.value));
   e.waiters.clear();
   if (e.value.finished()) {
     for (auto& watcher : e.watchers) self->send(watcher, jobdone_atom::value, e.value);
@@ -232,7 +219,7 @@ void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise 
 
 void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, caf::response_promise rp) {
   if (e.value.finished() || wait.count() <= 0) {
-    rp.deliver(ok(e.value));
+    rp.deliver(ok_reply(e.value));
     return;
   }
   auto id = self->state.next_waiter++;
@@ -243,11 +230,11 @@ void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, ca
 void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise rp) {
   auto& st = self->state;
   if (e.value.finished()) {
-    rp.deliver(ok(e.value));
+    rp.deliver(ok_reply(e.value));
     return;
   }
   if (auto why = not_ready(st); !why.empty()) {
-    rp.deliver(failed(error(api_errc::not_ready, "kafka_unavailable", why, 2)));
+    rp.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable", why, 2)));
     return;
   }
   // The cancel goes where the job went (same key, same partition, after it): the worker
@@ -258,18 +245,18 @@ void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise 
     .then([self, id, rp](std::string& err) mutable {
       auto it = self->state.jobs.find(id);
       if (it == self->state.jobs.end()) {
-        rp.deliver(failed(error(api_errc::not_found, "unknown_request_id", "the job expired meanwhile")));
+        rp.deliver(failed_reply(error(api_errc::not_found, "unknown_request_id", "the job expired meanwhile")));
         return;
       }
       if (!err.empty()) {
-        rp.deliver(failed(error(api_errc::not_ready, "kafka_unavailable",
+        rp.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable",
                                 "the cancel could not be written to Kafka (" + err + "); retry", 2)));
         return;
       }
       answer_fetch(self, it->second, std::chrono::seconds(5), rp);
     },
     [rp](caf::error&) mutable {
-      rp.deliver(failed(error(api_errc::not_ready, "kafka_unavailable", "the Kafka producer is gone", 2)));
+      rp.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable", "the Kafka producer is gone", 2)));
     });
 }
 
@@ -284,11 +271,11 @@ void resolve_unknown(self_ptr self, bool synced) {
       if (u.cancel) start_cancel(self, it->second, u.promise);
       else answer_fetch(self, it->second, u.wait, u.promise);
     } else if (synced) {
-      u.promise.deliver(failed(error(api_errc::not_found, "unknown_request_id",
+      u.promise.deliver(failed_reply(error(api_errc::not_found, "unknown_request_id",
                                      "no job has request id '" + u.id.substr(0, 64) +
                                        "'; it may have expired after the retention period")));
     } else {
-      u.promise.deliver(failed(error(api_errc::not_ready, "kafka_unavailable",
+      u.promise.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable",
                                      "Kafka could not be asked whether request id '" + u.id.substr(0, 64) +
                                        "' exists; retry shortly", 2)));
     }
@@ -356,7 +343,7 @@ bool forget_unless_in_kafka(self_ptr self, const std::string& id) {
   if (it == st.jobs.end()) return false;
   if (it->second.in_kafka) return true;
   for (auto& rp : it->second.same_key)
-    rp.deliver(failed(error(api_errc::not_ready, "kafka_unavailable",
+    rp.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable",
                             "Kafka did not acknowledge the job; nothing was accepted, retry shortly", 2)));
   if (!it->second.value.finished()) close_job(st, it->second.value, it->second.value.status);
   st.jobs.erase(it);
@@ -424,7 +411,7 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
       if (auto known = st.jobs.find(id); known != st.jobs.end() && !s.idempotency_key.empty()) {
         if (s.watcher && !known->second.value.finished()) known->second.watchers.push_back(s.watcher);
         if (known->second.in_kafka) {
-          rp.deliver(ok(known->second.value, false));
+          rp.deliver(ok_reply(known->second.value, false));
           return rp;
         }
         // Same key still on its way to the broker: answer when the first one is.
@@ -435,7 +422,7 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
       api_error err;
       if (!admit(self, s.caller_id, s.number, 1, number, err)) {
         ++st.stats.rejected;
-        rp.deliver(failed(std::move(err)));
+        rp.deliver(failed_reply(std::move(err)));
         return rp;
       }
       auto& e = create(self, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id));
@@ -448,18 +435,18 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
         auto& st2 = self->state;
         if (!acked && !forget_unless_in_kafka(self, rid)) {
           ++st2.stats.rejected;
-          rp.deliver(failed(kafka_refused(why)));
+          rp.deliver(failed_reply(kafka_refused(why)));
           return;
         }
         auto it = st2.jobs.find(rid);
         if (it == st2.jobs.end()) {
-          rp.deliver(failed(kafka_refused("the job vanished")));
+          rp.deliver(failed_reply(kafka_refused("the job vanished")));
           return;
         }
         it->second.in_kafka = true;
         ++st2.stats.accepted;
-        rp.deliver(ok(accepted, true));
-        for (auto& other : it->second.same_key) other.deliver(ok(accepted, false));
+        rp.deliver(ok_reply(accepted, true));
+        for (auto& other : it->second.same_key) other.deliver(ok_reply(accepted, false));
         it->second.same_key.clear();
       });
       return rp;
@@ -530,7 +517,7 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
       auto& waiters = it->second.waiters;
       for (auto w = waiters.begin(); w != waiters.end(); ++w) {
         if (w->id != waiter_id) continue;
-        w->promise.deliver(ok(it->second.value));
+        w->promise.deliver(ok_reply(it->second.value));
         waiters.erase(w);
         return;
       }
