@@ -22,6 +22,10 @@ siqs_buckets::siqs_buckets(std::uint32_t block_len, std::uint32_t blocks,
 void siqs_buckets::fill(const std::uint32_t* prime, const std::uint8_t* logp,
                         const std::uint32_t* root1, const std::uint32_t* root2,
                         std::uint32_t first, std::uint32_t end) {
+  if (blocks_ == 1) {
+    fill_single(prime, logp, root1, root2, first, end);
+    return;
+  }
   if (blocks_ <= packed_max_blocks && capacity_ <= packed_max_count) {
     fill_packed(prime, logp, root1, root2, first, end);
     return;
@@ -92,6 +96,40 @@ void siqs_buckets::fill_packed(const std::uint32_t* prime, const std::uint8_t* l
   }
   for (std::uint32_t blk = 0; blk <= miss; ++blk)
     count_[blk] = static_cast<std::uint32_t>((counts >> (16 * blk)) & 0xFFFF);
+}
+
+// One block: every root is written at the end of the bucket, and the end moves on only
+// for a hit, so a miss is overwritten by the next root. Four or five instructions per
+// root, no branch.
+void siqs_buckets::fill_single(const std::uint32_t* prime, const std::uint8_t* logp,
+                               const std::uint32_t* root1, const std::uint32_t* root2,
+                               std::uint32_t first, std::uint32_t end) {
+  std::uint32_t* entries = entries_.data();
+  const std::uint32_t interval = interval_;
+  std::uint32_t n = 0;
+  auto run = [&](std::uint32_t from, std::uint32_t to, std::uint32_t hits) {
+    for (std::uint32_t i = from; i < to; ++i) {
+      const std::uint32_t p = prime[i];
+      const std::uint32_t log_bits = static_cast<std::uint32_t>(logp[i]) << 24;
+      std::uint32_t a = root1[i], b = root2[i];
+      for (std::uint32_t h = 0; h < hits; ++h, a += p, b += p) {
+        entries[n] = a | log_bits;
+        n += a < interval;
+        entries[n] = b | log_bits;
+        n += b < interval;
+      }
+    }
+  };
+  std::uint32_t hi = end;
+  for (std::uint32_t hits = 1; hits <= max_hits_; ++hits) {
+    const std::uint32_t bound = (interval_ + hits - 1) / hits;
+    const std::uint32_t* lo_it =
+        hits == max_hits_ ? prime + first : std::lower_bound(prime + first, prime + hi, bound);
+    const auto lo = static_cast<std::uint32_t>(lo_it - prime);
+    run(lo, hi, hits);
+    hi = lo;
+  }
+  count_[0] = n;
 }
 
 void siqs_buckets::apply(std::uint32_t blk, std::uint8_t* s) const {

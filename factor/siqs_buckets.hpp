@@ -31,6 +31,10 @@ private:
   static constexpr std::uint32_t packed_max_blocks = 3;       // + the miss bucket: 4 x 16 bits
   static constexpr std::uint32_t packed_max_count = 0xFFFF;
 
+  // One block: branch-free, misses are overwritten in place.
+  void fill_single(const std::uint32_t* prime, const std::uint8_t* logp,
+                   const std::uint32_t* root1, const std::uint32_t* root2, std::uint32_t first,
+                   std::uint32_t end);
   void fill_packed(const std::uint32_t* prime, const std::uint8_t* logp,
                    const std::uint32_t* root1, const std::uint32_t* root2, std::uint32_t first,
                    std::uint32_t end);

@@ -15,6 +15,7 @@ struct params_row {
   std::uint32_t large_prime_mult;
   std::uint32_t small_prime_limit;
   double threshold_slack;
+  double dlp_exponent;
 };
 
 // Measured on the reference 2-core machine (EPYC, 48 KiB L1d, 1 MiB L2) against PARI/GP
@@ -24,33 +25,42 @@ struct params_row {
 // - skipping primes below 256 saves ~45% of the sieve adds; the slack (plus the expected
 //   contribution of the skipped primes, added by the sieve) makes up the lost yield;
 // - bigger factor bases than these find relations faster but lose it in more polynomials
-//   and a bigger matrix (up to 55 digits; at 60, 3500 primes and a 150x large-prime
-//   bound took 0.78 s against 0.83 s for 3000 and 80x);
+//   and a bigger matrix (up to 55 digits);
 // - from 65 digits the primes above half a block go through buckets (siqs_buckets),
 //   which made bigger factor bases pay: 70 digits went from 20.9 s (6500 primes, 2
 //   blocks, 100x) to 14-15.5 s for anything from 9000 to 12000 primes, 2 or 3 blocks;
-//   a large-prime bound of 1000x the largest prime was 3% better than 250x there and
-//   no different at 65 digits (single runs; this machine's noise is about 5%);
 // - below 35 digits trial division dominates: a tighter threshold (slack 2) and smaller
 //   factor bases cut 29-digit numbers from 1.4 to 1.1 ms;
-// - rows from 75 digits on are extrapolations, not measurements.
+// - double large primes (2026-11-23, CPU seconds, minimum of 2-3 runs on a loaded
+//   machine, so differences under ~5% are noise): a loss at 50 digits (0.104 s against
+//   0.090 s without), a win from 60: d60 0.94 s -> 0.80-0.83 s with exponent 1.55-1.6,
+//   slack 8 and a 300-400x bound (1.7 and 6 lost: 0.95 s, too many prime cofactors to
+//   trial divide), d70 10.0 s -> 7.1 s with 9000 primes, 1000x and one 128 KiB block
+//   (one 128 KiB block instead of two 64 KiB ones: the single-block bucket fill is
+//   branch-free and three times cheaper; 2 blocks 8.2-8.6 s, 3 blocks 8.6 s; 7000 or
+//   11000 primes and 300x or 2000x all within 8.2-8.6 s before that change);
+// - with the exact small-prime check in trial division, skipping the primes below 800
+//   (slack 10) at 70 digits was 6.6-7.3 s against 7.0-7.3 s for 256 (slack 8); no
+//   difference at 60;
+// - 75 digits (one number, single runs): 12000 primes in one 256 KiB block 28 s, 13000
+//   in two 128 KiB blocks 33 s; the rows beyond are extrapolations, not measurements.
 constexpr params_row table[] = {
-  {18, 60, 8192, 1, 20, 30, 4.0},
-  {20, 80, 8192, 1, 20, 30, 4.0},
-  {25, 100, 16384, 1, 30, 30, 2.0},
-  {30, 150, 16384, 1, 30, 30, 2.0},
-  {35, 300, 32768, 1, 40, 30, 2.0},
-  {40, 450, 32768, 1, 40, 100, 8.0},
-  {45, 800, 65536, 1, 50, 256, 12.0},
-  {50, 1400, 65536, 1, 60, 256, 12.0},
-  {55, 2000, 65536, 1, 70, 256, 12.0},
-  {60, 3500, 65536, 1, 150, 256, 12.0},
-  {65, 5500, 65536, 2, 150, 256, 12.0},
-  {70, 9000, 65536, 2, 1000, 256, 12.0},
-  {75, 14000, 65536, 3, 250, 256, 12.0},
-  {80, 18000, 65536, 4, 300, 256, 12.0},
-  {90, 25000, 65536, 4, 120, 256, 12.0},
-  {100, 50000, 65536, 4, 150, 256, 12.0},
+  {18, 60, 8192, 1, 20, 30, 4.0, 0.0},
+  {20, 80, 8192, 1, 20, 30, 4.0, 0.0},
+  {25, 100, 16384, 1, 30, 30, 2.0, 0.0},
+  {30, 150, 16384, 1, 30, 30, 2.0, 0.0},
+  {35, 300, 32768, 1, 40, 30, 2.0, 0.0},
+  {40, 450, 32768, 1, 40, 100, 8.0, 0.0},
+  {45, 800, 65536, 1, 50, 256, 12.0, 0.0},
+  {50, 1400, 65536, 1, 60, 256, 12.0, 0.0},
+  {55, 2000, 65536, 1, 70, 256, 12.0, 0.0},
+  {60, 3200, 65536, 1, 400, 256, 8.0, 1.55},
+  {65, 5500, 131072, 1, 600, 256, 8.0, 1.6},
+  {70, 9000, 131072, 1, 1000, 800, 10.0, 1.6},
+  {75, 12000, 262144, 1, 1000, 800, 10.0, 1.65},
+  {80, 18000, 262144, 1, 1000, 800, 10.0, 1.7},
+  {90, 25000, 262144, 2, 1000, 800, 10.0, 1.75},
+  {100, 50000, 262144, 2, 1000, 800, 10.0, 1.75},
 };
 
 } // namespace
@@ -75,9 +85,12 @@ siqs_params siqs_params_for(std::size_t digits) {
   p.large_prime_mult = near.large_prime_mult;
   p.small_prime_limit = near.small_prime_limit;
   p.threshold_slack = near.threshold_slack;
+  p.dlp_exponent = near.dlp_exponent;
   // A few dozen spare relations make a dependency that splits n near certain; small
-  // factor bases take fewer (the sieving for 48 spares was ~8% of a 30-digit run).
-  p.extra_relations = std::clamp<std::uint32_t>(p.fb_size / 16, 16, 48);
+  // factor bases take fewer (the sieving for 48 spares was ~8% of a 30-digit run; 8
+  // instead of 16 spares saved 4-6% at 29 and 40 digits, and each dependency still
+  // splits n with probability 1/2).
+  p.extra_relations = std::clamp<std::uint32_t>(p.fb_size / 64, 8, 48);
   return p;
 }
 

@@ -17,6 +17,9 @@ struct siqs_params {
   std::uint32_t small_prime_limit = 0; // primes below this are not sieved (small prime variation)
   double threshold_slack = 0;          // bits below log2|Q(x)| - log2(large-prime bound) still tried
   std::uint32_t extra_relations = 0;   // relations beyond the column count before linear algebra
+  // Double large primes: cofactors up to large-prime bound ^ dlp_exponent are split into
+  // two large primes (siqs_cycles combines them). 0 = single large prime only.
+  double dlp_exponent = 0;
 };
 
 // Parameters for a number of `digits` decimal digits (interpolated between table rows).

@@ -4,26 +4,39 @@
 
 namespace factord::factor {
 
+namespace {
+
+std::uint64_t low_word(const mpz_class& v) { return mpz_getlimbn(v.get_mpz_t(), 0); }
+
+} // namespace
+
 void siqs_relations::add_full(siqs_relation rel) {
-  if (!seen_y_.insert(rel.y).second) return;
+  if (!seen_y_.insert(low_word(rel.y)).second) return;
   ++fulls_;
   usable_.push_back(std::move(rel));
 }
 
-void siqs_relations::add_partial(std::uint32_t large_prime, siqs_relation rel) {
-  if (!seen_y_.insert(rel.y).second) return;
-  auto [it, inserted] = partials_.try_emplace(large_prime);
-  if (inserted) {
-    it->second = std::move(rel);
+void siqs_relations::add_double_partial(std::uint32_t p1, std::uint32_t p2,
+                                        siqs_relation rel) {
+  if (!seen_y_.insert(low_word(rel.y)).second) return;
+  const auto id = static_cast<std::uint32_t>(partials_.size());
+  if (!graph_.add_edge(p1, p2, id, cycle_)) {
+    partials_.push_back(std::move(rel));
     return;
   }
-  const siqs_relation& first = it->second;
+  // The new edge (id) and stored ones: multiply the left sides, concatenate the columns;
+  // the right side's large part is the square of the cycle's vertex primes.
   siqs_relation combined;
-  combined.y = first.y * rel.y % n_;
-  combined.cols.reserve(first.cols.size() + rel.cols.size());
-  combined.cols = first.cols;
-  combined.cols.insert(combined.cols.end(), rel.cols.begin(), rel.cols.end());
-  combined.large = large_prime;
+  combined.y = 1;
+  std::size_t cols = 0;
+  for (std::uint32_t e : cycle_.edges) cols += (e == id ? rel : partials_[e]).cols.size();
+  combined.cols.reserve(cols);
+  for (std::uint32_t e : cycle_.edges) {
+    const siqs_relation& r = e == id ? rel : partials_[e];
+    combined.y = combined.y * r.y % n_;
+    combined.cols.insert(combined.cols.end(), r.cols.begin(), r.cols.end());
+  }
+  for (std::uint32_t p : cycle_.primes) combined.large = combined.large * p % n_;
   usable_.push_back(std::move(combined));
 }
 

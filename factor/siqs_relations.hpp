@@ -1,15 +1,18 @@
 // Relations of the quadratic sieve: y^2 == (-1)^e0 * prod p_j^e_j * large^2 (mod n).
 //
-// Full relations are kept as they come. A partial relation has one large prime L outside
-// the factor base; two partials with the same L multiply into a usable relation (L^2 is
-// a square), so partials wait in a hash map keyed by L until a partner arrives.
+// Full relations are kept as they come. A partial relation has one or two large primes
+// outside the factor base; partials are stored as edges of the large-prime graph
+// (siqs_cycles), and every cycle they close there multiplies into a usable relation
+// whose large-prime part is a square.
 #pragma once
+
+#include "factor/siqs_cycles.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <gmpxx.h>
-#include <set>
-#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace factord::factor {
@@ -26,19 +29,31 @@ public:
 
   void add_full(siqs_relation rel);
   // `rel` has the extra prime factor `large_prime` (not in rel.cols).
-  void add_partial(std::uint32_t large_prime, siqs_relation rel);
+  void add_partial(std::uint32_t large_prime, siqs_relation rel) {
+    add_double_partial(1, large_prime, std::move(rel));
+  }
+  // `rel` has the extra prime factors `p1` and `p2` (not in rel.cols; p1 == 1 for a
+  // single large prime, p1 == p2 for a square).
+  void add_double_partial(std::uint32_t p1, std::uint32_t p2, siqs_relation rel);
 
   // Relations usable by the linear algebra (full + combined partials).
   std::size_t size() const { return usable_.size(); }
   const std::vector<siqs_relation>& usable() const { return usable_; }
   std::size_t fulls() const { return fulls_; }
-  std::size_t partials() const { return partials_.size(); }
+  std::size_t partials() const { return partials_.size(); }  // stored, not yet in a cycle
+  std::size_t cycles() const { return graph_.cycles(); }
+  const large_prime_graph& graph() const { return graph_; }
 
 private:
   mpz_class n_;
   std::vector<siqs_relation> usable_;
-  std::unordered_map<std::uint32_t, siqs_relation> partials_;
-  std::set<mpz_class> seen_y_;  // a polynomial reused by a tiny factor base repeats values
+  std::vector<siqs_relation> partials_;  // indexed by edge id
+  large_prime_graph graph_;
+  large_prime_graph::cycle cycle_;
+  // A polynomial reused by a tiny factor base repeats values: y's low word identifies
+  // them (a false match among ~2^20 random words of 64 bits is not going to happen, and
+  // would only drop one relation).
+  std::unordered_set<std::uint64_t> seen_y_;
   std::size_t fulls_ = 0;
 };
 

@@ -184,3 +184,32 @@ TEST_CASE("Bucketed large primes sieve exactly like direct sieving", "[siqs]") {
   CHECK(rel_direct == rel_general);
   CHECK(rel_direct > 0);
 }
+
+TEST_CASE("Double large primes: every relation the sieve combines is a congruence", "[siqs][cycles]") {
+  const siqs_factor_base fb = build_factor_base(sample_n, choose_multiplier(sample_n), 300);
+  siqs_params params;
+  params.fb_size = 300;
+  params.block_len = 8192;
+  params.blocks = 1;
+  params.large_prime_mult = 200;
+  params.small_prime_limit = 30;
+  params.threshold_slack = 4.0;
+  params.dlp_exponent = 1.8;
+  siqs_sieve sieve(fb, params);
+  siqs_poly poly(fb, sieve.half_width(), 30);
+  siqs_relations relations(sample_n);
+  stop_token stop;
+  for (int i = 0; i < 600; ++i) {
+    poly.next();
+    REQUIRE(sieve.sieve(poly, relations, stop));
+  }
+  CHECK(sieve.cofactor_splits() > 0);
+  CHECK(relations.cycles() > 0);
+  CHECK(relations.graph().longest_cycle() >= 3);  // some cycle went through a double partial
+  for (const siqs_relation& r : relations.usable()) {
+    mpz_class right = r.large * r.large;
+    for (std::uint32_t c : r.cols) right *= c == 0 ? mpz_class(-1) : mpz_class(fb.prime[c - 1]);
+    const mpz_class diff = r.y * r.y - right;
+    CHECK(mpz_divisible_p(diff.get_mpz_t(), sample_n.get_mpz_t()) != 0);
+  }
+}

@@ -44,6 +44,27 @@ TEST_CASE("SIQS splits balanced semiprimes of 20 to 50 digits", "[siqs]") {
   }
 }
 
+// The sizes where double large primes are on (siqs_params: from 60 digits); a few
+// seconds each, about 12 s together.
+TEST_CASE("SIQS splits balanced semiprimes of 55 to 70 digits", "[siqs]") {
+  for (unsigned digits : {55u, 60u, 65u, 70u}) {
+    const mpz_class n = balanced_semiprime(digits, 7000 + digits);
+    INFO("n = " << n.get_str());
+    REQUIRE(mpz_sizeinbase(n.get_mpz_t(), 10) >= digits - 1);
+    stop_token stop;
+    CHECK(proper_divisor(siqs_find_factor(n, stop), n));
+  }
+}
+
+// Half a minute: ctest and a bare factor_tests skip it; `factor_tests "[slow]"` runs it.
+TEST_CASE("SIQS splits a balanced 75-digit semiprime", "[siqs][.slow]") {
+  const mpz_class n = balanced_semiprime(75, 7075);
+  INFO("n = " << n.get_str());
+  REQUIRE(mpz_sizeinbase(n.get_mpz_t(), 10) >= 74);
+  stop_token stop;
+  CHECK(proper_divisor(siqs_find_factor(n, stop), n));
+}
+
 TEST_CASE("SIQS splits a product of three 15-digit primes", "[siqs]") {
   gmp_randclass rng(gmp_randinit_default);
   rng.seed(315);
