@@ -50,6 +50,8 @@ struct gateway_state {
   std::uint64_t sync_token = 0;   // last sync asked for
   bool sync_pending = false;
   std::vector<unknown_request> next_unknown; // arrived while a sync was running
+  std::vector<unknown_request> recent_unknown; // waiting for the next records first
+  bool lookup_timer = false;
   std::unordered_map<std::string, std::vector<caf::actor>> clients; // client id -> sessions
   std::unordered_map<caf::actor_addr, std::string> session_client;
   caf::actor consumer;
@@ -289,8 +291,28 @@ void lookup_later(self_ptr self, gateway_state::unknown_request u) {
     resolve_unknown(self, false);
     return;
   }
-  (st.sync_pending ? st.next_unknown : st.unknown).push_back(std::move(u));
-  if (!st.sync_pending) ask_sync(self);
+  // Usually the id is a job another gateway accepted a moment ago, and its record comes
+  // with the next fetch: wait for that first; ask the broker for the topic's end (a sync)
+  // only for what is still unknown after a short while.
+  st.recent_unknown.push_back(std::move(u));
+  if (!st.lookup_timer) {
+    st.lookup_timer = true;
+    self->delayed_send(self, std::chrono::milliseconds(100), sync_atom::value);
+  }
+}
+
+// After new records: answers the recently unknown ids that are known now.
+void resolve_recent(self_ptr self) {
+  auto& st = self->state;
+  if (st.recent_unknown.empty()) return;
+  std::vector<gateway_state::unknown_request> still;
+  for (auto& u : st.recent_unknown) {
+    auto it = st.jobs.find(u.id);
+    if (it == st.jobs.end()) still.push_back(std::move(u));
+    else if (u.cancel) start_cancel(self, it->second, u.promise);
+    else answer_fetch(self, it->second, u.wait, u.promise);
+  }
+  st.recent_unknown = std::move(still);
 }
 
 bool admit(self_ptr self, const std::string& caller, const std::string& text, std::uint64_t extra,
@@ -537,6 +559,17 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
         else if (r.topic == topics.jobs) on_job_record(self, r);
         else if (r.topic == topics.commands) on_command_record(self, r);
       }
+      resolve_recent(self);
+    },
+    [=](sync_atom) {
+      auto& st = self->state;
+      st.lookup_timer = false;
+      resolve_recent(self);
+      if (st.recent_unknown.empty()) return;
+      auto& into = st.sync_pending ? st.next_unknown : st.unknown;
+      for (auto& u : st.recent_unknown) into.push_back(std::move(u));
+      st.recent_unknown.clear();
+      if (!st.sync_pending) ask_sync(self);
     },
     [=](health_atom, bool up, const std::string& detail) {
       auto& st = self->state;

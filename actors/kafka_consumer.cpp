@@ -92,15 +92,15 @@ void set_health(self_ptr self, bool up, const std::string& detail) {
   self->send(st.settings.target, health_atom::value, up, detail);
 }
 
-// The high watermark of every readable from-beginning partition; false if the broker
-// did not answer.
-bool watermarks(self_ptr self, std::map<partition_key, std::int64_t>& out) {
+// The high watermark of every readable from-beginning partition (of the first topic only,
+// when `first_only`); false if the broker did not answer.
+bool watermarks(self_ptr self, std::map<partition_key, std::int64_t>& out, bool first_only = false) {
   auto& st = self->state;
   for (const auto& key : st.readable) {
     bool from_beginning = false;
     for (const auto& t : st.settings.topics)
       if (t.name == key.first) from_beginning = t.from_beginning;
-    if (!from_beginning) continue;
+    if (!from_beginning || (first_only && key.first != st.settings.topics.front().name)) continue;
     std::int64_t low = 0, high = 0;
     if (st.consumer->query_watermark_offsets(key.first, key.second, &low, &high, 2000) != RdKafka::ERR_NO_ERROR)
       return false;
@@ -279,7 +279,9 @@ caf::behavior kafka_consumer(self_ptr self, std::shared_ptr<consumer_state> init
     [=](sync_atom, std::uint64_t token) {
       auto& s = self->state;
       std::map<partition_key, std::int64_t> target;
-      if (!s.started || !watermarks(self, target)) {
+      // A job exists once its record is in the first topic (a gateway's jobs topic), so
+      // a sync needs only that topic's ends: half the broker round trips.
+      if (!s.started || !watermarks(self, target, true)) {
         self->send(s.settings.target, synced_atom::value, token, false);
         return;
       }

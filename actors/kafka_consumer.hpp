@@ -14,10 +14,11 @@
 //                                                        each one's end offset at that moment
 //   (revoked_atom, uint64_t gen)                         group mode: all taken back
 //   (health_atom, bool up, std::string detail)           on every change
-//   (synced_atom, uint64_t token, bool ok)               everything that was in the from-
-//                                                        beginning topics when (sync_atom,
-//                                                        token) arrived has been forwarded;
-//                                                        token 0: the start-up catch-up
+//   (synced_atom, uint64_t token, bool ok)               everything that was in the first
+//                                                        topic when (sync_atom, token)
+//                                                        arrived has been forwarded;
+//                                                        token 0: the start-up catch-up (all
+//                                                        from-beginning topics)
 // Messages in:
 //   (sync_atom, uint64_t token)
 //   (commit_atom, std::vector<std::pair<int32_t, int64_t>>, uint64_t gen)
