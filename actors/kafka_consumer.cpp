@@ -39,6 +39,7 @@ struct consumer_state {
   bool started = false;        // subscribed (group) or assigned (reader)
   bool up = false;
   bool health_known = false;
+  unsigned failed_checks = 0;
   clock_type::time_point next_health{};
   std::uint64_t generation = 0;
   std::vector<std::int32_t> assigned;                  // group mode, partitions of the topic
@@ -189,11 +190,15 @@ void poll_once(self_ptr self) {
   if (now >= st.next_health) {
     st.next_health = now + std::chrono::seconds(1);
     RdKafka::Metadata* raw = nullptr;
-    auto err = st.consumer->metadata(false, nullptr, &raw, 1000);
+    auto err = st.consumer->metadata(false, nullptr, &raw, 1500);
     delete raw;
     if (err == RdKafka::ERR_NO_ERROR && !st.started) try_start(self);
-    set_health(self, err == RdKafka::ERR_NO_ERROR && st.started,
-               err == RdKafka::ERR_NO_ERROR ? std::string("topics not ready") : RdKafka::err2str(err));
+    // A busy broker may miss one check: down after three failed checks in a row (~4 s),
+    // up again at the first answer.
+    st.failed_checks = err == RdKafka::ERR_NO_ERROR ? 0 : st.failed_checks + 1;
+    if (err == RdKafka::ERR_NO_ERROR || st.failed_checks >= 3 || !st.health_known)
+      set_health(self, err == RdKafka::ERR_NO_ERROR && st.started,
+                 err == RdKafka::ERR_NO_ERROR ? std::string("topics not ready") : RdKafka::err2str(err));
   }
   if (!st.started) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100)); // waiting for the broker
