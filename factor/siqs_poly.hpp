@@ -8,6 +8,7 @@
 
 #include "factor/siqs_factor_base.hpp"
 
+#include <array>
 #include <cstdint>
 #include <gmpxx.h>
 #include <random>
@@ -43,6 +44,9 @@ private:
   void first_b();
   void next_b();
   void clear_special_roots();
+  std::uint32_t mod_prime(const mpz_class& v, std::uint32_t i) const;  // v >= 0, mod prime[i]
+
+  static constexpr std::size_t pow32_limbs = 3;
 
   const siqs_factor_base& fb_;
   std::uint32_t half_width_;
@@ -56,6 +60,7 @@ private:
   std::vector<mpz_class> b_terms_;
   std::vector<std::uint32_t> a_index_;
   std::vector<std::uint32_t> half_width_mod_p_;
+  std::vector<std::array<std::uint32_t, 2 * pow32_limbs>> pow32_mod_p_;  // [i][k] = 2^(32 k) mod p
   std::vector<std::uint32_t> root1_, root2_;
   std::vector<std::vector<std::uint32_t>> delta_;  // [j][i] = 2 B_j / A mod prime[i]
   std::uint32_t gray_index_ = 0, gray_count_ = 0;

@@ -2,7 +2,9 @@
 // Q(x), block by block (a block fits L1 or L2), then trial-divide the x whose total is
 // close to log|Q(x)| and hand the smooth ones to the relation store.
 //
-// Primes above half the block length go through buckets (siqs_buckets).
+// With several blocks, primes above half the block length go through buckets
+// (siqs_buckets). With one block every prime is sieved directly; those with at most 16
+// hits per root in fixed-count loops (sieve_medium_single).
 //
 // Small prime variation: primes below params.small_prime_limit are not sieved (they cost
 // the most memory traffic and contribute little); the threshold allows for them, and
@@ -46,6 +48,7 @@ private:
 
   void sieve_block(std::uint32_t blk);
   void sieve_range(std::uint8_t* s, std::uint32_t len, std::uint32_t from, std::uint32_t to);
+  void sieve_medium_single(std::uint8_t* s, const std::uint32_t* root1, const std::uint32_t* root2);
   void scan_block(std::uint32_t block_start, const siqs_poly& poly, siqs_relations& out);
   void trial_divide(std::uint32_t i, std::uint8_t sieve_value, const siqs_poly& poly,
                     siqs_relations& out);
@@ -60,7 +63,12 @@ private:
   std::uint32_t blocks_;
   std::uint32_t half_width_;
   std::uint32_t first_sieved_ = 1;   // index of the first prime >= small_prime_limit
-  std::uint32_t first_large_ = 1;    // index of the first bucketed prime
+  std::uint32_t first_large_ = 1;    // index of the first prime above half a block
+  std::uint32_t direct_end_ = 1;     // primes below are sieved per block, the rest bucketed
+  std::uint32_t first_medium_ = 1;   // one block: from here to direct_end_, fixed-count loops
+  std::vector<std::uint32_t> medium_start_;  // [h]: first index with at most h hits per root
+  const std::uint32_t* cur_root1_ = nullptr;  // the polynomial being sieved
+  const std::uint32_t* cur_root2_ = nullptr;
   std::uint64_t large_bound_ = 0;
   std::uint64_t dlp_bound_ = 0;      // cofactors below are split into two large primes
   std::uint64_t split_floor_ = 0;    // largest prime squared: cofactors below are prime
@@ -74,7 +82,7 @@ private:
   std::vector<std::uint32_t> divisor_limit_;  // (2^32 - 1) / p, for the multiply test
   std::vector<uint128> inverse128_, limit128_;  // the same mod 2^128, for trial division
   std::vector<std::uint32_t> pos1_, pos2_;    // next hit of each root, relative to the block
-  siqs_buckets buckets_;                      // hits of the primes from first_large_ on
+  siqs_buckets buckets_;                      // hits of the primes from direct_end_ on
   std::vector<std::uint64_t> block_;          // the sieve block, as words for the scan
 
   // Scratch for trial division, kept to avoid reallocating per candidate.
