@@ -2,7 +2,7 @@
 
   websocket  factord-load: 64 sockets x 16 numbers in flight; a reply is the finished job
   mixed-max  factord-load: 64 keep-alive connections, 50/50 POST/GET, closed loop
-  batch      20,000 small jobs in POST /v1/jobs:batch of 100 (4 threads), timed until the
+  batch      60,000 small jobs in POST /v1/jobs:batch of 100 (4 threads), timed until the
              (first) gateway's /metrics counts them all done: pipeline throughput
 
 The generator shares the two cores with everything it measures, as in bench/load.
@@ -117,7 +117,7 @@ def main():
     ap.add_argument("--no-write", action="store_true")
     a = ap.parse_args()
     seconds = 5 if a.quick else 15
-    batch_total = 5000 if a.quick else 20000
+    batch_total = 5000 if a.quick else 60000
     tmp = tempfile.mkdtemp(prefix="factord-bench-cluster.")
     load_before = open("/proc/loadavg").read().split()[:3]
 
