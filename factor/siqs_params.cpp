@@ -44,6 +44,14 @@ struct params_row {
 //   difference at 60;
 // - 75 digits (one number, single runs): 12000 primes in one 256 KiB block 28 s, 13000
 //   in two 128 KiB blocks 33 s; the rows beyond are extrapolations, not measurements.
+// - retune after the sieve speedups (2026-11-23, CPU seconds, sum of d70 and a second
+//   70-digit semiprime, single runs, ~2-3% noise): 9000 primes in 128 KiB 12.4-12.8 s;
+//   7000 primes 12.2, 11000 16.8, 7500 12.4; 1.7 exponent 15.2, 2000x 13.7, one 256 KiB
+//   block 14.2; one 64 KiB block (half the interval) 11.8-11.9 for 5500-7000 primes
+//   (8000: 13.1; 32 KiB: 16.3) and 11.5-11.7 with exponent 1.55 (1.5 11.6, 2000x 12.1,
+//   small-prime limit 1200/slack 11 no change). Sieve is ~90% of the SIQS time, the
+//   dense elimination 0.36 s at 7000 columns (0.6 s at 9000). A 66-digit number: 3.4 s
+//   before, 2.9 s with 4800 primes in 64 KiB (the 65 row is set to give that there).
 constexpr params_row table[] = {
   {18, 60, 8192, 1, 20, 30, 4.0, 0.0},
   {20, 80, 8192, 1, 20, 30, 4.0, 0.0},
@@ -55,8 +63,8 @@ constexpr params_row table[] = {
   {50, 1400, 65536, 1, 60, 256, 12.0, 0.0},
   {55, 2000, 65536, 1, 70, 256, 12.0, 0.0},
   {60, 3200, 65536, 1, 400, 256, 8.0, 1.55},
-  {65, 5500, 131072, 1, 600, 256, 8.0, 1.6},
-  {70, 9000, 131072, 1, 1000, 800, 10.0, 1.6},
+  {65, 4500, 65536, 1, 600, 256, 8.0, 1.6},
+  {70, 6500, 65536, 1, 1000, 800, 10.0, 1.55},
   {75, 12000, 262144, 1, 1000, 800, 10.0, 1.65},
   {80, 18000, 262144, 1, 1000, 800, 10.0, 1.7},
   {90, 25000, 262144, 2, 1000, 800, 10.0, 1.75},
