@@ -23,10 +23,7 @@ namespace factord::actors {
 namespace {
 
 struct gateway_state {
-  struct waiter {
-    std::uint64_t id;
-    caf::response_promise promise;
-  };
+  using waiter = registry_state::waiter;
   struct entry {
     job value;
     std::vector<waiter> waiters;      // long-poll GETs and DELETEs
@@ -534,15 +531,8 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
       return rp;
     },
     [=](waitover_atom, const std::string& id, std::uint64_t waiter_id) {
-      auto it = self->state.jobs.find(id);
-      if (it == self->state.jobs.end()) return;
-      auto& waiters = it->second.waiters;
-      for (auto w = waiters.begin(); w != waiters.end(); ++w) {
-        if (w->id != waiter_id) continue;
-        w->promise.deliver(ok_reply(it->second.value));
-        waiters.erase(w);
-        return;
-      }
+      if (auto it = self->state.jobs.find(id); it != self->state.jobs.end())
+        registry_ops::answer_waiter(it->second.waiters, waiter_id, it->second.value);
     },
     [=](cancel_atom, const std::string& id) {
       auto rp = self->make_response_promise();

@@ -80,15 +80,8 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
       return rp;
     },
     [=](waitover_atom, const std::string& id, std::uint64_t waiter_id) {
-      auto it = self->state.jobs.find(id);
-      if (it == self->state.jobs.end()) return;
-      auto& waiters = it->second.waiters;
-      for (auto w = waiters.begin(); w != waiters.end(); ++w) {
-        if (w->id != waiter_id) continue;
-        w->promise.deliver(ok_reply(it->second.value));
-        waiters.erase(w);
-        return;
-      }
+      if (auto it = self->state.jobs.find(id); it != self->state.jobs.end())
+        answer_waiter(it->second.waiters, waiter_id, it->second.value);
     },
     [=](cancel_atom, const std::string& id) {
       auto rp = self->make_response_promise();

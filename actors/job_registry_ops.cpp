@@ -62,6 +62,15 @@ job_reply ok_reply(const job& j, bool created) {
 }
 
 
+void answer_waiter(std::vector<registry_state::waiter>& waiters, std::uint64_t id, const job& j) {
+  for (auto w = waiters.begin(); w != waiters.end(); ++w) {
+    if (w->id != id) continue;
+    w->promise.deliver(ok_reply(j));
+    waiters.erase(w);
+    return;
+  }
+}
+
 void persist(self_ptr self, registry_state::entry& e) {
   // Written at the next flush, in its state then: a job accepted, started and finished
   // between two commits costs one journal write instead of three.

@@ -12,6 +12,8 @@ using self_ptr = caf::stateful_actor<registry_state>*;
 api_error error(api_errc code, std::string reason, std::string message, int retry_after = 0);
 job_reply failed_reply(api_error e);
 job_reply ok_reply(const job& j, bool created = false);
+// A long-poll's time is up: answers waiter `id` with the job as it is now (if it still waits).
+void answer_waiter(std::vector<registry_state::waiter>& waiters, std::uint64_t id, const job& j);
 
 // Makes sure a journal commit follows everything now in the mailbox.
 void schedule_flush(self_ptr self);
