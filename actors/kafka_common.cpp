@@ -13,6 +13,7 @@ void log_bridge::event_cb(RdKafka::Event& event) {
   logging::level lvl = logging::level::warn;
   switch (event.type()) {
     case RdKafka::Event::EVENT_ERROR:
+      if (event.err() == RdKafka::ERR__ALL_BROKERS_DOWN) all_brokers_down_ = true;
       text = RdKafka::err2str(event.err()) + ": " + event.str();
       break;
     case RdKafka::Event::EVENT_LOG:

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace factord::actors::kafka {
@@ -21,8 +22,13 @@ public:
   explicit log_bridge(std::string component) : component_(std::move(component)) {}
   void event_cb(RdKafka::Event& event) override;
 
+  // True once after librdkafka reported that every broker connection is down (events are
+  // served on the thread that polls the handle, so no locking).
+  bool take_all_brokers_down() { return std::exchange(all_brokers_down_, false); }
+
 private:
   std::string component_;
+  bool all_brokers_down_ = false;
   std::map<std::string, std::chrono::steady_clock::time_point> last_;
 };
 

@@ -187,6 +187,13 @@ void check_barriers(self_ptr self) {
 void poll_once(self_ptr self) {
   auto& st = self->state;
   auto now = clock_type::now();
+  // Every connection refused or lost is not a slow answer under load: down at once, so
+  // submissions get their 503 without waiting for three failed checks. The next metadata
+  // answer brings the health back up.
+  if (st.log->take_all_brokers_down()) {
+    st.failed_checks = 3;
+    set_health(self, false, RdKafka::err2str(RdKafka::ERR__ALL_BROKERS_DOWN));
+  }
   if (now >= st.next_health) {
     st.next_health = now + std::chrono::seconds(1);
     RdKafka::Metadata* raw = nullptr;

@@ -511,7 +511,7 @@ def chaos_kill9_gateway(cl):
     no_early_200(early, len(numbers) + len(more))
 
 
-OUTAGE = 10.0  # seconds the broker is down
+OUTAGE = 10.0  # seconds the broker is down, counted from its process's exit
 DETECT = 5.0   # seconds the processes get to notice
 
 
@@ -562,7 +562,10 @@ def broker_outage_503_then_recovery(cl):
         rc = cl.broker.stop()
         t_stopped = time.monotonic()
         assert rc == 0, "scripts/kafka stop failed"
-        time.sleep(max(t_stop_begin + OUTAGE - time.monotonic(), DETECT + 1))
+        # Counted from the exit, not from the stop request: a broker under load can take a
+        # few seconds to shut down, and the 503 window below needs its full length. A POST
+        # sent just before the processes noticed may wait --kafka-timeout (5 s) for its ack.
+        time.sleep(max(t_stopped + OUTAGE - time.monotonic(), DETECT + 1))
         t_start_begin = time.monotonic()
         cl.broker.start()
         t_started = time.monotonic()
