@@ -511,6 +511,48 @@ def chaos_kill9_gateway(cl):
     no_early_200(early, len(numbers) + len(more))
 
 
+@suite.test
+def paused_partitions_resume_after_a_rebalance(cl):
+    """A worker whose read-ahead is full pauses its partitions; a second worker joins and
+    the group rebalances while they are paused. Every job still ends done: a partition
+    handed back to the same worker is fetched again (librdkafka keeps the pause across a
+    rebalance; the bridge starts each assignment fresh)."""
+    from cluster import Node
+    for w in cl.workers:
+        assert w.stop() == 0, "%s did not stop cleanly" % w.name
+    w3 = Node(cl, "worker", "w3", extra=["--kafka-read-ahead", "4"])
+    w4 = Node(cl, "worker", "w4")
+    try:
+        w3.start()
+        numbers = semiprimes(40, 240, seed=8001)
+        h = cl.http()
+        ids = []
+        for c in range(12):  # 12 callers: jobs on every partition, 20 each
+            part = numbers[c::12]
+            r = h.request("POST", "/v1/jobs:batch", json_body={"numbers": [str(n) for n, _ in part]},
+                          headers={"X-Caller-ID": "pause-%d" % c})
+            assert r.status == 202, "batch of caller pause-%d: %r" % (c, r)
+            ids.append(r.json()["request_ids"])
+        ids = [ids[i % 12][i // 12] for i in range(len(numbers))]
+        time.sleep(0.5)  # w3 reads ahead and pauses
+        doc = w3.http().get("/v1/actors").json()
+        bridge = [a for a in doc.get("actors", []) if a.get("kind") == "kafka-bridge"]
+        paused = bridge[0]["state"].get("paused_partitions", 0) if bridge else 0
+        assert paused > 0, "w3 (--kafka-read-ahead 4) paused no partition with %d jobs queued; " \
+                           "the test needs paused partitions: %r" % (len(ids), bridge)
+        w4.start()  # the rebalance: w3 gives up every partition, then gets half of them back
+        wait_all(h, ids, numbers, time.monotonic() + 60,
+                 "jobs queued on paused partitions across a rebalance")
+        print("     (%d jobs done; w3 had %d partitions paused when w4 joined)" % (len(ids), paused))
+    finally:
+        for w in (w3, w4):
+            if w.alive():
+                w.stop()
+        for w in cl.workers:
+            if not w.alive():
+                w.restart()
+
+
 OUTAGE = 10.0  # seconds the broker is down, counted from its process's exit
 DETECT = 5.0   # seconds the processes get to notice
 
