@@ -37,10 +37,16 @@ int run_node(const factord::config::command_line& cmd, starter start) {
   const config::settings& settings = cmd.values;
   logging::init(settings.log, settings.min_log_level);
   caf::actor_system_config cfg;
-  // Factor workers and the registry are detached (own threads); the scheduler only runs
-  // short message handlers, and on few cores fewer scheduler threads are faster.
-  cfg.set("scheduler.max-threads", static_cast<std::size_t>(
-                                     std::clamp(std::thread::hardware_concurrency(), 1u, 4u)));
+  // Factor workers, the registry and the Kafka clients are detached (own threads); the
+  // scheduler only runs short message handlers. Measured on 2 cores (bench/RESULTS.md,
+  // "Scheduler"): one thread on CAF's sharing queue beats 2-4 stealing threads, whose
+  // idle polling competes with everything else for the cores.
+  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  auto threads = settings.scheduler_threads != 0 ? settings.scheduler_threads
+                                                 : (cores <= 2 ? 1u : std::min(cores / 2, 4u));
+  bool stealing = settings.scheduler == config::scheduler_policy::stealing;
+  cfg.set("scheduler.policy", stealing ? caf::atom("stealing") : caf::atom("sharing"));
+  cfg.set("scheduler.max-threads", static_cast<std::size_t>(threads));
   caf::actor_system sys{cfg};
   auto started = start(sys, settings);
   if (!started.error.empty()) {

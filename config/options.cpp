@@ -164,6 +164,21 @@ const std::vector<option_spec> table = {
   {"io-threads", "N", "Threads serving sockets (Asio).",
    [](const settings& s) { return std::to_string(s.io_threads); },
    [](settings& s, string_view v) { return assign_count(s.io_threads, v, 1, 64); }},
+  {"scheduler", "sharing|stealing",
+   "CAF scheduler for the short message handlers (sessions, queues, bridges): one shared "
+   "queue whose threads sleep when idle, or per-thread queues with polling and stealing.",
+   [](const settings& s) { return string(s.scheduler == scheduler_policy::stealing ? "stealing" : "sharing"); },
+   [](settings& s, string_view v) -> optional<string> {
+     if (v == "sharing") s.scheduler = scheduler_policy::sharing;
+     else if (v == "stealing") s.scheduler = scheduler_policy::stealing;
+     else return "expected 'sharing' or 'stealing', got '" + string(v) + "'";
+     return std::nullopt;
+   }},
+  {"scheduler-threads", "N",
+   "Threads running the scheduled actors; 0: 1 on up to 2 cores, else half the cores (at most 4). "
+   "Factor workers and the Kafka clients have threads of their own.",
+   [](const settings& s) { return std::to_string(s.scheduler_threads); },
+   [](settings& s, string_view v) { return assign_count(s.scheduler_threads, v, 0, 64); }},
   {"console-token", "TOKEN",
    "Enables the console's actions (close a session, cancel a job, pause/resume a caller, "
    "set a weight) for requests bearing this token; empty: actions are disabled.",

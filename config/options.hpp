@@ -17,6 +17,7 @@ namespace factord::config {
 
 enum class log_format { text, json };
 enum class log_level { debug, info, warn, error };
+enum class scheduler_policy { sharing, stealing };
 
 struct settings {
   std::string host = "127.0.0.1";
@@ -42,6 +43,8 @@ struct settings {
   std::chrono::milliseconds http_idle_timeout{std::chrono::seconds{30}};
   std::size_t max_batch = 1000;              // numbers in one POST /v1/jobs:batch
   unsigned io_threads = 1;                   // Asio threads for sockets
+  scheduler_policy scheduler = scheduler_policy::sharing; // CAF's scheduler for short handlers
+  unsigned scheduler_threads = 0;            // 0: 1 on up to 2 cores, else cores/2 (at most 4)
   bool journal_sync_full = false;            // fsync every commit (power-loss safe)
   std::string console_token;                 // empty: console actions are disabled
 

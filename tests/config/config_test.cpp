@@ -56,6 +56,12 @@ TEST_CASE("defaults match API.md", "[config]") {
   CHECK(r.cmd.values.max_digits == 300);
   CHECK(r.cmd.values.job_budget == 10min);
   CHECK(r.cmd.values.log == log_format::text);
+  CHECK(r.cmd.values.scheduler == scheduler_policy::sharing);
+  CHECK(r.cmd.values.scheduler_threads == 0);
+  auto tuned = load_args({"worker", "--scheduler", "stealing", "--scheduler-threads", "3"});
+  REQUIRE(tuned.ok());
+  CHECK(tuned.cmd.values.scheduler == scheduler_policy::stealing);
+  CHECK(tuned.cmd.values.scheduler_threads == 3);
 }
 
 TEST_CASE("command line, environment and file combine with the right precedence", "[config]") {
@@ -116,6 +122,11 @@ TEST_CASE("bad options give an error that says what to do", "[config]") {
   expect_error({"serve", "--max-digits=0"}, "digit limit");
   expect_error({"serve", "--max-digits=" + std::string(5000, '9')}, "digit limit");
   expect_error({"serve", "--log-format=xml"}, "'text' or 'json'");
+  expect_error({"serve", "--scheduler=fifo"}, "'sharing' or 'stealing'");
+  expect_error({"serve", "--scheduler="}, "'sharing' or 'stealing'");
+  expect_error({"serve", "--scheduler-threads=-1"}, "whole number from 0 to 64");
+  expect_error({"serve", "--scheduler-threads=65"}, "whole number from 0 to 64");
+  expect_error({"serve", "--scheduler-threads=" + std::string(400, '9')}, "whole number");
   expect_error({"serve", "--kafka=localhost"}, "HOST:PORT");
   expect_error({"serve", "--config=/nonexistent/factord.ini"}, "cannot read config file");
   fake_env env;
