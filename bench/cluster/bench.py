@@ -2,8 +2,8 @@
 
   websocket  factord-load: 64 sockets x 16 numbers in flight; a reply is the finished job
   mixed-max  factord-load: 64 keep-alive connections, 50/50 POST/GET, closed loop
-  batch      60,000 small jobs in POST /v1/jobs:batch of 100 (4 threads), timed until the
-             (first) gateway's /metrics counts them all done: pipeline throughput
+  batch      60,000 small jobs in POST /v1/jobs:batch of 100 (4 threads, 16 callers), timed
+             until the (first) gateway's /metrics counts them all done: pipeline throughput
 
 The generator shares the two cores with everything it measures, as in bench/load.
 """
@@ -52,12 +52,12 @@ def batch_load(submit_port, metrics_port, total, per_batch=100, threads=4):
     t0 = time.monotonic()
 
     def submit(part):
-        for b in part:
+        for index, b in part:
             body = json.dumps({"numbers": b}).encode()
             for _ in range(50):
                 req = urllib.request.Request(
                     "http://127.0.0.1:%d/v1/jobs:batch" % submit_port, data=body, method="POST",
-                    headers={"Content-Type": "application/json", "X-Caller-ID": "b%d" % (id(part) % 7)})
+                    headers={"Content-Type": "application/json", "X-Caller-ID": "b%d" % (index % 16)})
                 try:
                     urllib.request.urlopen(req, timeout=30).read()
                     break
@@ -67,7 +67,8 @@ def batch_load(submit_port, metrics_port, total, per_batch=100, threads=4):
                         break
                     time.sleep(0.2)
 
-    ts = [threading.Thread(target=submit, args=(batches[i::threads],)) for i in range(threads)]
+    ts = [threading.Thread(target=submit, args=(list(enumerate(batches))[i::threads],))
+          for i in range(threads)]
     for t in ts:
         t.start()
     for t in ts:

@@ -436,7 +436,7 @@ class Broker:
 
 class Cluster:
     def __init__(self, factord, tmp, gateways=2, workers=2, worker_threads=1,
-                 topic_prefix=None):
+                 topic_prefix=None, node_args=()):
         self.factord = factord
         self.tmp = tmp
         self.topic_prefix = topic_prefix
@@ -445,8 +445,8 @@ class Cluster:
         self.pgid_file = os.path.join(tmp, "pgids")
         self.watchdog = None
         self.broker = Broker(self)
-        self.gateways = [Node(self, "gateway", "gw%d" % (i + 1)) for i in range(gateways)]
-        self.workers = [Node(self, "worker", "w%d" % (i + 1)) for i in range(workers)]
+        self.gateways = [Node(self, "gateway", "gw%d" % (i + 1), node_args) for i in range(gateways)]
+        self.workers = [Node(self, "worker", "w%d" % (i + 1), node_args) for i in range(workers)]
         self.nginx = Nginx(self)
 
     @property
