@@ -10,6 +10,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -188,6 +189,30 @@ def websocket_seed_two_sockets_through_nginx(cl):
     replies = {parse_reply(t)[0]: t for _, t in results[0][0]}
     assert replies["3211891798434562153"] == "3211891798434562153 : [1000000087 3211891519]", \
         replies["3211891798434562153"]
+
+
+@suite.test
+def console_kafka_panel_in_chromium(cl):
+    """The console's Kafka panel in Debian's Chromium (tests/browser/kafka_panel.test.mjs):
+    a gateway lists its bridge, producer and consumer and counts a new job without a
+    reload; a worker lists its group consumer, results reader and producer."""
+    browser = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "browser")
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    assert os.access(chromium, os.X_OK), "no Chromium at %s (scripts/setup installs it)" % chromium
+    r = subprocess.run([os.path.join(browser, "install")], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=300)
+    assert r.returncode == 0, "tests/browser/install: %s" % r.stdout.decode("utf-8", "replace")
+    artifacts = os.path.join(os.path.dirname(os.path.dirname(browser)), "build", "artifacts")
+    os.makedirs(artifacts, exist_ok=True)
+    r = subprocess.run(["node", os.path.join(browser, "kafka_panel.test.mjs"),
+                        "--gateway", "http://127.0.0.1:%d" % cl.gateways[0].port,
+                        "--worker", "http://127.0.0.1:%d" % cl.workers[0].port,
+                        "--chromium", chromium, "--artifacts", artifacts,
+                        "--profile", os.path.join(cl.tmp, "chromium-profile")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    out = r.stdout.decode("utf-8", "replace").strip()
+    assert r.returncode == 0, "Chromium on the Kafka panel:\n  " + out.replace("\n", "\n  ")
+    print("     (" + "; ".join(l for l in out.splitlines() if l.startswith("ok")) + ")")
 
 
 @suite.test
