@@ -26,6 +26,20 @@ sys.path.insert(0, str(HERE.parents[1] / "tests" / "cluster"))
 import cluster as harness  # noqa: E402
 
 
+def write_section(results, heading, section):
+    """Replaces the section that starts with `heading` in the results file (or appends it)."""
+    text = open(results).read()
+    start = text.find(heading)
+    if start >= 0:
+        end = text.find("\n## ", start + 3)
+        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    with open(results, "w") as f:
+        f.write(text)
+    print("### wrote the %s section of %s" % (heading.lstrip("# "), results), file=sys.stderr)
+
+
 def run_load(load, port, scenario, seconds, out):
     args = [load, scenario, "--port", str(port), "--duration", str(seconds), "--json", out]
     if scenario == "websocket":
@@ -180,16 +194,7 @@ def main():
     with open(os.path.join(tmp, "section.md"), "w") as f:
         f.write(section)
     if not a.no_write:
-        text = open(a.results).read()
-        start = text.find("## Cluster mode")
-        if start >= 0:
-            end = text.find("\n## ", start + 3)
-            text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-        with open(a.results, "w") as f:
-            f.write(text)
-        print("### wrote the Cluster mode section of %s" % a.results, file=sys.stderr)
+        write_section(a.results, "## Cluster mode", section)
 
 
 if __name__ == "__main__":

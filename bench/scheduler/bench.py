@@ -121,16 +121,7 @@ def main():
     section = "\n".join(lines) + "\n"
     print(section)
     if not a.no_write:
-        text = open(a.results).read()
-        start = text.find("## Scheduler")
-        if start >= 0:
-            end = text.find("\n## ", start + 3)
-            text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-        with open(a.results, "w") as f:
-            f.write(text)
-        print("### wrote the Scheduler section of %s" % a.results, file=sys.stderr)
+        cluster_bench.write_section(a.results, "## Scheduler", section)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 // Browser tests of the inspection console (/console) against a running factord serve,
 // started by tests/browser/run with --ws-idle-timeout 3s and --console-token.
 // Chromium is Debian's (/usr/bin/chromium), driven by playwright-core: no browser download.
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -188,13 +188,7 @@ test('the interval picker changes the stream rate', async () => {
 
 // ---------------------------------------------------------------------------------------
 
-const context = await chromium.launchPersistentContext(opt.profile, {
-  executablePath: opt.chromium,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1600, height: 1000 },
-});
+const context = await launch(opt.chromium, opt.profile);
 page = context.pages()[0] || await context.newPage();
 page.setDefaultTimeout(10000);
 page.on('pageerror', (e) => pageErrors.push(String(e)));

@@ -3,7 +3,7 @@
 // worker's console: the panel lists the node's Kafka actors with live counters, and a job
 // submitted meanwhile shows up in the gateway producer's "acked" count without a reload.
 //   node kafka_panel.test.mjs --gateway URL --worker URL --chromium PATH --artifacts DIR --profile DIR
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,13 +16,7 @@ const { values: opt } = parseArgs({
   },
 });
 
-const context = await chromium.launchPersistentContext(opt.profile, {
-  executablePath: opt.chromium,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1600, height: 1000 },
-});
+const context = await launch(opt.chromium, opt.profile);
 const page = context.pages()[0] || await context.newPage();
 page.setDefaultTimeout(15000);
 const pageErrors = [];
