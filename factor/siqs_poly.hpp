@@ -45,6 +45,14 @@ private:
   void next_b();
   void clear_special_roots();
   std::uint32_t mod_prime(const mpz_class& v, std::uint32_t i) const;  // v >= 0, mod prime[i]
+  // x mod prime[i] by a multiply with floor(2^64 / p) and one correction, no division.
+  std::uint32_t reduce(std::uint64_t x, std::uint32_t i) const {
+    __extension__ typedef unsigned __int128 uint128;
+    const std::uint64_t p = fb_.prime[i];
+    const auto q = static_cast<std::uint64_t>((static_cast<uint128>(x) * reciprocal_[i]) >> 64);
+    const std::uint64_t r = x - q * p;  // q >= floor(x / p) - 1, so r < 2p
+    return static_cast<std::uint32_t>(r >= p ? r - p : r);
+  }
 
   static constexpr std::size_t pow32_limbs = 3;
 
@@ -61,6 +69,7 @@ private:
   std::vector<std::uint32_t> a_index_;
   std::vector<std::uint32_t> half_width_mod_p_;
   std::vector<std::array<std::uint32_t, 2 * pow32_limbs>> pow32_mod_p_;  // [i][k] = 2^(32 k) mod p
+  std::vector<std::uint64_t> reciprocal_;  // floor(2^64 / prime[i])
   std::vector<std::uint32_t> root1_, root2_;
   std::vector<std::vector<std::uint32_t>> delta_;  // [j][i] = 2 B_j / A mod prime[i]
   std::uint32_t gray_index_ = 0, gray_count_ = 0;

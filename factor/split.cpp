@@ -24,21 +24,29 @@ constexpr std::size_t siqs_max_digits = 100;    // beyond, ECM alone (the sieve 
 // Rho iterations by size. Rho finds the factors just above the trial-division bound
 // (2^16) in random numbers; on balanced semiprimes it is pure cost. In fixed-width
 // Montgomery arithmetic (rho_wide, up to 77 digits) a step costs ~15 ns at 2 words and
-// ~27 ns at 3, 7-8x less than in mpz, so the old time budget (0.14 ms at 39 digits, ~2%
-// of the sieve) now buys the ~10^4 steps that find factors of up to 8 digits.
-// Measured (CPU, 2026-11, 38-digit n): 7-digit factors 100% within 16384 steps (mean
-// 0.08 ms), 8 digits 76% (0.16 ms), 9 digits 19%.
+// ~27 ns at 3, 7-8x less than in mpz, so the time the mpz rho had (0.14 ms at 39
+// digits, ~2% of the sieve) now buys the ~8000 steps that find factors of up to 7-8
+// digits. Measured (CPU, 2026-11, 38-digit n): 7-digit factors 86% within 8192 steps,
+// 100% within 16384 (mean 0.08 ms); 8 digits 32% / 76%; 9 digits 4% / 19%. On the mixed
+// suite 8192 steps plus the wide ECM curves below did as well as 16384; below 30 digits
+// 1024-4096 steps made no measurable difference there (the sieve takes ~1 ms), and 1024
+// (20 us) keeps the cost on 29-digit semiprimes near the old mpz rho's.
 std::uint64_t rho_iterations(std::size_t digits) {
-  if (digits < 30) return 1u << 12;
-  if (digits < 45) return 1u << 14;
+  if (digits < 30) return 1u << 10;
+  if (digits < 45) return 1u << 13;
   return 1u << 15;
 }
+constexpr std::uint64_t rho_mpz_iterations = 1u << 14;  // beyond 77 digits
 
-// Wide ECM curves (B1, count) before the sieve below 45 digits, where GMP-ECM's setup
-// costs more than a curve. Mean cost of finding a factor in a 40-digit n by B1 (CPU,
-// 2026-11; one curve 0.08/0.15/0.27/0.53/1.0 ms at B1 100/200/400/800/1600): 8 digits
-// 0.37 ms (B1 200), 10 digits 1.5 ms (200-800), 12 digits 5.3 ms (800-1600), 14 digits
-// 27 ms. The sieve takes 1.5/2.8/10 ms at 30/35/40 digits.
+// Wide ECM curves (B1, count) before the sieve below 45 digits, where a GMP-ECM curve
+// costs 2.4x more (B1 = 300 at 40 digits: 0.44 ms against 0.18, same success rate).
+// Measured (CPU, 2026-11, 40-digit n, 200 numbers per cell): one curve costs 0.07 / 0.13
+// / 0.18 / 0.23 / 0.44 / 0.9 ms at B1 100 / 200 / 300 / 400 / 800 / 1600; the expected
+// cost of finding an 8-digit factor is 0.33 ms (B1 200; 0.45 at 300), 10 digits 1.2 ms
+// (B1 300; 1.3-1.4 at 200/800), 12 digits 3.9 ms (B1 300; 6 at 800-1600). B1 = 300 is
+// near the best for every size worth trying before a sieve that takes 0.8 / 2.3 / 6.7 /
+// 22 ms at 30 / 35 / 40 / 45 digits; the curve counts keep the pretest near a tenth of
+// the sieve.
 std::vector<wide_ecm_level> wide_ecm_pretest(std::size_t digits) {
   if (digits < 30 || digits >= 45) return {};
   if (digits < 35) return {{200, 1}};
@@ -58,7 +66,11 @@ std::vector<ecm_level> ecm_pretest(std::size_t digits) {
   if (digits < 50) return {{15, 2e3, 4}};
   if (digits < 55) return {{15, 2e3, 8}};
   if (digits < 65) return {{15, 2e3, 12}};
-  if (digits < 75) return {{15, 2e3, 25}, {20, 11e3, 40}};
+  // 65-74 digits: 25 curves at 2e3 and 40 at 11e3 cost 0.61 s, ~11% of a 70-digit sieve;
+  // with 15 at 11e3 it is 0.28 s (a curve: 3.1 ms at 2e3, 13 ms at 11e3). Most of what
+  // the pretest saves on random numbers comes from its first curves; on balanced
+  // semiprimes it is pure cost.
+  if (digits < 75) return {{15, 2e3, 25}, {20, 11e3, 15}};
   return {{15, 2e3, 25}, {20, 11e3, 90}, {25, 5e4, 100}};
 }
 
@@ -73,7 +85,7 @@ mpz_class split_composite(const mpz_class& m, stop_token& stop, method& used) {
   }
   const bool fits_wide = mpz_sizeinbase(m.get_mpz_t(), 2) <= wide_max_bits;
   if (mpz_class f = fits_wide ? rho_wide(m, rho_iterations(digits), stop)
-                              : rho_brent(m, rho_iterations(digits), 1, stop);
+                              : rho_brent(m, rho_mpz_iterations, 1, stop);
       f != 0) {
     used = method::rho;
     return f;

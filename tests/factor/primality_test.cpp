@@ -87,3 +87,44 @@ TEST_CASE("trial division strips small primes with multiplicity", "[primality]")
   trial_divide(m, 65535, primes);
   CHECK(primes.empty());
 }
+
+TEST_CASE("trial division: remainders by prime groups agree with plain division", "[primality]") {
+  // Every size path: one word, 2-8 words (group remainders), beyond 8 words (mpz per group).
+  gmp_randclass rng(gmp_randinit_default);
+  rng.seed(16);
+  const auto& table = small_primes();
+  for (int i = 0; i < 300; ++i) {
+    mpz_class cofactor = mpz_class(rng.get_z_bits(20 + (i * 7) % 700)) | 1;
+    mpz_class n = cofactor;
+    for (int k = 0; k < i % 9; ++k)
+      n *= table[mpz_class(rng.get_z_range(table.size())).get_ui()];
+    n <<= i % 5;
+    std::vector<mpz_class> expected;
+    mpz_class rest = n;
+    for (std::uint32_t p : table)
+      while (mpz_divisible_ui_p(rest.get_mpz_t(), p)) {
+        rest /= p;
+        expected.emplace_back(p);
+      }
+    std::vector<mpz_class> primes;
+    mpz_class m = n;
+    trial_divide(m, 65535, primes);
+    INFO(n.get_str());
+    // Stopping early once p^2 > m may leave a prime below 2^16 in m, for the caller.
+    if (m > 1 && m < 65536) {
+      REQUIRE(rest == 1);
+      CHECK(m == expected.back());
+      expected.pop_back();
+      rest = m;
+    }
+    CHECK(m == rest);
+    CHECK(primes == expected);
+  }
+  // A lower bound leaves the primes above it.
+  mpz_class n = mpz_class("1000000000000000000117") * 7 * 1009 * 65521;
+  std::vector<mpz_class> primes;
+  trial_divide(n, 1000, primes);
+  CHECK(primes == std::vector<mpz_class>{7});
+  CHECK(n == mpz_class("1000000000000000000117") * 1009 * 65521);
+}
+

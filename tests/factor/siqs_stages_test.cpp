@@ -1,3 +1,4 @@
+#include "factor/primes.hpp"
 #include "factor/siqs_factor_base.hpp"
 #include "factor/siqs_linalg.hpp"
 #include "factor/siqs_params.hpp"
@@ -7,6 +8,8 @@
 #include "factor/siqs_sqrt.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <cmath>
 
 using namespace factord::factor;
 
@@ -33,6 +36,47 @@ TEST_CASE("Multiplier choice is deterministic and small", "[siqs]") {
   CHECK(k >= 1);
   CHECK(k < 100);
   CHECK(k % 2 == 1);
+}
+
+TEST_CASE("Multiplier choice matches the Knuth-Schroeppel score computed directly", "[siqs]") {
+  // The score as written in the literature: (kN/p) by Euler's criterion, no tables.
+  const std::uint32_t multipliers[] = {1,  3,  5,  7,  11, 13, 15, 17, 19, 21, 23, 29, 31, 33,
+                                       35, 37, 39, 41, 43, 47, 51, 53, 55, 57, 59, 61, 65, 67,
+                                       69, 71, 73, 77, 79, 83, 85, 87, 89, 91, 93, 95, 97};
+  auto direct = [&](const mpz_class& n) {
+    std::uint32_t best = 1;
+    double best_score = -1e300;
+    for (std::uint32_t k : multipliers) {
+      const mpz_class kn = n * k;
+      double score = -0.5 * std::log(static_cast<double>(k));
+      const unsigned long kn_mod8 = mpz_fdiv_ui(kn.get_mpz_t(), 8);
+      if (kn_mod8 == 1) score += 2 * std::log(2.0);
+      else if (kn_mod8 == 5) score += std::log(2.0);
+      else if (kn_mod8 == 3 || kn_mod8 == 7) score += 0.5 * std::log(2.0);
+      for (std::size_t i = 1; i < 300; ++i) {
+        const double p = small_primes()[i];
+        const mpz_class prime = small_primes()[i];
+        if (k % small_primes()[i] == 0) {
+          score += std::log(p) / p;
+        } else if (mpz_legendre(kn.get_mpz_t(), prime.get_mpz_t()) == 1) {
+          score += 2 * std::log(p) / (p - 1);
+        }
+      }
+      if (score > best_score + 1e-9) {
+        best_score = score;
+        best = k;
+      }
+    }
+    return best;
+  };
+  gmp_randclass rng(gmp_randinit_default);
+  rng.seed(41);
+  for (int i = 0; i < 40; ++i) {
+    mpz_class n = mpz_class(rng.get_z_bits(60 + 5 * i)) | 1;
+    if (i % 10 == 0) n *= 3 * 7;  // primes of N among the scored ones
+    INFO(n.get_str());
+    CHECK(choose_multiplier(n) == direct(n));
+  }
 }
 
 TEST_CASE("Factor base primes have kN as a square with the stored root", "[siqs]") {
@@ -106,6 +150,23 @@ TEST_CASE("GF(2) elimination: more rows than columns always leave a dependency",
   const auto deps = find_dependencies(rows, 128, 100, stop);
   CHECK(deps.size() >= 150 - 128);
   for (const auto& dep : deps) CHECK(is_even_combination(rows, dep, 128));
+}
+
+TEST_CASE("GF(2) elimination: more than 64 dependencies come out in batches", "[siqs]") {
+  std::vector<std::vector<std::uint32_t>> rows;
+  std::uint32_t state = 777;
+  for (int r = 0; r < 300; ++r) {
+    std::vector<std::uint32_t> cols;
+    for (int k = 0; k < 5; ++k) {
+      state = state * 1103515245u + 12345u;
+      cols.push_back((state >> 8) % 64);
+    }
+    rows.push_back(cols);
+  }
+  stop_token stop;
+  const auto deps = find_dependencies(rows, 64, 150, stop);
+  CHECK(deps.size() == 150);
+  for (const auto& dep : deps) CHECK(is_even_combination(rows, dep, 64));
 }
 
 TEST_CASE("Square root step turns a congruence of squares into a factor", "[siqs]") {
