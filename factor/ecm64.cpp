@@ -76,27 +76,9 @@ std::uint32_t stage1_bound(std::uint64_t n) {
 constexpr std::uint32_t wheel = 210;
 constexpr std::uint32_t stage2_multiplier = 25;
 
-// The product of all prime powers p^k <= B1, as little-endian 64-bit words.
-std::vector<std::uint64_t> stage1_scalar(std::uint32_t b1) {
-  std::vector<std::uint64_t> scalar{1};
-  for (std::uint32_t p : small_primes()) {
-    if (p > b1) break;
-    std::uint64_t power = p;
-    while (power * p <= b1) power *= p;
-    std::uint64_t carry = 0;
-    for (std::uint64_t& word : scalar) {
-      u128 product = static_cast<u128>(word) * power + carry;
-      word = static_cast<std::uint64_t>(product);
-      carry = static_cast<std::uint64_t>(product >> 64);
-    }
-    if (carry != 0) scalar.push_back(carry);
-  }
-  return scalar;
-}
-
 const std::vector<std::uint64_t>& cached_stage1_scalar(std::uint32_t b1) {
   static const std::array<std::vector<std::uint64_t>, 4> scalars = {
-      stage1_scalar(45), stage1_scalar(85), stage1_scalar(165), stage1_scalar(250)};
+      ecm_stage1_scalar(45), ecm_stage1_scalar(85), ecm_stage1_scalar(165), ecm_stage1_scalar(250)};
   return scalars[b1 <= 45 ? 0 : b1 <= 85 ? 1 : b1 <= 165 ? 2 : 3];
 }
 
@@ -190,6 +172,23 @@ std::uint64_t ecm_u64(std::uint64_t n, std::uint32_t max_curves, stop_token& sto
     if (g != 1 && g != n) return g;
   }
   return 0;
+}
+
+std::vector<std::uint64_t> ecm_stage1_scalar(std::uint32_t b1) {
+  std::vector<std::uint64_t> scalar{1};
+  for (std::uint32_t p : small_primes()) {
+    if (p > b1) break;
+    std::uint64_t power = p;
+    while (power * p <= b1) power *= p;
+    std::uint64_t carry = 0;
+    for (std::uint64_t& word : scalar) {
+      u128 product = static_cast<u128>(word) * power + carry;
+      word = static_cast<std::uint64_t>(product);
+      carry = static_cast<std::uint64_t>(product >> 64);
+    }
+    if (carry != 0) scalar.push_back(carry);
+  }
+  return scalar;
 }
 
 } // namespace factord::factor

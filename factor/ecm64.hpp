@@ -8,6 +8,7 @@
 #include "factor/stop.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace factord::factor {
 
@@ -16,5 +17,9 @@ namespace factord::factor {
 // a nontrivial factor of n, or 0 when none was found or `stop` fired. n odd composite,
 // not a perfect power, with no prime factor below ~100 (trial division does that).
 std::uint64_t ecm_u64(std::uint64_t n, std::uint32_t max_curves, stop_token& stop);
+
+// Stage 1's scalar: the product of all prime powers p^k <= b1, least significant 64-bit
+// word first (shared with the fixed-width ECM in ecm_wide.cpp).
+std::vector<std::uint64_t> ecm_stage1_scalar(std::uint32_t b1);
 
 } // namespace factord::factor

@@ -1,5 +1,6 @@
 #include "factor/wide.hpp"
 
+#include "factor/ecm64.hpp"
 #include "factor/mont_wide.hpp"
 #include "factor/primes.hpp"
 
@@ -25,21 +26,8 @@ const std::vector<std::uint64_t>& stage1_scalar(std::uint32_t b1) {
   std::lock_guard<std::mutex> lock(guard);
   auto [it, inserted] = cache.try_emplace(b1);
   if (!inserted) return it->second;
-  std::vector<std::uint64_t>& scalar = it->second;
-  scalar.push_back(1);
-  for (std::uint32_t p : small_primes()) {
-    if (p > b1) break;
-    std::uint64_t power = p;
-    while (power * p <= b1) power *= p;
-    std::uint64_t carry = 0;
-    for (std::uint64_t& word : scalar) {
-      u128 product = static_cast<u128>(word) * power + carry;
-      word = static_cast<std::uint64_t>(product);
-      carry = static_cast<std::uint64_t>(product >> 64);
-    }
-    if (carry != 0) scalar.push_back(carry);
-  }
-  return scalar;
+  it->second = ecm_stage1_scalar(b1);
+  return it->second;
 }
 
 template <int Limbs>
