@@ -4,6 +4,28 @@
 
 namespace factord::factor {
 
+namespace {
+
+// Splits primes[first, end) (ascending) into runs whose roots hit the interval at most
+// `hits` times each, from the largest primes (1 hit) down, and calls run(lo, hi, hits):
+// the fixed-count loops then have no data-dependent exit.
+template <class Run>
+void by_hit_count(const std::uint32_t* prime, std::uint32_t first, std::uint32_t end,
+                  std::uint32_t interval, std::uint32_t max_hits, Run&& run) {
+  std::uint32_t hi = end;
+  for (std::uint32_t hits = 1; hits <= max_hits; ++hits) {
+    // First index whose prime reaches interval / hits: those need at most `hits` puts.
+    const std::uint32_t bound = (interval + hits - 1) / hits;
+    const std::uint32_t* lo_it =
+        hits == max_hits ? prime + first : std::lower_bound(prime + first, prime + hi, bound);
+    const auto lo = static_cast<std::uint32_t>(lo_it - prime);
+    run(lo, hi, hits);
+    hi = lo;
+  }
+}
+
+} // namespace
+
 siqs_buckets::siqs_buckets(std::uint32_t block_len, std::uint32_t blocks,
                            const std::uint32_t* prime, std::uint32_t first, std::uint32_t end)
   : blocks_(blocks), interval_(block_len * blocks) {
@@ -84,16 +106,7 @@ void siqs_buckets::fill_packed(const std::uint32_t* prime, const std::uint8_t* l
       counts &= ~miss_field;  // at most 2 * hits misses since the last reset
     }
   };
-  std::uint32_t hi = end;
-  for (std::uint32_t hits = 1; hits <= max_hits_; ++hits) {
-    // First index whose prime reaches interval / hits: those need at most `hits` puts.
-    const std::uint32_t bound = (interval_ + hits - 1) / hits;
-    const std::uint32_t* lo_it =
-        hits == max_hits_ ? prime + first : std::lower_bound(prime + first, prime + hi, bound);
-    const auto lo = static_cast<std::uint32_t>(lo_it - prime);
-    run(lo, hi, hits);
-    hi = lo;
-  }
+  by_hit_count(prime, first, end, interval_, max_hits_, run);
   for (std::uint32_t blk = 0; blk <= miss; ++blk)
     count_[blk] = static_cast<std::uint32_t>((counts >> (16 * blk)) & 0xFFFF);
 }
@@ -120,15 +133,7 @@ void siqs_buckets::fill_single(const std::uint32_t* prime, const std::uint8_t* l
       }
     }
   };
-  std::uint32_t hi = end;
-  for (std::uint32_t hits = 1; hits <= max_hits_; ++hits) {
-    const std::uint32_t bound = (interval_ + hits - 1) / hits;
-    const std::uint32_t* lo_it =
-        hits == max_hits_ ? prime + first : std::lower_bound(prime + first, prime + hi, bound);
-    const auto lo = static_cast<std::uint32_t>(lo_it - prime);
-    run(lo, hi, hits);
-    hi = lo;
-  }
+  by_hit_count(prime, first, end, interval_, max_hits_, run);
   count_[0] = n;
 }
 
