@@ -600,14 +600,8 @@ class Cluster:
 # The runner
 
 
-class Suite:
-    def __init__(self, name):
-        self.name = name
-        self.tests = []
-
-    def test(self, fn):
-        self.tests.append(fn)
-        return fn
+class Suite(serve.Suite):
+    """The serve harness's suite (registration with @suite.test), run against a cluster."""
 
     def main(self):
         ap = argparse.ArgumentParser(description="black-box tests of factord's cluster mode: "
