@@ -1,16 +1,26 @@
-// factord: one binary, several roles (API.md "Processes"). main only wires: it loads the
-// settings and hands them to the command.
-#include "actors/node.hpp"
+// factord: one command, several roles (API.md "Processes"). main only wires: it loads the
+// settings and hands them to the command. Compiled twice: `factord` (factor, serve) and,
+// with FACTORD_CLUSTER_ROLES, `factord-cluster` (gateway, worker), the only binary that
+// links librdkafka; `factord gateway|worker` runs the one beside it.
+#include "actors/node/node.hpp"
 #include "config/load.hpp"
 #include "config/log.hpp"
 #include "factor/factor_command.hpp"
 #include "net/server.hpp"
 
+#ifdef FACTORD_CLUSTER_ROLES
+#include "actors/cluster/cluster_node.hpp"
+#endif
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -29,10 +39,11 @@ int run_factor(const factord::config::command_line& cmd) {
 }
 
 using starter = factord::actors::start_result (*)(caf::actor_system&, const factord::config::settings&);
+using stopper = void (*)(caf::actor_system&, factord::actors::node&);
 
 // serve: the embedded default (gateway, scheduler, workers and journal in one process);
 // gateway and worker: the cluster roles over Kafka. Same wiring, different node.
-int run_node(const factord::config::command_line& cmd, starter start) {
+int run_node(const factord::config::command_line& cmd, starter start, stopper stop) {
   using namespace factord;
   const config::settings& settings = cmd.values;
   logging::init(settings.log, settings.min_log_level);
@@ -66,12 +77,28 @@ int run_node(const factord::config::command_line& cmd, starter start) {
     }
     // Order matters (CAF notes, shutdown): sockets first, then actors, then Asio.
     server.stop_accepting();
-    actors::stop_node(sys, started.value);
+    stop(sys, started.value);
     sys.registry().await_running_count_equal(0);
     server.stop_io();
   }
   return status;
 }
+
+#ifndef FACTORD_CLUSTER_ROLES
+// The cluster roles live in factord-cluster, next to this binary: exec it with the same
+// arguments, so `factord gateway ...` works as API.md says.
+int run_cluster_binary(char** argv) {
+  std::string self(4096, '\0');
+  auto n = readlink("/proc/self/exe", self.data(), self.size() - 1);
+  std::string dir = n > 0 ? self.substr(0, self.rfind('/', static_cast<std::size_t>(n))) : ".";
+  std::string cluster = dir + "/factord-cluster";
+  execv(cluster.c_str(), argv);
+  std::cerr << "factord: cannot run " << cluster << " (" << std::strerror(errno)
+            << "). Hint: the cluster roles need the factord-cluster binary beside factord "
+               "(scripts/build builds both)\n";
+  return 2;
+}
+#endif
 
 } // namespace
 
@@ -91,10 +118,15 @@ int main(int argc, char** argv) {
     (cmd.help ? std::cout : std::cerr) << factord::config::help_text();
     return cmd.help ? 0 : 2;
   }
+  using namespace factord::actors;
   if (cmd.command == "factor") return run_factor(cmd);
-  if (cmd.command == "serve") return run_node(cmd, factord::actors::start_node);
-  if (cmd.command == "gateway") return run_node(cmd, factord::actors::start_gateway);
-  if (cmd.command == "worker") return run_node(cmd, factord::actors::start_worker);
+  if (cmd.command == "serve") return run_node(cmd, start_node, stop_node);
+#ifdef FACTORD_CLUSTER_ROLES
+  if (cmd.command == "gateway") return run_node(cmd, start_gateway, stop_cluster_node);
+  if (cmd.command == "worker") return run_node(cmd, start_worker, stop_cluster_node);
+#else
+  if (cmd.command == "gateway" || cmd.command == "worker") return run_cluster_binary(argv);
+#endif
   std::cerr << "factord: unknown command '" << cmd.command
             << "'. Hint: factord --help lists the commands this build has\n";
   return 2;

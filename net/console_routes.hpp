@@ -1,11 +1,11 @@
 // The console's HTTP side (API.md "Operations"): GET /v1/actors, the page's files under
 // /console, POST /v1/console/actions, and the checks of GET /v1/actors/stream before its
 // upgrade. The actor side (what a snapshot holds, what an action does) is
-// actors/console.hpp; this file only translates. The parsing helpers are pure so
+// actors/console/console.hpp; this file only translates. The parsing helpers are pure so
 // tests/net checks them without an actor system.
 #pragma once
 
-#include "actors/console.hpp"
+#include "actors/console/console.hpp"
 #include "net/errors.hpp"
 #include "net/handlers.hpp"
 #include "net/query.hpp"

@@ -3,7 +3,7 @@
 //   {"error":{"code":"<snake_case>","message":"<what to do>"}}
 #pragma once
 
-#include "actors/api.hpp"
+#include "actors/protocol/api.hpp"
 
 #include <chrono>
 #include <cstddef>

@@ -1,6 +1,6 @@
 #include "net/handlers.hpp"
 
-#include "actors/client.hpp"
+#include "actors/registry/client.hpp"
 #include "net/console_routes.hpp"
 #include "net/json_codec.hpp"
 #include "net/metrics_text.hpp"

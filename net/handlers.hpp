@@ -1,6 +1,6 @@
 // REST handlers (API.md "REST", "Operations"). They see a request as plain data and
 // answer through a callback, so they know nothing of Beast: http_session.cpp translates.
-// Calls into the actors go through actors/client.hpp; `respond` may therefore run on a
+// Calls into the actors go through actors/registry/client.hpp; `respond` may therefore run on a
 // CAF thread, and the session posts the response back to its own strand.
 #pragma once
 

@@ -1,6 +1,6 @@
 #include "net/json_codec.hpp"
 
-#include "actors/json_integers.hpp"
+#include "actors/protocol/json_integers.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -7,7 +7,7 @@
 // call: one parser decides for REST and WebSocket alike.
 #pragma once
 
-#include "actors/job.hpp"
+#include "actors/protocol/job.hpp"
 #include "net/errors.hpp"
 
 #include <cstddef>

@@ -2,7 +2,7 @@
 // stats and net/'s http_probe. Pure formatting, tested without a server.
 #pragma once
 
-#include "actors/client.hpp"
+#include "actors/registry/client.hpp"
 #include "net/http_probe.hpp"
 
 #include <string>

@@ -8,7 +8,7 @@
 // handles and are released when the io_context goes.
 #pragma once
 
-#include "actors/node.hpp"
+#include "actors/node/node.hpp"
 #include "config/options.hpp"
 
 #include <caf/fwd.hpp>

@@ -3,7 +3,7 @@
 // Held by shared_ptr from each session and each pending actor callback.
 #pragma once
 
-#include "actors/node.hpp"
+#include "actors/node/node.hpp"
 #include "config/options.hpp"
 #include "net/http_probe.hpp"
 

@@ -1,5 +1,5 @@
-// One WebSocket connection, bridged to a ws-session actor (actors/ws_session.hpp) or, on
-// /v1/actors/stream, to a console viewer (actors/console.hpp). Both kinds share the
+// One WebSocket connection, bridged to a ws-session actor (actors/session/ws_session.hpp) or, on
+// /v1/actors/stream, to a console viewer (actors/console/console.hpp). Both kinds share the
 // threading, the bounded outbound queue and the close handling below; a viewer's client
 // frames ({"interval_ms":N}) get no reply, so they do not count as in flight.
 //
@@ -11,8 +11,8 @@
 // Backpressure: CAF mailboxes are unbounded, so reading pauses while ws_max_in_flight
 // frames await their reply (each frame gets exactly one text reply from the actor), and
 // the outbound queue has a bound; a peer that stops reading is disconnected.
-#include "actors/console.hpp"
-#include "actors/ws_session.hpp"
+#include "actors/console/console.hpp"
+#include "actors/session/ws_session.hpp"
 #include "config/log.hpp"
 #include "net/beast_sessions.hpp"
 

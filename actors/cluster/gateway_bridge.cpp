@@ -1,0 +1,274 @@
+#include "actors/cluster/gateway_bridge.hpp"
+
+#include "actors/protocol/atoms.hpp"
+#include "actors/cluster/gateway_state.hpp"
+#include "actors/registry/job_registry_ops.hpp" // registry_view, replies
+#include "actors/kafka/kafka_producer.hpp"
+#include "config/log.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/response_promise.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <random>
+
+namespace factord::actors {
+
+namespace {
+
+using namespace gateway_ops;
+using json = nlohmann::json;
+using registry_ops::error;
+using registry_ops::failed_reply;
+using registry_ops::ok_reply;
+
+std::string new_request_id(std::mt19937_64& rng) {
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
+  self->state.config = std::move(config);
+  self->set_default_handler(caf::print_and_drop);
+  self->set_down_handler([self](const caf::down_msg& msg) {
+    auto& st = self->state;
+    auto it = st.session_client.find(msg.source);
+    if (it == st.session_client.end()) return;
+    auto sessions = st.clients.find(it->second);
+    if (sessions != st.clients.end()) {
+      auto& v = sessions->second;
+      v.erase(std::remove_if(v.begin(), v.end(), [&](const caf::actor& a) { return a.address() == msg.source; }),
+              v.end());
+      if (v.empty()) st.clients.erase(sessions);
+    }
+    st.session_client.erase(it);
+  });
+  self->delayed_send(self, std::chrono::minutes(1), purge_atom::value);
+  return {
+    [=](attach_atom, caf::actor& consumer) { self->state.consumer = std::move(consumer); },
+    [=](submit_atom, submission& s) {
+      probe_scope scope(self->state.counters, "submit");
+      auto rp = self->make_response_promise();
+      auto& st = self->state;
+      std::string id = s.idempotency_key.empty() ? new_request_id(st.rng)
+                                                 : idempotent_request_id(s.caller_id, s.idempotency_key);
+      if (auto known = st.jobs.find(id); known != st.jobs.end() && !s.idempotency_key.empty()) {
+        if (s.watcher && !known->second.value.finished()) known->second.watchers.push_back(s.watcher);
+        if (known->second.in_kafka) {
+          rp.deliver(ok_reply(known->second.value, false));
+          return rp;
+        }
+        // Same key still on its way to the broker: answer when the first one is.
+        known->second.same_key.push_back(rp);
+        return rp;
+      }
+      std::string number;
+      api_error err;
+      if (!admit(self, s.caller_id, s.number, 1, number, err)) {
+        ++st.stats.rejected;
+        rp.deliver(failed_reply(std::move(err)));
+        return rp;
+      }
+      auto& e = create(self, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id));
+      if (s.watcher) e.watchers.push_back(std::move(s.watcher));
+      std::string rid = e.value.request_id;
+      // The answer is the job as accepted: a fast worker's result may be read before the
+      // broker's acknowledgement arrives, and a submission is a 202, not a finished job.
+      job accepted = e.value;
+      produce_job(self, e.value, [self, rid, rp, accepted](bool acked, const std::string& why) mutable {
+        auto& st2 = self->state;
+        if (!acked && !forget_unless_in_kafka(self, rid)) {
+          ++st2.stats.rejected;
+          rp.deliver(failed_reply(kafka_refused(why)));
+          return;
+        }
+        auto it = st2.jobs.find(rid);
+        if (it == st2.jobs.end()) {
+          rp.deliver(failed_reply(kafka_refused("the job vanished")));
+          return;
+        }
+        it->second.in_kafka = true;
+        ++st2.stats.accepted;
+        rp.deliver(ok_reply(accepted, true));
+        for (auto& other : it->second.same_key) other.deliver(ok_reply(accepted, false));
+        it->second.same_key.clear();
+      });
+      return rp;
+    },
+    [=](batch_atom, batch_submission& b) {
+      auto rp = self->make_response_promise();
+      auto& st = self->state;
+      std::vector<std::string> numbers(b.numbers.size());
+      for (std::size_t i = 0; i < b.numbers.size(); ++i) {
+        api_error err;
+        if (!admit(self, b.caller_id, b.numbers[i], b.numbers.size(), numbers[i], err)) {
+          ++st.stats.rejected;
+          rp.deliver(batch_reply{false, {}, std::move(err), i});
+          return rp;
+        }
+      }
+      struct progress {
+        std::vector<std::string> ids;
+        std::size_t answered = 0;
+        std::string failure;
+      };
+      auto p = std::make_shared<progress>();
+      for (auto& n : numbers) p->ids.push_back(create(self, b.caller_id, std::move(n), {}, new_request_id(st.rng)).value.request_id);
+      for (const auto& id : p->ids) {
+        produce_job(self, st.jobs[id].value, [self, p, rp](bool acked, const std::string& why) mutable {
+          if (!acked && p->failure.empty()) p->failure = why.empty() ? "refused" : why;
+          if (++p->answered < p->ids.size()) return;
+          auto& st2 = self->state;
+          if (p->failure.empty()) {
+            batch_reply reply;
+            reply.ok = true;
+            for (const auto& rid : p->ids) {
+              auto& entry = st2.jobs[rid];
+              entry.in_kafka = true;
+              reply.jobs.push_back(entry.value);
+            }
+            st2.stats.accepted += p->ids.size();
+            rp.deliver(std::move(reply));
+            return;
+          }
+          // All or none: the records that did reach Kafka are cancelled again (their
+          // worker publishes them as cancelled), and the client is told nothing was taken.
+          for (const auto& rid : p->ids) {
+            auto it = st2.jobs.find(rid);
+            if (it == st2.jobs.end()) continue;
+            self->send(st2.config.producer, publish_atom::value,
+                       kafka_message{st2.config.topics.jobs, it->second.value.caller_id,
+                                     encode_cancel_record(it->second.value), {}});
+            forget_unless_in_kafka(self, rid);
+          }
+          ++st2.stats.rejected;
+          rp.deliver(batch_reply{false, {}, kafka_refused(p->failure), 0});
+        });
+      }
+      return rp;
+    },
+    [=](fetch_atom, const std::string& id, caf::timespan wait) {
+      probe_scope scope(self->state.counters, "fetch");
+      auto rp = self->make_response_promise();
+      auto it = self->state.jobs.find(id);
+      if (it != self->state.jobs.end()) answer_fetch(self, it->second, wait, rp);
+      else lookup_later(self, {id, wait, rp, false});
+      return rp;
+    },
+    [=](waitover_atom, const std::string& id, std::uint64_t waiter_id) {
+      if (auto it = self->state.jobs.find(id); it != self->state.jobs.end())
+        registry_ops::answer_waiter(it->second.waiters, waiter_id, it->second.value);
+    },
+    [=](cancel_atom, const std::string& id) {
+      auto rp = self->make_response_promise();
+      auto it = self->state.jobs.find(id);
+      if (it != self->state.jobs.end()) start_cancel(self, it->second, rp);
+      else lookup_later(self, {id, caf::timespan{0}, rp, true});
+      return rp;
+    },
+    [=](records_atom, std::vector<kafka_record>& batch) {
+      probe_scope scope(self->state.counters, "records");
+      const auto& topics = self->state.config.topics;
+      for (const auto& r : batch) {
+        if (r.topic == topics.results) on_result_record(self, r);
+        else if (r.topic == topics.jobs) on_job_record(self, r);
+        else if (r.topic == topics.commands) on_command_record(self, r);
+      }
+      resolve_recent(self);
+    },
+    [=](sync_atom) {
+      auto& st = self->state;
+      st.lookup_timer = false;
+      resolve_recent(self);
+      if (st.recent_unknown.empty()) return;
+      auto& into = st.sync_pending ? st.next_unknown : st.unknown;
+      for (auto& u : st.recent_unknown) into.push_back(std::move(u));
+      st.recent_unknown.clear();
+      if (!st.sync_pending) ask_sync(self);
+    },
+    [=](health_atom, bool up, const std::string& detail) {
+      auto& st = self->state;
+      st.kafka_up = up;
+      st.kafka_detail = detail;
+    },
+    [=](synced_atom, std::uint64_t token, bool synced) {
+      auto& st = self->state;
+      if (token == 0) {
+        if (!st.caught_up) logging::info("gateway_caught_up", {{"known_jobs", std::to_string(st.jobs.size())}});
+        st.caught_up = true;
+        return;
+      }
+      if (token != st.sync_token) return;
+      st.sync_pending = false;
+      resolve_unknown(self, synced);
+      if (!st.next_unknown.empty()) {
+        st.unknown = std::move(st.next_unknown);
+        st.next_unknown.clear();
+        ask_sync(self);
+      }
+    },
+    [=](hello_atom, const std::string& client, const caf::actor& session) {
+      auto& st = self->state;
+      self->monitor(session);
+      st.clients[client].push_back(session);
+      st.session_client[session.address()] = client;
+    },
+    [=](relay_atom, const std::string& client, std::string& frame) {
+      auto rp = self->make_response_promise<std::string>();
+      auto& st = self->state;
+      if (!st.kafka_up) {
+        rp.deliver(std::string("Kafka is unreachable; the message was not published"));
+        return rp;
+      }
+      ++st.client_messages;
+      self->request(st.config.producer, caf::infinite, produce_atom::value,
+                    kafka_message{st.config.topics.client_messages, client, std::move(frame), {{"client_id", client}}})
+        .then([rp](std::string& err) mutable { rp.deliver(err); },
+              [rp](caf::error&) mutable { rp.deliver(std::string("the Kafka producer is gone")); });
+      return rp;
+    },
+    [=](ready_atom) { return not_ready(self->state); },
+    [=](stats_atom) {
+      auto s = self->state.stats;
+      s.known = self->state.jobs.size();
+      return s;
+    },
+    [=](workers_atom) { return registry_view{}; },
+    [=](probe_atom) {
+      auto& st = self->state;
+      auto sample = make_sample(st.counters, self->mailbox().size());
+      sample.text("role", "gateway")
+        .text("node", st.config.node_id)
+        .number("known_jobs", static_cast<std::uint64_t>(st.jobs.size()))
+        .number("unfinished", st.open_total)
+        .number("awaiting_ack", st.producing)
+        .number("accepted", st.stats.accepted)
+        .number("sockets_by_client", static_cast<std::uint64_t>(st.clients.size()))
+        .number("commands_pushed", st.commands_pushed)
+        .number("client_messages", st.client_messages)
+        .number("bad_records", st.bad_records);
+      sample.fields.emplace_back("kafka_up", st.kafka_up ? "true" : "false");
+      sample.fields.emplace_back("caught_up", st.caught_up ? "true" : "false");
+      return sample;
+    },
+    [=](purge_atom) { purge(self); },
+    [=](drain_atom) {
+      self->state.draining = true;
+      return true;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_gateway_bridge(caf::actor_system& sys, gateway_bridge_config config) {
+  return sys.spawn(gateway_bridge, std::move(config));
+}
+
+} // namespace factord::actors

@@ -1,0 +1,291 @@
+#include "actors/cluster/worker_state.hpp"
+
+#include "actors/protocol/atoms.hpp"
+#include "actors/scheduling/factor_worker.hpp"
+#include "actors/kafka/kafka_producer.hpp"
+#include "config/log.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+
+#include <charconv>
+
+namespace factord::actors::worker_ops {
+
+void maybe_resume(self_ptr self, std::int32_t partition) {
+  auto& st = self->state;
+  auto it = st.partitions.find(partition);
+  if (it == st.partitions.end() || !it->second.paused) return;
+  if (it->second.unfinished.size() > st.config.settings.kafka_read_ahead / 2) return;
+  it->second.paused = false;
+  self->send(st.group_consumer, resume_atom::value, partition, st.generation);
+}
+
+// The record at (partition, offset) needs nothing more from this worker.
+void offset_done(self_ptr self, std::int32_t partition, std::int64_t offset) {
+  auto it = self->state.partitions.find(partition);
+  if (it == self->state.partitions.end()) return;
+  it->second.unfinished.erase(offset);
+  maybe_resume(self, partition);
+}
+
+void consumed(self_ptr self, std::int32_t partition, std::int64_t offset) {
+  auto& st = self->state;
+  auto& ps = st.partitions[partition];
+  ps.next = std::max(ps.next, offset + 1);
+}
+
+void track(self_ptr self, local_job& lj, std::int32_t partition, std::int64_t offset) {
+  auto& st = self->state;
+  lj.partition = partition;
+  lj.offset = offset;
+  lj.tracked = true;
+  auto& ps = st.partitions[partition];
+  ps.unfinished.insert(offset);
+  if (!ps.paused && ps.unfinished.size() >= st.config.settings.kafka_read_ahead) {
+    ps.paused = true;
+    self->send(st.group_consumer, pause_atom::value, partition, st.generation);
+  }
+}
+
+void count_final(worker_bridge_state& st, const job& j) {
+  switch (j.status) {
+    case job_status::done: ++st.stats.done; break;
+    case job_status::failed: ++st.stats.failed; break;
+    default: ++st.stats.cancelled; break;
+  }
+}
+
+// Publishes the job's final state; once the broker has it, the job is forgotten and its
+// offset may be committed. Retried until it succeeds (the producer itself never gives
+// up on a result; this covers a producer that refused at once, e.g. a full queue).
+void publish_final(self_ptr self, const std::string& id) {
+  auto& st = self->state;
+  auto it = st.jobs.find(id);
+  if (it == st.jobs.end()) return;
+  it->second.publishing = true;
+  kafka_message m{st.config.topics.results, id, encode_result(it->second.value, st.config.node_id),
+                  result_headers(it->second.value)};
+  self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
+    .then([self, id](std::string& err) {
+            auto& s = self->state;
+            auto job_it = s.jobs.find(id);
+            if (job_it == s.jobs.end()) return;
+            if (!err.empty()) {
+              logging::warn("result_publish_retry", {{"request_id", id}, {"error", err}});
+              self->delayed_send(self, std::chrono::seconds(1), publish_atom::value, id);
+              return;
+            }
+            auto& lj = job_it->second;
+            count_final(s, lj.value);
+            s.results[id] = {true, lj.value.attempts, unix_millis_now()};
+            if (lj.tracked) offset_done(self, lj.partition, lj.offset);
+            s.jobs.erase(job_it);
+          },
+          [self, id](caf::error&) { self->delayed_send(self, std::chrono::seconds(1), publish_atom::value, id); });
+}
+
+void finish(self_ptr self, local_job& lj, job_status status, std::string code, std::string message) {
+  if (lj.value.status == job_status::queued && status != job_status::done && self->state.stats.queued > 0)
+    --self->state.stats.queued;
+  lj.value.status = status;
+  lj.value.error_code = std::move(code);
+  lj.value.error_message = std::move(message);
+  lj.value.finished_at = unix_millis_now();
+  publish_final(self, lj.value.request_id);
+}
+
+void dead_letter(self_ptr self, local_job& lj, const std::string& reason, const std::string& message) {
+  auto& st = self->state;
+  ++st.dead_lettered;
+  self->send(st.config.producer, publish_atom::value,
+             kafka_message{st.config.topics.dlq, lj.value.request_id,
+                           encode_dlq(lj.value, reason, message, st.config.node_id), {}});
+  logging::warn("job_dead_lettered", {{"request_id", lj.value.request_id}, {"reason", reason}});
+  finish(self, lj, job_status::failed, reason, message);
+}
+
+// Publishes the job's running record: its attempt count then survives this process.
+void mark_running(self_ptr self, local_job& lj) {
+  auto& st = self->state;
+  lj.marked = true;
+  self->send(st.config.producer, publish_atom::value,
+             kafka_message{st.config.topics.results, lj.value.request_id,
+                           encode_result(lj.value, st.config.node_id), result_headers(lj.value)});
+}
+
+void enqueue(self_ptr self, const job& j) {
+  auto& st = self->state;
+  ++st.stats.queued;
+  self->send(st.config.dispatcher, enqueue_atom::value, job_ticket{j.request_id, j.caller_id, j.number});
+}
+
+void count_attempt_then_enqueue(self_ptr self, const std::string& id) {
+  auto& st = self->state;
+  auto it = st.jobs.find(id);
+  if (it == st.jobs.end()) return;
+  job marker = it->second.value;
+  marker.attempts += 1; // the attempt about to start; "queued" so gateways show no change
+  kafka_message m{st.config.topics.results, id, encode_result(marker, st.config.node_id), result_headers(marker)};
+  self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
+    .then([self, id](std::string& err) {
+            auto& s = self->state;
+            auto job_it = s.jobs.find(id);
+            if (job_it == s.jobs.end() || job_it->second.value.status != job_status::queued ||
+                job_it->second.publishing)
+              return;
+            if (!err.empty()) {
+              self->delayed_send(self, std::chrono::seconds(1), marker_atom::value, id);
+              return;
+            }
+            job_it->second.marked = true;
+            enqueue(self, job_it->second.value);
+          },
+          [self, id](caf::error&) { self->delayed_send(self, std::chrono::seconds(1), marker_atom::value, id); });
+}
+
+void on_job_record(self_ptr self, const kafka_record& r) {
+  auto& st = self->state;
+  if (!st.partitions.count(r.partition)) return; // from before a revoke
+  consumed(self, r.partition, r.offset);
+  job_record rec;
+  std::string why;
+  if (!decode_job_record(r.value, rec, why)) {
+    ++st.dead_lettered;
+    job bad;
+    bad.request_id = "(unreadable)";
+    bad.number = r.value.substr(0, 256);
+    bad.status = job_status::failed;
+    // Into the dead-letter topic with the raw record, then past it: one bad record must
+    // not stop the partition.
+    self->send(st.config.producer, publish_atom::value,
+               kafka_message{st.config.topics.dlq, r.key,
+                             encode_dlq(bad, "malformed_record", why + " (partition " + std::to_string(r.partition) +
+                                                                 ", offset " + std::to_string(r.offset) + ")",
+                                        st.config.node_id),
+                             {}});
+    logging::warn("malformed_job_record", {{"partition", std::to_string(r.partition)},
+                                           {"offset", std::to_string(r.offset)}, {"error", why}});
+    return;
+  }
+  const std::string id = rec.value.request_id; // a copy: rec.value is moved below
+  auto seen = st.results.find(id);
+  bool finished_elsewhere = seen != st.results.end() && seen->second.finished;
+  if (rec.type == job_record::kind::cancel) {
+    auto it = st.jobs.find(id);
+    if (it == st.jobs.end() || it->second.publishing) return;
+    auto& lj = it->second;
+    lj.cancel_requested = true;
+    if (lj.value.status == job_status::running) {
+      lj.cancel.flag->store(cancel_handle::cancel); // the worker reports back, then we publish
+    } else {
+      self->send(st.config.dispatcher, cancel_atom::value, lj.value.caller_id, id);
+      finish(self, lj, job_status::cancelled, "cancelled", "the job was cancelled by a DELETE request");
+    }
+    return;
+  }
+  if (auto it = st.jobs.find(id); it != st.jobs.end()) {
+    // Known here: re-read after a rebalance (adopt the offset again), or a duplicate.
+    if (!it->second.tracked) track(self, it->second, r.partition, r.offset);
+    else ++st.duplicates_skipped;
+    return;
+  }
+  if (finished_elsewhere) {
+    ++st.duplicates_skipped;
+    return;
+  }
+  ++st.stats.accepted;
+  auto& lj = st.jobs[id];
+  lj.suspect = r.offset < st.partitions[r.partition].end_at_assignment;
+  lj.value = std::move(rec.value);
+  lj.value.attempts = seen != st.results.end() ? seen->second.attempts : 0;
+  track(self, lj, r.partition, r.offset);
+  if (lj.value.attempts >= st.config.settings.max_attempts) {
+    dead_letter(self, lj, "worker_crashed",
+                "the job was started " + std::to_string(lj.value.attempts) +
+                  " times and its worker died each time (option --max-attempts); it will not be retried");
+    return;
+  }
+  if (!lj.suspect) {
+    enqueue(self, lj.value);
+    return;
+  }
+  // The job may have killed the worker that had this partition: its attempt is in Kafka
+  // before it starts here, so a job that keeps killing workers ends in the dead-letter
+  // topic instead of going round for ever.
+  count_attempt_then_enqueue(self, lj.value.request_id);
+}
+
+void on_result_record(self_ptr self, const kafka_record& r) {
+  auto& st = self->state;
+  job j;
+  // The headers carry what this table needs; the JSON value only for older records.
+  auto status = r.header("status");
+  auto attempts = r.header("attempts");
+  if (!status.empty() && !attempts.empty() && parse_job_status(status, j.status)) {
+    j.request_id = r.key;
+    std::uint32_t n = 0;
+    std::from_chars(attempts.data(), attempts.data() + attempts.size(), n);
+    j.attempts = n;
+  } else if (std::string why; !decode_result(r.value, j, why)) {
+    return;
+  }
+  auto& seen = st.results[j.request_id];
+  seen.seen_at = unix_millis_now();
+  seen.attempts = std::max(seen.attempts, j.attempts);
+  if (!j.finished()) return;
+  seen.finished = true;
+  // Finished by another worker (after a rebalance): drop our queued copy.
+  auto it = st.jobs.find(j.request_id);
+  if (it == st.jobs.end() || it->second.value.status != job_status::queued || it->second.publishing) return;
+  ++st.duplicates_skipped;
+  if (st.stats.queued > 0) --st.stats.queued;
+  self->send(st.config.dispatcher, cancel_atom::value, it->second.value.caller_id, j.request_id);
+  if (it->second.tracked) offset_done(self, it->second.partition, it->second.offset);
+  st.jobs.erase(it);
+}
+
+void commit(self_ptr self) {
+  auto& st = self->state;
+  std::vector<std::pair<std::int32_t, std::int64_t>> offsets;
+  for (auto& [p, ps] : st.partitions) {
+    if (ps.next < 0) continue;
+    std::int64_t offset = ps.unfinished.empty() ? ps.next : *ps.unfinished.begin();
+    if (offset <= ps.committed) continue;
+    ps.committed = offset;
+    offsets.emplace_back(p, offset);
+  }
+  if (!offsets.empty() && st.group_consumer)
+    self->send(st.group_consumer, commit_atom::value, std::move(offsets), st.generation);
+}
+
+// After a rebalance: jobs of partitions that are no longer ours stop counting; queued ones
+// leave (their new owner runs them), running ones finish and publish (harmless twice).
+void reassign(self_ptr self, const std::vector<std::int32_t>& ours, const std::vector<std::int64_t>& ends) {
+  auto& st = self->state;
+  std::set<std::int32_t> mine(ours.begin(), ours.end());
+  st.partitions.clear();
+  for (std::size_t i = 0; i < ours.size(); ++i)
+    st.partitions[ours[i]].end_at_assignment = i < ends.size() ? ends[i] : 0;
+  for (auto it = st.jobs.begin(); it != st.jobs.end();) {
+    auto& lj = it->second;
+    lj.tracked = false;
+    if (!mine.count(lj.partition) && lj.value.status == job_status::queued && !lj.publishing) {
+      if (st.stats.queued > 0) --st.stats.queued;
+      self->send(st.config.dispatcher, cancel_atom::value, lj.value.caller_id, lj.value.request_id);
+      it = st.jobs.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void purge(self_ptr self) {
+  auto& st = self->state;
+  auto cutoff = unix_millis_now() - st.config.settings.retention.count();
+  for (auto it = st.results.begin(); it != st.results.end();)
+    it = it->second.seen_at < cutoff ? st.results.erase(it) : std::next(it);
+  self->delayed_send(self, std::chrono::minutes(1), purge_atom::value);
+}
+
+} // namespace factord::actors::worker_ops

@@ -1,0 +1,118 @@
+// The worker bridge's state and its bookkeeping, as functions over it (worker_ops.cpp):
+// offsets and read-ahead, publishing results, job and result records, rebalances. The
+// behavior in worker_bridge.cpp only routes messages to these. Internal to those files.
+#pragma once
+
+#include "actors/registry/job_registry.hpp" // registry_stats, registry_state::service_record
+#include "actors/kafka/kafka_records.hpp"
+#include "actors/protocol/probe.hpp"
+#include "actors/cluster/worker_bridge.hpp"
+
+#include <caf/stateful_actor.hpp>
+
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace factord::actors::worker_ops {
+
+struct worker_bridge_state {
+  struct local_job {
+    job value;
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;
+    bool tracked = true;          // its offset counts for commits (false once revoked)
+    bool cancel_requested = false;
+    bool publishing = false;      // final result on its way to the broker
+    bool suspect = false;         // in the partition before it was assigned to us
+    bool marked = false;          // its running record (with the attempt) is published
+    cancel_handle cancel;
+    caf::actor_id worker = 0;
+  };
+  struct partition_state {
+    std::int64_t end_at_assignment = 0; // records below it may have run on a dead worker
+    std::set<std::int64_t> unfinished;
+    std::int64_t next = -1;       // after the last record consumed; -1: none yet
+    std::int64_t committed = -1;
+    bool paused = false;
+  };
+  struct seen_result {
+    bool finished = false;
+    std::uint32_t attempts = 0;
+    std::int64_t seen_at = 0;
+  };
+
+  worker_bridge_config config;
+  std::unordered_map<std::string, local_job> jobs;
+  std::map<std::int32_t, partition_state> partitions;
+  std::uint64_t generation = 0;
+  std::unordered_map<caf::actor_id, std::string> running_on;
+  std::unordered_map<std::string, seen_result> results;
+  caf::actor group_consumer;
+  bool kafka_up = false;
+  std::string kafka_detail = "connecting to Kafka";
+  bool draining = false;
+  std::uint64_t ticks = 0;
+  std::uint64_t dead_lettered = 0;
+  std::uint64_t duplicates_skipped = 0;
+  registry_stats stats;
+  std::unordered_map<std::string, registry_state::service_record> service;
+  probe counters;
+  static inline const char* name = "kafka-bridge";
+};
+
+using self_ptr = caf::stateful_actor<worker_bridge_state>*;
+using local_job = worker_bridge_state::local_job;
+
+// Resumes a paused partition once its unfinished jobs are down to half the read-ahead.
+void maybe_resume(self_ptr self, std::int32_t partition);
+
+// The record at (partition, offset) needs nothing more from this worker.
+void offset_done(self_ptr self, std::int32_t partition, std::int64_t offset);
+
+// The partition was read up to `offset` (its next offset to commit when nothing is unfinished).
+void consumed(self_ptr self, std::int32_t partition, std::int64_t offset);
+
+// Counts the job's offset as unfinished; pauses the partition at --kafka-read-ahead.
+void track(self_ptr self, local_job& lj, std::int32_t partition, std::int64_t offset);
+
+void count_final(worker_bridge_state& st, const job& j); // the final state in the stats
+
+// Publishes the job's final state; once the broker has it, the job is forgotten and its
+// offset may be committed. Retried until it succeeds (the producer itself never gives
+// up on a result; this covers a producer that refused at once, e.g. a full queue).
+void publish_final(self_ptr self, const std::string& id);
+
+// The job ended here (cancelled, failed): its final state, then publish_final.
+void finish(self_ptr self, local_job& lj, job_status status, std::string code, std::string message);
+
+// Copies the job to the dead-letter topic with the reason, and fails it.
+void dead_letter(self_ptr self, local_job& lj, const std::string& reason, const std::string& message);
+
+// Publishes the job's running record: its attempt count then survives this process.
+void mark_running(self_ptr self, local_job& lj);
+
+// Hands the job to the dispatcher (its caller's queue).
+void enqueue(self_ptr self, const job& j);
+
+// A job that may have run before (a re-delivery): its next attempt is written to the
+// results topic first, so crashes count across processes; then it is enqueued.
+void count_attempt_then_enqueue(self_ptr self, const std::string& id);
+
+// Records of the group consumer (jobs and cancels) and of the results reader.
+void on_job_record(self_ptr self, const kafka_record& r);
+void on_result_record(self_ptr self, const kafka_record& r);
+
+// Commits each partition's offset below its lowest unfinished job.
+void commit(self_ptr self);
+
+// After a rebalance: jobs of partitions that are no longer ours stop counting; queued ones
+// leave (their new owner runs them), running ones finish and publish (harmless twice).
+void reassign(self_ptr self, const std::vector<std::int32_t>& ours, const std::vector<std::int64_t>& ends);
+
+// Forgets results older than the retention; runs again in a minute.
+void purge(self_ptr self);
+
+} // namespace factord::actors::worker_ops

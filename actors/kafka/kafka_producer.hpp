@@ -1,0 +1,42 @@
+// kafka-producer: a detached actor that owns one librdkafka producer (cluster mode).
+// librdkafka calls back from poll(); only this actor's thread polls, so delivery reports
+// become replies without locks.
+//
+// Messages in:
+//   (produce_atom, kafka_message) -> std::string   "" once the broker acknowledged it
+//                                                   (acks=all, idempotent), else the error
+//   (publish_atom, kafka_message)                  the same without a reply (best effort)
+//   (probe_atom) -> probe_sample
+// On exit it flushes what is queued (at most 5 s), then destroys the producer.
+#pragma once
+
+#include "actors/kafka/kafka_records.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/fwd.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace factord::actors {
+
+struct kafka_producer_settings {
+  std::string brokers;
+  std::string client_id;
+  // How long librdkafka keeps retrying one record; 0 = for ever (worker results).
+  std::chrono::milliseconds delivery_timeout{5000};
+  // How long records wait to be sent together: fewer, larger requests for the broker.
+  std::chrono::milliseconds linger{5};
+};
+
+// Null with `error` set when the producer cannot be created (bad configuration).
+caf::actor spawn_kafka_producer(caf::actor_system& sys, const kafka_producer_settings& settings,
+                                std::string& error);
+
+} // namespace factord::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::kafka_message)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::kafka_record)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<factord::actors::kafka_record>)

@@ -1,0 +1,218 @@
+#include "actors/kafka/kafka_records.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace factord::actors {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::size_t max_field = 1 << 16; // no field of ours is near this; longer is hostile
+
+std::string dump(const json& doc) { return doc.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+bool get_text(const json& doc, const char* key, std::string& out, bool required, std::string& error) {
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) {
+    if (required) error = std::string("missing \"") + key + "\"";
+    return !required;
+  }
+  if (!it->is_string()) {
+    error = std::string("\"") + key + "\" is not a string";
+    return false;
+  }
+  const auto& text = it->get_ref<const std::string&>();
+  if (text.size() > max_field) {
+    error = std::string("\"") + key + "\" is too long";
+    return false;
+  }
+  out = text;
+  return true;
+}
+
+bool get_int(const json& doc, const char* key, std::int64_t& out, std::string& error) {
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) return true;
+  if (!it->is_number_integer()) {
+    error = std::string("\"") + key + "\" is not an integer";
+    return false;
+  }
+  out = it->get<std::int64_t>();
+  return true;
+}
+
+bool is_decimal(const std::string& s) {
+  if (s.empty() || s.size() > 4096 || s[0] == '0') return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+} // namespace
+
+std::string encode_job_record(const job& j, std::string_view gateway) {
+  json doc = {{"type", "job"},       {"request_id", j.request_id}, {"caller_id", j.caller_id},
+              {"number", j.number},  {"queued_at", j.queued_at},   {"gateway", gateway}};
+  if (!j.idempotency_key.empty()) doc["idempotency_key"] = j.idempotency_key;
+  return dump(doc);
+}
+
+std::string encode_cancel_record(const job& j) {
+  return dump({{"type", "cancel"},
+               {"request_id", j.request_id},
+               {"caller_id", j.caller_id},
+               {"requested_at", unix_millis_now()}});
+}
+
+bool decode_job_record(std::string_view text, job_record& out, std::string& error) {
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    error = "not a JSON object";
+    return false;
+  }
+  std::string type;
+  if (!get_text(doc, "type", type, true, error)) return false;
+  if (type == "job") out.type = job_record::kind::job;
+  else if (type == "cancel") out.type = job_record::kind::cancel;
+  else {
+    error = "unknown record type '" + type.substr(0, 32) + "'";
+    return false;
+  }
+  job& j = out.value;
+  if (!get_text(doc, "request_id", j.request_id, true, error) ||
+      !get_text(doc, "caller_id", j.caller_id, true, error))
+    return false;
+  if (j.request_id.empty() || j.request_id.size() > 128 || j.caller_id.empty() || j.caller_id.size() > 512) {
+    error = "request_id or caller_id is empty or too long";
+    return false;
+  }
+  if (out.type == job_record::kind::cancel) return true;
+  if (!get_text(doc, "number", j.number, true, error) || !get_int(doc, "queued_at", j.queued_at, error) ||
+      !get_text(doc, "idempotency_key", j.idempotency_key, false, error) ||
+      !get_text(doc, "gateway", out.gateway, false, error))
+    return false;
+  if (!is_decimal(j.number)) {
+    error = "\"number\" is not a normalized decimal number";
+    return false;
+  }
+  j.status = job_status::queued;
+  return true;
+}
+
+std::string encode_result(const job& j, std::string_view worker) {
+  json doc = {{"request_id", j.request_id},
+              {"caller_id", j.caller_id},
+              {"number", j.number},
+              {"status", std::string(to_string(j.status))},
+              {"queued_at", j.queued_at},
+              {"started_at", j.started_at},
+              {"finished_at", j.finished_at},
+              {"attempts", j.attempts},
+              {"worker", worker}};
+  if (j.status == job_status::done) doc["factors"] = j.factors;
+  if (!j.error_code.empty()) doc["error"] = {{"code", j.error_code}, {"message", j.error_message}};
+  if (!j.method.empty()) doc["method"] = j.method;
+  if (!j.idempotency_key.empty()) doc["idempotency_key"] = j.idempotency_key;
+  return dump(doc);
+}
+
+bool decode_result(std::string_view text, job& j, std::string& error) {
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    error = "not a JSON object";
+    return false;
+  }
+  std::string status;
+  if (!get_text(doc, "request_id", j.request_id, true, error) ||
+      !get_text(doc, "caller_id", j.caller_id, true, error) ||
+      !get_text(doc, "number", j.number, true, error) || !get_text(doc, "status", status, true, error) ||
+      !get_int(doc, "queued_at", j.queued_at, error) || !get_int(doc, "started_at", j.started_at, error) ||
+      !get_int(doc, "finished_at", j.finished_at, error) ||
+      !get_text(doc, "method", j.method, false, error) ||
+      !get_text(doc, "idempotency_key", j.idempotency_key, false, error))
+    return false;
+  if (!parse_job_status(status, j.status)) {
+    error = "unknown status '" + status.substr(0, 32) + "'";
+    return false;
+  }
+  std::int64_t attempts = 0;
+  if (!get_int(doc, "attempts", attempts, error)) return false;
+  j.attempts = static_cast<std::uint32_t>(std::clamp<std::int64_t>(attempts, 0, 1 << 20));
+  j.factors.clear();
+  if (auto f = doc.find("factors"); f != doc.end() && !f->is_null()) {
+    if (!f->is_array()) {
+      error = "\"factors\" is not an array";
+      return false;
+    }
+    for (const auto& p : *f) {
+      if (!p.is_string() || !is_decimal(p.get_ref<const std::string&>())) {
+        error = "a factor is not a decimal string";
+        return false;
+      }
+      j.factors.push_back(p.get<std::string>());
+    }
+  }
+  if (auto e = doc.find("error"); e != doc.end() && e->is_object()) {
+    if (!get_text(*e, "code", j.error_code, false, error) ||
+        !get_text(*e, "message", j.error_message, false, error))
+      return false;
+  }
+  return true;
+}
+
+std::string encode_dlq(const job& j, std::string_view reason, std::string_view message,
+                       std::string_view worker) {
+  json doc = {{"job", json::parse(encode_result(j, worker))},
+              {"reason", reason},
+              {"message", message},
+              {"worker", worker},
+              {"at", rfc3339(unix_millis_now())}};
+  return dump(doc);
+}
+
+std::vector<topic_spec> factord_topics(const topic_names& names, int partitions,
+                                       std::chrono::milliseconds retention) {
+  const std::string ms = std::to_string(retention.count());
+  return {
+    {names.jobs, partitions, {{"retention.ms", ms}}},
+    // Keyed by request id: compaction keeps each job's last state; delete drops finished
+    // jobs after the retention, as `factord serve` does.
+    {names.results, partitions, {{"cleanup.policy", "compact,delete"}, {"retention.ms", ms}}},
+    {names.dlq, 1, {}},
+    {names.commands, partitions, {{"retention.ms", "3600000"}}},
+    {names.client_messages, partitions, {}},
+  };
+}
+
+std::vector<std::pair<std::string, std::string>> result_headers(const job& j) {
+  return {{"status", std::string(to_string(j.status))}, {"attempts", std::to_string(j.attempts)}};
+}
+
+std::string idempotent_request_id(std::string_view caller, std::string_view key) {
+  // Two independent 64-bit FNV-1a hashes over caller, a separator and key; ids are not
+  // secrets, only stable and unlikely to collide (2^-64 per pair of keys of one caller).
+  auto fnv = [](std::uint64_t h, std::string_view a, std::string_view b) {
+    auto mix = [&h](std::string_view s) {
+      for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+      }
+    };
+    mix(a);
+    mix(std::string_view("\0", 1));
+    mix(b);
+    return h;
+  };
+  std::uint64_t a = fnv(0xcbf29ce484222325ULL, caller, key);
+  std::uint64_t b = fnv(0x84222325cbf29ce4ULL ^ a, key, caller);
+  char buf[34];
+  std::snprintf(buf, sizeof buf, "k%016llx%015llx", static_cast<unsigned long long>(a),
+                static_cast<unsigned long long>(b >> 4));
+  return buf;
+}
+
+} // namespace factord::actors

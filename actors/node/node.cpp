@@ -1,0 +1,87 @@
+#include "actors/node/node.hpp"
+
+#include "actors/protocol/atoms.hpp"
+#include "actors/console/console.hpp"
+#include "actors/scheduling/dispatcher.hpp"
+#include "actors/registry/job_registry.hpp"
+#include "actors/registry/journal.hpp"
+#include "actors/registry/journal_checkpointer.hpp"
+#include "actors/scheduling/worker_pool.hpp"
+#include "config/log.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/spawn_options.hpp>
+
+namespace factord::actors {
+
+start_result start_node(caf::actor_system& sys, const config::settings& settings) {
+  start_result out;
+  auto opened = journal::open(settings.data_dir, settings.journal_sync_full);
+  if (!opened.value) {
+    out.error = opened.error;
+    return out;
+  }
+  std::shared_ptr<journal> store = std::move(opened.value);
+  std::vector<job> recovered = store->unfinished();
+  std::vector<job> finished = store->finished_since(unix_millis_now() - settings.retention.count());
+
+  worker_limits limits{settings.max_digits, settings.job_budget};
+  unsigned workers = config::effective_workers(settings);
+  logging::info("node_starting", {{"journal", store->path()},
+                                  {"recovered_jobs", std::to_string(recovered.size())},
+                                  {"finished_jobs", std::to_string(finished.size())},
+                                  {"workers", std::to_string(workers)}});
+  node& n = out.value;
+  n.console = spawn_console(sys);
+  std::string checkpoint_error;
+  if (auto cp = wal_checkpointer::open(store->path(), checkpoint_error);
+      cp && store->set_auto_checkpoint(false)) {
+    n.checkpointer = sys.spawn<caf::detached>(journal_checkpointer,
+                                              std::shared_ptr<wal_checkpointer>(std::move(cp)),
+                                              caf::timespan{std::chrono::seconds(1)});
+    register_actor(n.console, n.checkpointer, "journal-checkpointer", 0, "");
+  } else {
+    logging::warn("journal_checkpoints_inline", {{"error", checkpoint_error}});
+  }
+  n.dispatcher = sys.spawn(dispatcher, n.console);
+  // Detached: the registry does the (short, blocking) journal I/O on its own thread.
+  n.registry = sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings,
+                                        std::move(recovered), std::move(finished));
+  n.pool = sys.spawn(worker_pool, n.dispatcher, n.registry, workers, limits, n.console);
+  register_actor(n.console, n.dispatcher, "dispatcher", 0, "");
+  register_actor(n.console, n.registry, "job-registry", 0, "");
+  register_actor(n.console, n.pool, "worker-pool", 0, "");
+  attach_console(n.console, n.registry, n.dispatcher);
+  return out;
+}
+
+void stop_node(caf::actor_system& sys, node& n) {
+  {
+    caf::scoped_actor self{sys};
+    // 1. The registry refuses new work, raises the shutdown flag of running jobs (they
+    //    stay journalled as running and run again after a restart) and commits.
+    self->request(n.registry, std::chrono::seconds(10), drain_atom::value)
+      .receive([](bool) {},
+               [](caf::error& err) { logging::error("drain_failed", {{"error", caf::to_string(err)}}); });
+    // 2. Workers finish their (now stopping) computations and exit.
+    self->send(n.pool, drain_atom::value);
+    self->wait_for(n.pool);
+    // 3. Registry and dispatcher (with its linked caller-queues) exit.
+    self->send_exit(n.registry, caf::exit_reason::user_shutdown);
+    self->send_exit(n.dispatcher, caf::exit_reason::user_shutdown);
+    self->send_exit(n.console, caf::exit_reason::user_shutdown);
+    self->wait_for(n.registry, n.dispatcher, n.console);
+    // 4. Last: the registry's connection is closed, so this final checkpoint is complete.
+    if (n.checkpointer) {
+      self->send_exit(n.checkpointer, caf::exit_reason::user_shutdown);
+      self->wait_for(n.checkpointer);
+    }
+  }
+  n = node{};
+  logging::info("node_stopped");
+}
+
+} // namespace factord::actors

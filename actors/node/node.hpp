@@ -1,0 +1,42 @@
+// One node of `factord serve`: the journal and every actor of the job server, started and
+// stopped together. main() wires this to net/.
+#pragma once
+
+#include "config/options.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <string>
+
+namespace factord::actors {
+
+enum class node_role { serve, gateway, worker };
+
+struct node {
+  node_role role = node_role::serve;
+  caf::actor registry;   // job-registry (serve) or kafka-bridge (gateway, worker)
+  caf::actor dispatcher; // round-robin over callers
+  caf::actor pool;       // supervisor of the factor workers
+  caf::actor console;    // actor directory and probes for the inspection console
+  caf::actor checkpointer; // journal WAL checkpoints off the registry's thread (may be null)
+  // Cluster mode: the Kafka clients (detached actors).
+  caf::actor producer;
+  caf::actor consumer;     // worker: the consumer group on the jobs topic; gateway: reader
+  caf::actor reader;       // worker: the results reader
+};
+
+struct start_result {
+  node value;
+  std::string error; // empty on success; else what failed and how to fix it
+};
+
+// Opens the journal under settings.data_dir, re-queues unfinished jobs in their original
+// order, and spawns the registry, the dispatcher and the factor workers.
+start_result start_node(caf::actor_system& sys, const config::settings& settings);
+
+// Graceful stop: running jobs are abandoned but stay journalled (they run again after a
+// restart), the journal is committed, every node actor exits. Blocks until done.
+void stop_node(caf::actor_system& sys, node& n);
+
+} // namespace factord::actors

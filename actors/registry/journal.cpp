@@ -1,0 +1,238 @@
+#include "actors/registry/journal.hpp"
+
+#include "actors/registry/journal_setup.hpp"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string_view>
+#include <system_error>
+
+namespace factord::actors {
+
+namespace {
+
+using namespace journal_setup;
+namespace fs = std::filesystem;
+
+// Leaves a shared statement ready for its next use, however the caller returns.
+struct statement_reset {
+  sqlite3_stmt* stmt;
+  ~statement_reset() {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  }
+};
+
+void bind_text(sqlite3_stmt* stmt, int index, std::string_view text) {
+  sqlite3_bind_text64(stmt, index, text.data(), text.size(), bound_text_outlives_step,
+                      SQLITE_UTF8);
+}
+
+std::string join_factors(const std::vector<std::string>& factors) {
+  std::string joined;
+  for (const auto& factor : factors) {
+    if (!joined.empty()) joined += ' ';
+    joined += factor;
+  }
+  return joined;
+}
+
+std::vector<std::string> split_factors(std::string_view joined) {
+  std::vector<std::string> factors;
+  while (!joined.empty()) {
+    const auto space = joined.find(' ');
+    if (space != 0) factors.emplace_back(joined.substr(0, space));
+    if (space == std::string_view::npos) break;
+    joined.remove_prefix(space + 1);
+  }
+  return factors;
+}
+
+void bind_job(sqlite3_stmt* stmt, const job& j, const std::string& factors) {
+  bind_text(stmt, 1, j.request_id);
+  bind_text(stmt, 2, j.caller_id);
+  bind_text(stmt, 3, j.number);
+  bind_text(stmt, 4, to_string(j.status));
+  bind_text(stmt, 5, factors);
+  bind_text(stmt, 6, j.error_code);
+  bind_text(stmt, 7, j.error_message);
+  sqlite3_bind_int64(stmt, 8, j.queued_at);
+  sqlite3_bind_int64(stmt, 9, j.started_at);
+  sqlite3_bind_int64(stmt, 10, j.finished_at);
+  bind_text(stmt, 11, j.idempotency_key);
+  sqlite3_bind_int64(stmt, 12, static_cast<sqlite3_int64>(j.attempts));
+  bind_text(stmt, 13, j.method);
+}
+
+// Uses the byte count, not strlen, so text with an embedded NUL comes back whole.
+std::string column_text(sqlite3_stmt* stmt, int column) {
+  const unsigned char* text = sqlite3_column_text(stmt, column);
+  const int size = sqlite3_column_bytes(stmt, column);
+  if (text == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
+}
+
+// False only for a status text this build does not know (the CHECK constraint forbids it).
+bool read_job(sqlite3_stmt* stmt, job& j) {
+  j.request_id = column_text(stmt, 0);
+  j.caller_id = column_text(stmt, 1);
+  j.number = column_text(stmt, 2);
+  const bool known_status = parse_job_status(column_text(stmt, 3), j.status);
+  j.factors = split_factors(column_text(stmt, 4));
+  j.error_code = column_text(stmt, 5);
+  j.error_message = column_text(stmt, 6);
+  j.queued_at = sqlite3_column_int64(stmt, 7);
+  j.started_at = sqlite3_column_int64(stmt, 8);
+  j.finished_at = sqlite3_column_int64(stmt, 9);
+  j.idempotency_key = column_text(stmt, 10);
+  j.attempts = static_cast<std::uint32_t>(sqlite3_column_int64(stmt, 11));
+  j.method = column_text(stmt, 12);
+  return known_status;
+}
+
+// True when SQLite rolled back our open transaction on its own (disk full, I/O error):
+// the puts in it are gone even though nobody called commit() yet.
+bool transaction_lost(sqlite3* db, bool in_transaction) {
+  return in_transaction && sqlite3_get_autocommit(db) != 0;
+}
+
+} // namespace
+
+journal::open_result journal::open(const std::string& data_dir, bool sync_full) {
+  open_result result;
+  if (auto error = prepare_directory(data_dir); !error.empty()) {
+    result.error = std::move(error);
+    return result;
+  }
+  std::unique_ptr<journal> j{new journal()};
+  j->path_ = (fs::path(data_dir) / "journal.db").string();
+  // On failure SQLite still hands out a handle (for the message); ~journal closes it.
+  if (sqlite3_open_v2(j->path_.c_str(), &j->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                      nullptr) != SQLITE_OK) {
+    result.error = failure(j->db_, "cannot open journal", j->path_);
+    return result;
+  }
+  // With a write-protected file SQLite quietly opens read-only; every put would then fail.
+  if (sqlite3_db_readonly(j->db_, "main") == 1) {
+    result.error = "journal '" + j->path_ + "' is read-only. Hint: " + hint_for(SQLITE_READONLY);
+    return result;
+  }
+  std::string error = configure(j->db_, j->path_, sync_full);
+  if (error.empty()) error = ensure_schema(j->db_, j->path_);
+  if (error.empty()) error = prepare(j->db_, j->path_, put_sql, j->put_);
+  if (error.empty()) error = prepare(j->db_, j->path_, unfinished_sql, j->unfinished_);
+  if (error.empty()) error = prepare(j->db_, j->path_, finished_since_sql, j->finished_since_);
+  if (error.empty()) error = prepare(j->db_, j->path_, purge_sql, j->purge_);
+  if (!error.empty()) {
+    result.error = std::move(error);
+    return result;
+  }
+  result.value = std::move(j);
+  return result;
+}
+
+// Commits rather than rolls back: every put the registry made is a state it meant to keep,
+// and a job acknowledged after a failed commit is impossible (commit() reports it first).
+journal::~journal() {
+  if (in_transaction_ && sqlite3_get_autocommit(db_) == 0) run(db_, "COMMIT");
+  for (sqlite3_stmt* stmt : {put_, unfinished_, finished_since_, purge_})
+    sqlite3_finalize(stmt); // null is a no-op
+  sqlite3_close(db_);       // null is a no-op; fails only with live statements
+}
+
+bool journal::exec(const char* sql) {
+  if (run(db_, sql)) return true;
+  last_error_ = failure(db_, std::string("cannot run ") + sql + " on journal", path_);
+  return false;
+}
+
+bool journal::put(const job& j) {
+  last_error_.clear();
+  if (transaction_lost(db_, in_transaction_)) {
+    // Refuse until commit() has reported the loss, so the registry re-puts those jobs.
+    last_error_ = "journal '" + path_ + "': an earlier error rolled back the open "
+                  "transaction; call commit() to acknowledge the loss before new puts";
+    return false;
+  }
+  if (!in_transaction_) {
+    if (!exec("BEGIN")) return false;
+    in_transaction_ = true;
+  }
+  const std::string factors = join_factors(j.factors);
+  statement_reset reset{put_};
+  bind_job(put_, j, factors);
+  if (sqlite3_step(put_) == SQLITE_DONE) return true;
+  last_error_ = failure(db_, "cannot write job " + j.request_id + " to journal", path_);
+  return false;
+}
+
+bool journal::commit() {
+  last_error_.clear();
+  if (!in_transaction_) return true;
+  if (transaction_lost(db_, in_transaction_)) {
+    in_transaction_ = false;
+    last_error_ = "journal '" + path_ + "': the open transaction was rolled back by an "
+                  "earlier write error; its puts are lost and must be repeated";
+    return false;
+  }
+  // On SQLITE_BUSY the transaction stays open and a later commit() may succeed; on other
+  // errors SQLite may roll back, which the autocommit flag tells us.
+  const bool committed = exec("COMMIT");
+  in_transaction_ = sqlite3_get_autocommit(db_) == 0;
+  return committed;
+}
+
+std::vector<job> journal::query(sqlite3_stmt* stmt) {
+  last_error_.clear();
+  statement_reset reset{stmt};
+  std::vector<job> jobs;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    job j;
+    if (read_job(stmt, j)) {
+      jobs.push_back(std::move(j));
+    } else {
+      last_error_ = "journal '" + path_ + "': job " + j.request_id +
+                    " has an unknown status and was skipped";
+    }
+  }
+  if (rc != SQLITE_DONE) last_error_ = failure(db_, "cannot read jobs from journal", path_);
+  return jobs;
+}
+
+std::vector<job> journal::unfinished() {
+  return query(unfinished_);
+}
+
+std::vector<job> journal::finished_since(std::int64_t since_unix_millis) {
+  sqlite3_bind_int64(finished_since_, 1, since_unix_millis);
+  return query(finished_since_);
+}
+
+// Joins the open transaction if there is one (and becomes durable with it); otherwise it
+// commits on its own. Losing a purge in a crash is harmless: the next one redoes it.
+std::int64_t journal::purge_finished_before(std::int64_t cutoff_unix_millis) {
+  last_error_.clear();
+  statement_reset reset{purge_};
+  sqlite3_bind_int64(purge_, 1, cutoff_unix_millis);
+  if (sqlite3_step(purge_) != SQLITE_DONE) {
+    last_error_ = failure(db_, "cannot purge finished jobs from journal", path_);
+    return 0;
+  }
+  return sqlite3_changes64(db_);
+}
+
+bool journal::set_auto_checkpoint(bool on) {
+  // 1000 pages is SQLite's default.
+  // The size limit applies when the WAL restarts: it is cut back to 64 MiB, not left at
+  // its high-water mark.
+  return exec(on ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0") &&
+         exec("PRAGMA journal_size_limit = 67108864");
+}
+
+} // namespace factord::actors

@@ -1,0 +1,74 @@
+// The durable job journal of `factord serve`: SQLite in WAL mode under --data-dir.
+//
+// Plain class, no actors: the job-registry owns one and is its only user (one thread).
+// Writes go into an open transaction; `commit()` makes them durable. The registry
+// commits before it acknowledges a job (group commit: many submissions per commit).
+// With synchronous=NORMAL a committed transaction survives a crash of the process
+// (kill -9); `sync_full` also survives power loss, at the price of an fsync per commit.
+#pragma once
+
+#include "actors/protocol/job.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace factord::actors {
+
+class journal {
+public:
+  struct open_result;
+
+  // Creates the directory and the database if missing. Never throws; on failure the
+  // result carries a message that says what to fix (permissions, disk full, ...).
+  static open_result open(const std::string& data_dir, bool sync_full = false);
+
+  ~journal();
+  journal(const journal&) = delete;
+  journal& operator=(const journal&) = delete;
+
+  // Inserts or replaces the job by request_id (in the open transaction).
+  bool put(const job& j);
+  // Makes every put since the last commit durable. False (with last_error) on failure.
+  bool commit();
+
+  // Jobs that were queued or running when the process stopped, in acceptance order
+  // (journal sequence), so each caller's queue is rebuilt in its original order.
+  std::vector<job> unfinished();
+  // Finished jobs newer than `since_unix_millis`, so GETs keep answering after restart.
+  std::vector<job> finished_since(std::int64_t since_unix_millis);
+  // Deletes finished jobs that finished before the cutoff; returns how many.
+  std::int64_t purge_finished_before(std::int64_t cutoff_unix_millis);
+
+  // SQLite's own checkpoints inside commits (on by default). Turned off when a
+  // journal-checkpointer does them on another thread.
+  bool set_auto_checkpoint(bool on);
+
+  const std::string& last_error() const { return last_error_; }
+  const std::string& path() const { return path_; }
+
+private:
+  journal() = default;
+  bool exec(const char* sql);
+  std::vector<job> query(sqlite3_stmt* stmt);
+
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* put_ = nullptr;
+  sqlite3_stmt* unfinished_ = nullptr;
+  sqlite3_stmt* finished_since_ = nullptr;
+  sqlite3_stmt* purge_ = nullptr;
+  bool in_transaction_ = false;
+  std::string path_;
+  std::string last_error_;
+};
+
+struct journal::open_result {
+  std::unique_ptr<journal> value; // null on failure
+  std::string error;
+};
+
+} // namespace factord::actors

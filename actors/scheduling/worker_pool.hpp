@@ -1,0 +1,44 @@
+// worker-pool: the supervisor of the factor workers. Spawns one detached factor-worker
+// per configured core and monitors them; a worker that dies abnormally (an exception
+// escaped the engine) is replaced, and the registry is told so that it re-queues the
+// job the worker was running.
+//
+// Messages in:
+//   (drain_atom)              shutdown: stop every worker, then quit
+//   (stats_atom) -> pool_stats
+// Messages out: (lost_atom, actor_addr worker) -> registry
+#pragma once
+
+#include "actors/scheduling/factor_worker.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/fwd.hpp>
+#include <caf/behavior.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace factord::actors {
+
+struct pool_stats {
+  std::uint64_t workers = 0;
+  std::uint64_t restarted = 0;
+};
+
+struct worker_pool_state {
+  std::vector<caf::actor> workers;
+  std::uint64_t restarted = 0;
+  bool draining = false;
+  static inline const char* name = "worker-pool";
+};
+
+caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, caf::actor dispatcher,
+                          caf::actor registry, unsigned count, worker_limits limits,
+                          caf::actor console);
+
+} // namespace factord::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::pool_stats)

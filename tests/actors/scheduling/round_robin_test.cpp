@@ -1,0 +1,91 @@
+#include "actors/scheduling/round_robin.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+using factord::actors::round_robin;
+
+TEST_CASE("callers are served in turn", "[round_robin]") {
+  round_robin ring;
+  CHECK(ring.empty());
+  CHECK(ring.add("alice"));
+  CHECK(ring.add("bob"));
+  CHECK(ring.add("carol"));
+  CHECK_FALSE(ring.add("bob")); // already waiting: keeps its place
+  std::vector<std::string> served;
+  for (int i = 0; i < 6; ++i) served.push_back(ring.next());
+  CHECK(served == std::vector<std::string>{"alice", "bob", "carol", "alice", "bob", "carol"});
+}
+
+TEST_CASE("a caller that runs out of work leaves the ring; a new one joins at the back",
+          "[round_robin]") {
+  round_robin ring;
+  ring.add("alice");
+  ring.add("bob");
+  CHECK(ring.next() == "alice");
+  CHECK(ring.remove("alice"));
+  CHECK_FALSE(ring.remove("alice"));
+  ring.add("dave");
+  CHECK(ring.order() == std::vector<std::string>{"bob", "dave"});
+  CHECK(ring.next() == "bob");
+  CHECK(ring.next() == "dave");
+  CHECK(ring.contains("dave"));
+  CHECK_FALSE(ring.contains("alice"));
+}
+
+TEST_CASE("uneven backlogs still alternate (heavy caller cannot starve a light one)",
+          "[round_robin]") {
+  // Simulates the dispatcher: heavy has 1000 jobs, light 3; every turn takes one job.
+  std::map<std::string, int> backlog{{"heavy", 1000}, {"light", 3}, {"medium", 10}};
+  round_robin ring;
+  for (const auto& [caller, n] : backlog) ring.add(caller);
+  std::vector<std::string> order;
+  while (!ring.empty()) {
+    std::string caller = ring.next();
+    order.push_back(caller);
+    if (--backlog[caller] == 0) ring.remove(caller);
+  }
+  // light's three jobs are among the first nine served.
+  int light_seen = 0;
+  for (std::size_t i = 0; i < 9; ++i) light_seen += order[i] == "light";
+  CHECK(light_seen == 3);
+  CHECK(order.size() == 1013);
+  CHECK(order.back() == "heavy");
+}
+
+TEST_CASE("next on a single caller returns it repeatedly", "[round_robin]") {
+  round_robin ring;
+  ring.add("solo");
+  CHECK(ring.next() == "solo");
+  CHECK(ring.next() == "solo");
+  CHECK(ring.size() == 1);
+}
+
+TEST_CASE("a weighted caller gets that many turns in a row", "[round_robin]") {
+  round_robin ring;
+  ring.add("a");
+  ring.add("b");
+  ring.set_weight("a", 3);
+  std::vector<std::string> served;
+  for (int i = 0; i < 8; ++i) served.push_back(ring.next());
+  CHECK(served == std::vector<std::string>{"a", "a", "a", "b", "a", "a", "a", "b"});
+  CHECK(ring.weight("a") == 3);
+  CHECK(ring.weight("b") == 1);
+  ring.set_weight("a", 0); // back to one turn
+  CHECK(ring.weight("a") == 1);
+}
+
+TEST_CASE("removing the caller in the middle of its weighted turn resets the count",
+          "[round_robin]") {
+  round_robin ring;
+  ring.add("a");
+  ring.add("b");
+  ring.set_weight("a", 2);
+  CHECK(ring.next() == "a");
+  ring.remove("a");
+  ring.add("a");
+  std::vector<std::string> served;
+  for (int i = 0; i < 3; ++i) served.push_back(ring.next());
+  CHECK(served == std::vector<std::string>{"b", "a", "a"});
+}
