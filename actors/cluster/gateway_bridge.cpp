@@ -2,7 +2,9 @@
 
 #include "actors/protocol/atoms.hpp"
 #include "actors/cluster/gateway_state.hpp"
-#include "actors/registry/job_registry_ops.hpp" // registry_view, replies
+#include "actors/protocol/replies.hpp"
+#include "actors/registry/job_registry.hpp" // book_limits
+#include "config/limits.hpp"
 #include "actors/kafka/kafka_producer.hpp"
 #include "config/log.hpp"
 
@@ -13,8 +15,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
-#include <random>
 
 namespace factord::actors {
 
@@ -22,18 +22,8 @@ namespace {
 
 using namespace gateway_ops;
 using json = nlohmann::json;
-using registry_ops::error;
-using registry_ops::failed_reply;
-using registry_ops::ok_reply;
-
-std::string new_request_id(std::mt19937_64& rng) {
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng()));
-  return buf;
-}
-
 caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
+  self->state.book = job_book{book_limits(config.settings, job_book::open_means::unfinished)};
   self->state.config = std::move(config);
   self->set_default_handler(caf::print_and_drop);
   self->set_down_handler([self](const caf::down_msg& msg) {
@@ -49,55 +39,52 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
     }
     st.session_client.erase(it);
   });
-  self->delayed_send(self, std::chrono::minutes(1), purge_atom::value);
+  self->delayed_send(self, config::limits::purge_interval, purge_atom::value);
   return {
     [=](attach_atom, caf::actor& consumer) { self->state.consumer = std::move(consumer); },
     [=](submit_atom, submission& s) {
       probe_scope scope(self->state.counters, "submit");
       auto rp = self->make_response_promise();
       auto& st = self->state;
-      std::string id = s.idempotency_key.empty() ? new_request_id(st.rng)
+      auto watch = [self](job_book::entry& e, caf::actor session) {
+        self->state.book.watch(e, [self, session](const job& j) { self->send(session, jobdone_atom::value, j); });
+      };
+      // With a key, every gateway derives the same id: a retry through another gateway
+      // finds the same job in the topic.
+      std::string id = s.idempotency_key.empty() ? st.book.new_request_id()
                                                  : idempotent_request_id(s.caller_id, s.idempotency_key);
-      if (auto known = st.jobs.find(id); known != st.jobs.end() && !s.idempotency_key.empty()) {
-        if (s.watcher && !known->second.value.finished()) known->second.watchers.push_back(s.watcher);
-        if (known->second.in_kafka) {
-          rp.deliver(ok_reply(known->second.value, false));
+      if (auto* known = st.book.find(id); known && !s.idempotency_key.empty()) {
+        if (s.watcher && !known->value.finished()) watch(*known, s.watcher);
+        auto unacked = st.awaiting_ack.find(id);
+        if (unacked == st.awaiting_ack.end()) {
+          rp.deliver(ok_reply(known->value, false));
           return rp;
         }
         // Same key still on its way to the broker: answer when the first one is.
-        known->second.same_key.push_back(rp);
+        unacked->second.same_key.push_back(rp);
         return rp;
       }
       std::string number;
-      api_error err;
-      if (!admit(self, s.caller_id, s.number, 1, number, err)) {
-        ++st.stats.rejected;
-        rp.deliver(failed_reply(std::move(err)));
+      if (auto err = admit(st, s.caller_id, s.number, 1, number)) {
+        ++st.book.counters().rejected;
+        rp.deliver(failed_reply(std::move(*err)));
         return rp;
       }
-      auto& e = create(self, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id));
-      if (s.watcher) e.watchers.push_back(std::move(s.watcher));
-      std::string rid = e.value.request_id;
+      auto& e = create(st, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id));
+      if (s.watcher) watch(e, std::move(s.watcher));
       // The answer is the job as accepted: a fast worker's result may be read before the
       // broker's acknowledgement arrives, and a submission is a 202, not a finished job.
       job accepted = e.value;
-      produce_job(self, e.value, [self, rid, rp, accepted](bool acked, const std::string& why) mutable {
+      produce_job(self, e.value, [self, rp, accepted](bool acked, const std::string& why) mutable {
         auto& st2 = self->state;
+        const auto& rid = accepted.request_id;
         if (!acked && !forget_unless_in_kafka(self, rid)) {
-          ++st2.stats.rejected;
+          ++st2.book.counters().rejected;
           rp.deliver(failed_reply(kafka_refused(why)));
           return;
         }
-        auto it = st2.jobs.find(rid);
-        if (it == st2.jobs.end()) {
-          rp.deliver(failed_reply(kafka_refused("the job vanished")));
-          return;
-        }
-        it->second.in_kafka = true;
-        ++st2.stats.accepted;
+        acknowledged(st2, rid, accepted);
         rp.deliver(ok_reply(accepted, true));
-        for (auto& other : it->second.same_key) other.deliver(ok_reply(accepted, false));
-        it->second.same_key.clear();
       });
       return rp;
     },
@@ -106,48 +93,37 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
       auto& st = self->state;
       std::vector<std::string> numbers(b.numbers.size());
       for (std::size_t i = 0; i < b.numbers.size(); ++i) {
-        api_error err;
-        if (!admit(self, b.caller_id, b.numbers[i], b.numbers.size(), numbers[i], err)) {
-          ++st.stats.rejected;
-          rp.deliver(batch_reply{false, {}, std::move(err), i});
+        if (auto err = admit(st, b.caller_id, b.numbers[i], b.numbers.size(), numbers[i])) {
+          ++st.book.counters().rejected;
+          rp.deliver(batch_reply{false, {}, std::move(*err), i});
           return rp;
         }
       }
       struct progress {
-        std::vector<std::string> ids;
+        std::vector<job> jobs;
         std::size_t answered = 0;
         std::string failure;
       };
       auto p = std::make_shared<progress>();
-      for (auto& n : numbers) p->ids.push_back(create(self, b.caller_id, std::move(n), {}, new_request_id(st.rng)).value.request_id);
-      for (const auto& id : p->ids) {
-        produce_job(self, st.jobs[id].value, [self, p, rp](bool acked, const std::string& why) mutable {
+      for (auto& n : numbers) p->jobs.push_back(create(st, b.caller_id, std::move(n), {}, st.book.new_request_id()).value);
+      for (const auto& j : p->jobs) {
+        produce_job(self, j, [self, p, rp](bool acked, const std::string& why) mutable {
           if (!acked && p->failure.empty()) p->failure = why.empty() ? "refused" : why;
-          if (++p->answered < p->ids.size()) return;
+          if (++p->answered < p->jobs.size()) return;
           auto& st2 = self->state;
           if (p->failure.empty()) {
-            batch_reply reply;
-            reply.ok = true;
-            for (const auto& rid : p->ids) {
-              auto& entry = st2.jobs[rid];
-              entry.in_kafka = true;
-              reply.jobs.push_back(entry.value);
-            }
-            st2.stats.accepted += p->ids.size();
-            rp.deliver(std::move(reply));
+            for (const auto& accepted : p->jobs) acknowledged(st2, accepted.request_id, accepted);
+            rp.deliver(batch_reply{true, p->jobs, {}, 0});
             return;
           }
           // All or none: the records that did reach Kafka are cancelled again (their
           // worker publishes them as cancelled), and the client is told nothing was taken.
-          for (const auto& rid : p->ids) {
-            auto it = st2.jobs.find(rid);
-            if (it == st2.jobs.end()) continue;
+          for (const auto& accepted : p->jobs) {
             self->send(st2.config.producer, publish_atom::value,
-                       kafka_message{st2.config.topics.jobs, it->second.value.caller_id,
-                                     encode_cancel_record(it->second.value), {}});
-            forget_unless_in_kafka(self, rid);
+                       kafka_message{st2.config.topics.jobs, accepted.caller_id, encode_cancel_record(accepted), {}});
+            forget_unless_in_kafka(self, accepted.request_id);
           }
-          ++st2.stats.rejected;
+          ++st2.book.counters().rejected;
           rp.deliver(batch_reply{false, {}, kafka_refused(p->failure), 0});
         });
       }
@@ -156,19 +132,14 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
     [=](fetch_atom, const std::string& id, caf::timespan wait) {
       probe_scope scope(self->state.counters, "fetch");
       auto rp = self->make_response_promise();
-      auto it = self->state.jobs.find(id);
-      if (it != self->state.jobs.end()) answer_fetch(self, it->second, wait, rp);
+      if (auto* e = self->state.book.find(id)) answer_fetch(self, *e, wait, rp);
       else lookup_later(self, {id, wait, rp, false});
       return rp;
     },
-    [=](waitover_atom, const std::string& id, std::uint64_t waiter_id) {
-      if (auto it = self->state.jobs.find(id); it != self->state.jobs.end())
-        registry_ops::answer_waiter(it->second.waiters, waiter_id, it->second.value);
-    },
+    [=](waitover_atom, const std::string& id, std::uint64_t waiter) { self->state.book.expire(id, waiter); },
     [=](cancel_atom, const std::string& id) {
       auto rp = self->make_response_promise();
-      auto it = self->state.jobs.find(id);
-      if (it != self->state.jobs.end()) start_cancel(self, it->second, rp);
+      if (auto* e = self->state.book.find(id)) start_cancel(self, *e, rp);
       else lookup_later(self, {id, caf::timespan{0}, rp, true});
       return rp;
     },
@@ -200,7 +171,7 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
     [=](synced_atom, std::uint64_t token, bool synced) {
       auto& st = self->state;
       if (token == 0) {
-        if (!st.caught_up) logging::info("gateway_caught_up", {{"known_jobs", std::to_string(st.jobs.size())}});
+        if (!st.caught_up) logging::info("gateway_caught_up", {{"known_jobs", std::to_string(st.book.size())}});
         st.caught_up = true;
         return;
       }
@@ -234,21 +205,17 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
       return rp;
     },
     [=](ready_atom) { return not_ready(self->state); },
-    [=](stats_atom) {
-      auto s = self->state.stats;
-      s.known = self->state.jobs.size();
-      return s;
-    },
+    [=](stats_atom) { return self->state.book.stats(); },
     [=](workers_atom) { return registry_view{}; },
     [=](probe_atom) {
       auto& st = self->state;
       auto sample = make_sample(st.counters, self->mailbox().size());
       sample.text("role", "gateway")
         .text("node", st.config.node_id)
-        .number("known_jobs", static_cast<std::uint64_t>(st.jobs.size()))
-        .number("unfinished", st.open_total)
+        .number("known_jobs", static_cast<std::uint64_t>(st.book.size()))
+        .number("unfinished", st.book.open_total())
         .number("awaiting_ack", st.producing)
-        .number("accepted", st.stats.accepted)
+        .number("accepted", st.book.stats().accepted)
         .number("sockets_by_client", static_cast<std::uint64_t>(st.clients.size()))
         .number("commands_pushed", st.commands_pushed)
         .number("client_messages", st.client_messages)

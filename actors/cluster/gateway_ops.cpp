@@ -1,19 +1,22 @@
 #include "actors/cluster/gateway_state.hpp"
 
 #include "actors/protocol/atoms.hpp"
-#include "actors/registry/job_registry_ops.hpp" // replies
+#include "actors/protocol/replies.hpp"
+#include "config/limits.hpp"
 #include "actors/kafka/kafka_producer.hpp"
-#include "factor/parse.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 
 namespace factord::actors::gateway_ops {
 
-// Replies and errors are built as the job-registry builds them.
-using registry_ops::error;
-using registry_ops::failed_reply;
-using registry_ops::ok_reply;
+namespace {
+
+api_error kafka_unavailable(std::string message) {
+  return make_error(api_errc::not_ready, "kafka_unavailable", std::move(message), 2);
+}
+
+} // namespace
 
 // "" when submissions can be accepted now, else why not (for a 503).
 std::string not_ready(const gateway_state& st) {
@@ -35,9 +38,8 @@ void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, ca
     rp.deliver(ok_reply(e.value));
     return;
   }
-  auto id = self->state.next_waiter++;
-  e.waiters.push_back({id, rp});
-  self->delayed_send(self, wait, waitover_atom::value, e.value.request_id, id);
+  auto waiter = self->state.book.wait(e, [rp](const job& j) mutable { rp.deliver(ok_reply(j)); });
+  self->delayed_send(self, wait, waitover_atom::value, e.value.request_id, waiter);
 }
 
 void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise rp) {
@@ -47,7 +49,7 @@ void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise 
     return;
   }
   if (auto why = not_ready(st); !why.empty()) {
-    rp.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable", why, 2)));
+    rp.deliver(failed_reply(kafka_unavailable(why)));
     return;
   }
   // The cancel goes where the job went (same key, same partition, after it): the worker
@@ -56,21 +58,18 @@ void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise 
   std::string id = e.value.request_id;
   self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
     .then([self, id, rp](std::string& err) mutable {
-      auto it = self->state.jobs.find(id);
-      if (it == self->state.jobs.end()) {
-        rp.deliver(failed_reply(error(api_errc::not_found, "unknown_request_id", "the job expired meanwhile")));
+      auto* known = self->state.book.find(id);
+      if (!known) {
+        rp.deliver(unknown_id_reply(id));
         return;
       }
       if (!err.empty()) {
-        rp.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable",
-                                "the cancel could not be written to Kafka (" + err + "); retry", 2)));
+        rp.deliver(failed_reply(kafka_unavailable("the cancel could not be written to Kafka (" + err + "); retry")));
         return;
       }
-      answer_fetch(self, it->second, std::chrono::seconds(5), rp);
+      answer_fetch(self, *known, config::limits::cancel_answer_wait, rp);
     },
-    [rp](caf::error&) mutable {
-      rp.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable", "the Kafka producer is gone", 2)));
-    });
+    [rp](caf::error&) mutable { rp.deliver(failed_reply(kafka_unavailable("the Kafka producer is gone"))); });
 }
 
 // After a sync: every id the topics held when it was asked is known now.
@@ -79,18 +78,14 @@ void resolve_unknown(self_ptr self, bool synced) {
   auto waiting = std::move(st.unknown);
   st.unknown.clear();
   for (auto& u : waiting) {
-    auto it = st.jobs.find(u.id);
-    if (it != st.jobs.end()) {
-      if (u.cancel) start_cancel(self, it->second, u.promise);
-      else answer_fetch(self, it->second, u.wait, u.promise);
+    if (auto* e = st.book.find(u.id)) {
+      if (u.cancel) start_cancel(self, *e, u.promise);
+      else answer_fetch(self, *e, u.wait, u.promise);
     } else if (synced) {
-      u.promise.deliver(failed_reply(error(api_errc::not_found, "unknown_request_id",
-                                     "no job has request id '" + u.id.substr(0, 64) +
-                                       "'; it may have expired after the retention period")));
+      u.promise.deliver(unknown_id_reply(u.id));
     } else {
-      u.promise.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable",
-                                     "Kafka could not be asked whether request id '" + u.id.substr(0, 64) +
-                                       "' exists; retry shortly", 2)));
+      u.promise.deliver(failed_reply(kafka_unavailable("Kafka could not be asked whether request id '" +
+                                                       u.id.substr(0, 64) + "' exists; retry shortly")));
     }
   }
 }
@@ -108,7 +103,7 @@ void lookup_later(self_ptr self, gateway_state::unknown_request u) {
   st.recent_unknown.push_back(std::move(u));
   if (!st.lookup_timer) {
     st.lookup_timer = true;
-    self->delayed_send(self, std::chrono::milliseconds(100), sync_atom::value);
+    self->delayed_send(self, config::limits::unknown_id_grace, sync_atom::value);
   }
 }
 
@@ -118,69 +113,56 @@ void resolve_recent(self_ptr self) {
   if (st.recent_unknown.empty()) return;
   std::vector<gateway_state::unknown_request> still;
   for (auto& u : st.recent_unknown) {
-    auto it = st.jobs.find(u.id);
-    if (it == st.jobs.end()) still.push_back(std::move(u));
-    else if (u.cancel) start_cancel(self, it->second, u.promise);
-    else answer_fetch(self, it->second, u.wait, u.promise);
+    auto* e = st.book.find(u.id);
+    if (!e) still.push_back(std::move(u));
+    else if (u.cancel) start_cancel(self, *e, u.promise);
+    else answer_fetch(self, *e, u.wait, u.promise);
   }
   st.recent_unknown = std::move(still);
 }
 
-bool admit(self_ptr self, const std::string& caller, const std::string& text, std::uint64_t extra,
-           std::string& number, api_error& err) {
-  auto& st = self->state;
-  auto parsed = factor::parse_number(text, st.config.settings.max_digits);
-  if (!parsed.ok()) {
-    err = error(api_errc::invalid_number, std::string(factor::to_string(parsed.error)), parsed.message);
-    return false;
-  }
-  if (auto why = not_ready(st); !why.empty()) {
-    err = error(api_errc::not_ready, st.kafka_up ? "not_ready" : "kafka_unavailable", why, 2);
-    return false;
-  }
-  number = parsed.value.get_str();
-  if (st.open_total + extra > st.config.settings.max_queued) {
-    err = error(api_errc::queue_full, "server_queue_full",
-                "the cluster already has " + std::to_string(st.open_total) +
-                  " unfinished jobs (option --max-queued); retry later", 1);
-    return false;
-  }
-  auto have = st.open_by_caller.count(caller) ? st.open_by_caller[caller] : 0;
-  if (have + extra > st.config.settings.max_queued_per_caller) {
-    err = error(api_errc::queue_full, "caller_queue_full",
-                "caller '" + caller + "' already has " + std::to_string(have) +
-                  " unfinished jobs (option --max-queued-per-caller); retry when some finish", 1);
-    return false;
-  }
-  return true;
+std::optional<api_error> admit(gateway_state& st, const std::string& caller, const std::string& text,
+                               std::uint64_t extra, std::string& number) {
+  auto normalized = normalize_number(text, st.config.settings.max_digits);
+  if (auto* err = std::get_if<api_error>(&normalized)) return std::move(*err);
+  if (auto why = not_ready(st); !why.empty())
+    return make_error(api_errc::not_ready, st.kafka_up ? "not_ready" : "kafka_unavailable", why, 2);
+  number = std::move(std::get<std::string>(normalized));
+  return st.book.admit(caller, extra);
 }
 
-gateway_state::entry& create(self_ptr self, const std::string& caller, std::string number, std::string key,
+gateway_state::entry& create(gateway_state& st, const std::string& caller, std::string number, std::string key,
                              std::string id) {
-  auto& st = self->state;
-  auto& e = st.jobs[id];
-  e.value.request_id = std::move(id);
-  e.value.caller_id = caller;
-  e.value.number = std::move(number);
-  e.value.queued_at = unix_millis_now();
-  e.value.idempotency_key = std::move(key);
-  open_job(st, e.value);
-  return e;
+  job j;
+  j.request_id = std::move(id);
+  j.caller_id = caller;
+  j.number = std::move(number);
+  j.queued_at = unix_millis_now();
+  j.idempotency_key = std::move(key);
+  st.awaiting_ack[j.request_id];
+  return st.book.add(std::move(j));
 }
 
 // The broker refused or timed out: the job was not accepted, forget it (unless the
 // reader has meanwhile seen it in the topic, in which case it was accepted after all).
 bool forget_unless_in_kafka(self_ptr self, const std::string& id) {
   auto& st = self->state;
-  auto it = st.jobs.find(id);
-  if (it == st.jobs.end()) return false;
+  auto it = st.awaiting_ack.find(id);
+  if (it == st.awaiting_ack.end()) return st.book.find(id) != nullptr;
   if (it->second.in_kafka) return true;
   for (auto& rp : it->second.same_key)
-    rp.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable",
-                            "Kafka did not acknowledge the job; nothing was accepted, retry shortly", 2)));
-  if (!it->second.value.finished()) close_job(st, it->second.value, it->second.value.status);
-  st.jobs.erase(it);
+    rp.deliver(failed_reply(kafka_unavailable("Kafka did not acknowledge the job; nothing was accepted, retry shortly")));
+  st.awaiting_ack.erase(it);
+  st.book.erase(id);
   return false;
+}
+
+void acknowledged(gateway_state& st, const std::string& id, const job& accepted) {
+  ++st.book.counters().accepted;
+  auto it = st.awaiting_ack.find(id);
+  if (it == st.awaiting_ack.end()) return;
+  for (auto& other : it->second.same_key) other.deliver(ok_reply(accepted, false));
+  st.awaiting_ack.erase(it);
 }
 
 void produce_job(self_ptr self, const job& j, std::function<void(bool, const std::string&)> done) {
@@ -200,8 +182,7 @@ void produce_job(self_ptr self, const job& j, std::function<void(bool, const std
 }
 
 api_error kafka_refused(const std::string& why) {
-  return error(api_errc::not_ready, "kafka_unavailable",
-               "Kafka did not acknowledge the job (" + why + "); nothing was accepted, retry shortly", 2);
+  return kafka_unavailable("Kafka did not acknowledge the job (" + why + "); nothing was accepted, retry shortly");
 }
 
 } // namespace factord::actors::gateway_ops

@@ -1,7 +1,7 @@
 #include "actors/cluster/gateway_state.hpp"
 
 #include "actors/protocol/atoms.hpp"
-#include "actors/registry/job_registry_ops.hpp" // replies
+#include "config/limits.hpp"
 #include "config/log.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -11,74 +11,37 @@
 namespace factord::actors::gateway_ops {
 
 using json = nlohmann::json;
-using registry_ops::ok_reply;
 
-void open_job(gateway_state& st, const job& j) {
-  ++st.open_by_caller[j.caller_id];
-  ++st.open_total;
-  ++(j.status == job_status::running ? st.stats.running : st.stats.queued);
-}
-
-void close_job(gateway_state& st, const job& j, job_status before) {
-  if (auto it = st.open_by_caller.find(j.caller_id); it != st.open_by_caller.end() && --it->second == 0)
-    st.open_by_caller.erase(it);
-  if (st.open_total > 0) --st.open_total;
-  auto& gauge = before == job_status::running ? st.stats.running : st.stats.queued;
-  if (gauge > 0) --gauge;
-}
-
-void notify(self_ptr self, gateway_state::entry& e) {
-  for (auto& w : e.waiters) w.promise.deliver(ok_reply(e.value));
-  e.waiters.clear();
-  if (e.value.finished()) {
-    for (auto& watcher : e.watchers) self->send(watcher, jobdone_atom::value, e.value);
-    e.watchers.clear();
-  }
+void seen_in_kafka(gateway_state& st, const std::string& id) {
+  if (auto it = st.awaiting_ack.find(id); it != st.awaiting_ack.end()) it->second.in_kafka = true;
 }
 
 // A result record (or a job record) moves a job forward; finished states are final.
 void apply_result(self_ptr self, job&& update) {
   auto& st = self->state;
-  auto [it, fresh] = st.jobs.try_emplace(update.request_id);
-  auto& e = it->second;
-  e.in_kafka = true;
-  if (fresh) {
-    e.value = std::move(update);
-    if (!e.value.finished()) open_job(st, e.value);
-    else ++(e.value.status == job_status::done ? st.stats.done
-            : e.value.status == job_status::failed ? st.stats.failed : st.stats.cancelled);
+  auto* e = st.book.find(update.request_id);
+  seen_in_kafka(st, update.request_id);
+  if (!e) {
+    if (update.finished()) st.book.count_final(update);
+    st.book.add(std::move(update));
     return;
   }
-  if (e.value.finished()) return; // duplicates after a worker crash or rebalance
-  job_status before = e.value.status;
+  if (e->value.finished()) return; // duplicates after a worker crash or rebalance
   if (!update.finished()) {
-    if (update.status == job_status::running && before == job_status::queued) {
-      e.value.status = job_status::running;
-      e.value.started_at = update.started_at;
-      e.value.attempts = update.attempts;
-      if (st.stats.queued > 0) --st.stats.queued;
-      ++st.stats.running;
-    }
+    if (update.status == job_status::running) st.book.note_running(*e, update.started_at, update.attempts);
     return;
   }
-  std::string key = std::move(e.value.idempotency_key);
-  e.value = std::move(update);
-  if (e.value.idempotency_key.empty()) e.value.idempotency_key = std::move(key);
-  close_job(st, e.value, before);
-  switch (e.value.status) {
-    case job_status::done: ++st.stats.done; break;
-    case job_status::failed: ++st.stats.failed; break;
-    default: ++st.stats.cancelled; break;
-  }
-  notify(self, e);
+  std::string id = update.request_id;
+  st.book.finish(id, std::move(update));
 }
 
 void on_job_record(self_ptr self, const kafka_record& r) {
   auto& st = self->state;
   // Most records are this gateway's own, already known: no need to parse them.
   if (auto id = r.header("request_id"); !id.empty()) {
-    if (auto it = st.jobs.find(std::string(id)); it != st.jobs.end()) {
-      it->second.in_kafka = true;
+    std::string known(id);
+    if (st.book.find(known)) {
+      seen_in_kafka(st, known);
       return;
     }
   }
@@ -89,9 +52,8 @@ void on_job_record(self_ptr self, const kafka_record& r) {
     return;
   }
   if (rec.type != job_record::kind::job) return;
-  auto it = st.jobs.find(rec.value.request_id);
-  if (it != st.jobs.end()) {
-    it->second.in_kafka = true;
+  if (st.book.find(rec.value.request_id)) {
+    seen_in_kafka(st, rec.value.request_id);
     return;
   }
   apply_result(self, std::move(rec.value));
@@ -131,15 +93,8 @@ void on_command_record(self_ptr self, const kafka_record& r) {
 }
 
 void purge(self_ptr self) {
-  auto& st = self->state;
-  auto cutoff = unix_millis_now() - st.config.settings.retention.count();
-  for (auto it = st.jobs.begin(); it != st.jobs.end();) {
-    if (it->second.value.finished() && it->second.value.finished_at < cutoff && it->second.waiters.empty())
-      it = st.jobs.erase(it);
-    else
-      ++it;
-  }
-  self->delayed_send(self, std::chrono::minutes(1), purge_atom::value);
+  self->state.book.purge(unix_millis_now());
+  self->delayed_send(self, config::limits::purge_interval, purge_atom::value);
 }
 
 } // namespace factord::actors::gateway_ops

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "actors/cluster/gateway_bridge.hpp"
-#include "actors/registry/job_registry.hpp" // registry_state::waiter, registry_stats
+#include "actors/registry/job_book.hpp"
 #include "actors/kafka/kafka_records.hpp"
 #include "actors/protocol/probe.hpp"
 
@@ -12,7 +12,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include <functional>
-#include <random>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -20,14 +20,7 @@
 namespace factord::actors::gateway_ops {
 
 struct gateway_state {
-  using waiter = registry_state::waiter;
-  struct entry {
-    job value;
-    std::vector<waiter> waiters;      // long-poll GETs and DELETEs
-    std::vector<caf::actor> watchers; // ws-sessions
-    std::vector<caf::response_promise> same_key; // resubmissions while the first is unacked
-    bool in_kafka = false;            // acknowledged by the broker or read from the topic
-  };
+  using entry = job_book::entry;
   // A GET or DELETE for an id this gateway has not read yet: answered after a sync.
   struct unknown_request {
     std::string id;
@@ -37,9 +30,15 @@ struct gateway_state {
   };
 
   gateway_bridge_config config;
-  std::unordered_map<std::string, entry> jobs;
-  std::unordered_map<std::string, std::uint64_t> open_by_caller; // jobs not finished
-  std::uint64_t open_total = 0;
+  job_book book; // jobs accepted here or read from the topics; bounds on unfinished jobs
+  // A job produced here whose producer has not answered yet. The reader may see its record
+  // in the topic first (then it was accepted whatever the producer says). Resubmissions of
+  // the same idempotency key wait for the answer. A job not in here is in Kafka.
+  struct unacked {
+    bool in_kafka = false;
+    std::vector<caf::response_promise> same_key;
+  };
+  std::unordered_map<std::string, unacked> awaiting_ack;
   std::vector<unknown_request> unknown;
   std::uint64_t sync_token = 0;   // last sync asked for
   bool sync_pending = false;
@@ -53,13 +52,10 @@ struct gateway_state {
   std::string kafka_detail = "connecting to Kafka";
   bool caught_up = false;
   bool draining = false;
-  std::uint64_t next_waiter = 1;
   std::uint64_t producing = 0;
   std::uint64_t commands_pushed = 0;
   std::uint64_t client_messages = 0;
   std::uint64_t bad_records = 0;
-  std::mt19937_64 rng{std::random_device{}()};
-  registry_stats stats;
   probe counters;
   static inline const char* name = "kafka-bridge";
 };
@@ -67,11 +63,8 @@ struct gateway_state {
 using self_ptr = caf::stateful_actor<gateway_state>*;
 
 // -- records (gateway_records.cpp) ------------------------------------------------------
-// Counting of unfinished jobs, by caller and in total (the queue bounds).
-void open_job(gateway_state& st, const job& j);
-void close_job(gateway_state& st, const job& j, job_status before);
-// Answers the job's long-polls; a finished job also goes to its watching sessions.
-void notify(self_ptr self, gateway_state::entry& e);
+// The job's record was read from the jobs topic (or its result): it is in Kafka.
+void seen_in_kafka(gateway_state& st, const std::string& id);
 // A result record (or a job record) moves a job forward; finished states are final.
 void apply_result(self_ptr self, job&& update);
 void on_job_record(self_ptr self, const kafka_record& r);
@@ -94,10 +87,12 @@ void resolve_unknown(self_ptr self, bool synced);
 void lookup_later(self_ptr self, gateway_state::unknown_request u);
 // After new records: answers the recently unknown ids that are known now.
 void resolve_recent(self_ptr self);
-// Validates a number and the cluster's queue bounds (`extra` jobs more); normalizes it.
-bool admit(self_ptr self, const std::string& caller, const std::string& text, std::uint64_t extra,
-           std::string& number, api_error& err);
-gateway_state::entry& create(self_ptr self, const std::string& caller, std::string number, std::string key,
+// Validates a number (normalized into `number`), readiness and the cluster's queue bounds
+// for `extra` more jobs.
+std::optional<api_error> admit(gateway_state& st, const std::string& caller, const std::string& text,
+                               std::uint64_t extra, std::string& number);
+// A new job in the book, awaiting the broker's acknowledgement.
+gateway_state::entry& create(gateway_state& st, const std::string& caller, std::string number, std::string key,
                              std::string id);
 // The broker refused or timed out: the job was not accepted, forget it (unless the
 // reader has meanwhile seen it in the topic, in which case it was accepted after all).
@@ -105,5 +100,8 @@ bool forget_unless_in_kafka(self_ptr self, const std::string& id);
 // Produces the job record; `done(acked, why)` once the broker answered.
 void produce_job(self_ptr self, const job& j, std::function<void(bool, const std::string&)> done);
 api_error kafka_refused(const std::string& why);
+// The broker acknowledged the job: it counts as accepted, and resubmissions of its key get
+// the same answer.
+void acknowledged(gateway_state& st, const std::string& id, const job& accepted);
 
 } // namespace factord::actors::gateway_ops

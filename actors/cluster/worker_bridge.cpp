@@ -2,7 +2,8 @@
 
 #include "actors/protocol/atoms.hpp"
 #include "actors/scheduling/factor_worker.hpp"
-#include "actors/registry/job_registry.hpp" // registry_view
+#include "actors/registry/job_registry.hpp" // book_limits
+#include "config/limits.hpp"
 #include "actors/kafka/kafka_producer.hpp"
 #include "actors/protocol/probe.hpp"
 #include "actors/cluster/worker_state.hpp"
@@ -19,10 +20,12 @@ namespace {
 using namespace worker_ops;
 
 caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
+  // No admission here (jobs come from the topic), so the bounds are unused.
+  self->state.book = job_book{book_limits(config.settings, job_book::open_means::unfinished)};
   self->state.config = std::move(config);
   self->set_default_handler(caf::print_and_drop);
-  self->delayed_send(self, std::chrono::milliseconds(50), tick_atom::value);
-  self->delayed_send(self, std::chrono::minutes(1), purge_atom::value);
+  self->delayed_send(self, config::limits::worker_tick, tick_atom::value);
+  self->delayed_send(self, config::limits::purge_interval, purge_atom::value);
   return {
     [=](attach_atom, caf::actor& group_consumer) { self->state.group_consumer = std::move(group_consumer); },
     [=](records_atom, std::vector<kafka_record>& batch) {
@@ -51,89 +54,74 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
     [=](tick_atom) {
       auto& st = self->state;
       auto now = unix_millis_now();
-      for (const auto& [worker, id] : st.running_on)
-        if (auto it = st.jobs.find(id); it != st.jobs.end() && !it->second.marked &&
-                                         now - it->second.value.started_at >= 50)
-          mark_running(self, it->second);
-      if (++st.ticks % 4 == 0) commit(self);
-      self->delayed_send(self, std::chrono::milliseconds(50), tick_atom::value);
+      std::vector<std::string> long_running;
+      for (const auto& [worker, id] : st.book.running())
+        if (auto it = st.jobs.find(id); it != st.jobs.end() && !it->second.marked)
+          if (const auto* e = st.book.find(id); e && now - e->value.started_at >= config::limits::worker_tick.count())
+            long_running.push_back(id);
+      for (const auto& id : long_running) mark_running(self, id);
+      if (++st.ticks % config::limits::commit_ticks == 0) commit(self);
+      self->delayed_send(self, config::limits::worker_tick, tick_atom::value);
     },
     [=](publish_atom, const std::string& id) { publish_final(self, id); },
     [=](marker_atom, const std::string& id) { count_attempt_then_enqueue(self, id); },
     [=](started_atom, const std::string& id, cancel_handle& handle, const caf::actor& worker) {
       auto& st = self->state;
       auto it = st.jobs.find(id);
-      if (it == st.jobs.end() || it->second.value.status != job_status::queued || it->second.publishing) {
+      if (it == st.jobs.end() || it->second.publishing || !st.book.start(id, worker.id(), handle)) {
         handle.flag->store(cancel_handle::cancel);
         return;
       }
       auto& lj = it->second;
       if (st.draining) handle.flag->store(cancel_handle::shutdown);
       if (lj.cancel_requested) handle.flag->store(cancel_handle::cancel);
-      if (st.stats.queued > 0) --st.stats.queued;
-      ++st.stats.running;
-      lj.value.status = job_status::running;
-      lj.value.started_at = unix_millis_now();
-      ++lj.value.attempts;
-      lj.cancel = std::move(handle);
-      lj.worker = worker.id();
-      st.running_on[lj.worker] = id;
+      auto attempts = st.book.find(id)->value.attempts;
       auto& seen = st.results[id];
-      seen.attempts = std::max(seen.attempts, lj.value.attempts);
+      seen.attempts = std::max(seen.attempts, attempts);
       seen.seen_at = unix_millis_now();
       // A fresh job gets its running record only if it runs for more than a tick: most
       // small jobs never need one. (Suspects were counted before they were queued.)
-      if (lj.value.attempts > 1 && !lj.suspect) mark_running(self, lj);
+      if (attempts > 1 && !lj.suspect) mark_running(self, id);
     },
     [=](finished_atom, job_outcome& outcome) {
       auto& st = self->state;
       probe_scope scope(st.counters, "finished");
-      st.stats.worker_busy_seconds += outcome.compute_seconds;
+      st.book.counters().worker_busy_seconds += outcome.compute_seconds;
       auto it = st.jobs.find(outcome.request_id);
-      if (it == st.jobs.end() || it->second.value.status != job_status::running) return;
-      auto& lj = it->second;
-      st.running_on.erase(lj.worker);
-      if (st.stats.running > 0) --st.stats.running;
-      auto& record = st.service[lj.value.caller_id];
-      record.compute_seconds += outcome.compute_seconds;
-      record.jobs_done += outcome.ok ? 1 : 0;
-      record.last_active = unix_millis_now();
-      lj.value.method = std::move(outcome.method);
+      auto* e = st.book.find(outcome.request_id);
+      if (it == st.jobs.end() || !e || e->value.status != job_status::running) return;
+      st.book.charge(e->value.caller_id, outcome.compute_seconds, outcome.ok);
+      e->value.method = std::move(outcome.method);
+      const auto& id = outcome.request_id;
       if (outcome.ok) {
-        lj.value.factors = std::move(outcome.factors);
-        finish(self, lj, job_status::done, {}, {});
-      } else if (lj.cancel_requested) {
-        finish(self, lj, job_status::cancelled, "cancelled", "the job was cancelled by a DELETE request");
+        e->value.factors = std::move(outcome.factors);
+        finish(self, id, job_status::done, {}, {});
+      } else if (it->second.cancel_requested) {
+        finish(self, id, job_status::cancelled, "cancelled", "the job was cancelled by a DELETE request");
       } else {
-        finish(self, lj, job_status::failed, std::move(outcome.error_code), std::move(outcome.error_message));
+        finish(self, id, job_status::failed, std::move(outcome.error_code), std::move(outcome.error_message));
       }
     },
     [=](lost_atom, const caf::actor_addr& worker) {
       auto& st = self->state;
-      ++st.stats.workers_lost;
-      auto running = st.running_on.find(worker.id());
-      if (running == st.running_on.end()) return;
-      auto it = st.jobs.find(running->second);
-      st.running_on.erase(running);
-      if (st.stats.running > 0) --st.stats.running;
-      if (it == st.jobs.end()) return;
-      auto& lj = it->second;
-      if (lj.value.attempts >= st.config.settings.max_attempts) {
-        dead_letter(self, lj, "worker_crashed",
-                    "the job crashed a factor worker " + std::to_string(lj.value.attempts) +
+      ++st.book.counters().workers_lost;
+      auto* e = st.book.running_on(worker.id());
+      if (!e) return;
+      std::string id = e->value.request_id;
+      if (e->value.attempts >= st.config.settings.max_attempts) {
+        dead_letter(self, id, "worker_crashed",
+                    "the job crashed a factor worker " + std::to_string(e->value.attempts) +
                       " times (option --max-attempts); it will not be retried");
         return;
       }
-      ++st.stats.requeued;
-      lj.value.status = job_status::queued;
-      lj.value.started_at = 0;
-      enqueue(self, lj.value);
+      st.book.requeue(id);
+      enqueue(self, e->value);
     },
     [=](drain_atom) {
       auto& st = self->state;
       st.draining = true;
-      for (auto& [worker, id] : st.running_on)
-        if (auto it = st.jobs.find(id); it != st.jobs.end()) it->second.cancel.flag->store(cancel_handle::shutdown);
+      for (const auto& [worker, id] : st.book.running())
+        if (auto* e = st.book.find(id)) e->cancel.flag->store(cancel_handle::shutdown);
       commit(self);
       return true;
     },
@@ -143,26 +131,8 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
       if (!st.kafka_up) return "Kafka is unreachable (" + st.kafka_detail + ")";
       return std::string();
     },
-    [=](stats_atom) {
-      auto s = self->state.stats;
-      s.known = self->state.jobs.size();
-      return s;
-    },
-    [=](workers_atom) {
-      auto& st = self->state;
-      registry_view view;
-      for (const auto& [worker, id] : st.running_on) {
-        auto it = st.jobs.find(id);
-        if (it == st.jobs.end()) continue;
-        const job& j = it->second.value;
-        view.running.push_back({worker, j.request_id, j.caller_id, j.number.size(), j.started_at});
-      }
-      for (const auto& [caller, record] : st.service) {
-        if (view.callers.size() >= 200) break;
-        view.callers.push_back({caller, record.jobs_done, record.compute_seconds});
-      }
-      return view;
-    },
+    [=](stats_atom) { return self->state.book.stats(); },
+    [=](workers_atom) { return self->state.book.view(); },
     [=](probe_atom) {
       auto& st = self->state;
       std::uint64_t unfinished = 0, paused = 0;
@@ -178,7 +148,7 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
         .number("unfinished_offsets", unfinished)
         .number("local_jobs", static_cast<std::uint64_t>(st.jobs.size()))
         .number("results_known", static_cast<std::uint64_t>(st.results.size()))
-        .number("done", st.stats.done)
+        .number("done", st.book.stats().done)
         .number("dead_lettered", st.dead_lettered)
         .number("duplicates_skipped", st.duplicates_skipped);
       sample.fields.emplace_back("kafka_up", st.kafka_up ? "true" : "false");

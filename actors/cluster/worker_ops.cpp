@@ -3,6 +3,7 @@
 #include "actors/protocol/atoms.hpp"
 #include "actors/scheduling/factor_worker.hpp"
 #include "actors/kafka/kafka_producer.hpp"
+#include "config/limits.hpp"
 #include "config/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -48,24 +49,16 @@ void track(self_ptr self, local_job& lj, std::int32_t partition, std::int64_t of
   }
 }
 
-void count_final(worker_bridge_state& st, const job& j) {
-  switch (j.status) {
-    case job_status::done: ++st.stats.done; break;
-    case job_status::failed: ++st.stats.failed; break;
-    default: ++st.stats.cancelled; break;
-  }
-}
-
 // Publishes the job's final state; once the broker has it, the job is forgotten and its
 // offset may be committed. Retried until it succeeds (the producer itself never gives
 // up on a result; this covers a producer that refused at once, e.g. a full queue).
 void publish_final(self_ptr self, const std::string& id) {
   auto& st = self->state;
   auto it = st.jobs.find(id);
-  if (it == st.jobs.end()) return;
+  auto* e = st.book.find(id);
+  if (it == st.jobs.end() || !e) return;
   it->second.publishing = true;
-  kafka_message m{st.config.topics.results, id, encode_result(it->second.value, st.config.node_id),
-                  result_headers(it->second.value)};
+  kafka_message m{st.config.topics.results, id, encode_result(e->value, st.config.node_id), result_headers(e->value)};
   self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
     .then([self, id](std::string& err) {
             auto& s = self->state;
@@ -73,75 +66,82 @@ void publish_final(self_ptr self, const std::string& id) {
             if (job_it == s.jobs.end()) return;
             if (!err.empty()) {
               logging::warn("result_publish_retry", {{"request_id", id}, {"error", err}});
-              self->delayed_send(self, std::chrono::seconds(1), publish_atom::value, id);
+              self->delayed_send(self, config::limits::republish_delay, publish_atom::value, id);
               return;
             }
             auto& lj = job_it->second;
-            count_final(s, lj.value);
-            s.results[id] = {true, lj.value.attempts, unix_millis_now()};
+            if (const auto* published = s.book.find(id))
+              s.results[id] = {true, published->value.attempts, unix_millis_now()};
             if (lj.tracked) offset_done(self, lj.partition, lj.offset);
             s.jobs.erase(job_it);
+            s.book.erase(id);
           },
-          [self, id](caf::error&) { self->delayed_send(self, std::chrono::seconds(1), publish_atom::value, id); });
+          [self, id](caf::error&) { self->delayed_send(self, config::limits::republish_delay, publish_atom::value, id); });
 }
 
-void finish(self_ptr self, local_job& lj, job_status status, std::string code, std::string message) {
-  if (lj.value.status == job_status::queued && status != job_status::done && self->state.stats.queued > 0)
-    --self->state.stats.queued;
-  lj.value.status = status;
-  lj.value.error_code = std::move(code);
-  lj.value.error_message = std::move(message);
-  lj.value.finished_at = unix_millis_now();
-  publish_final(self, lj.value.request_id);
-}
-
-void dead_letter(self_ptr self, local_job& lj, const std::string& reason, const std::string& message) {
+void finish(self_ptr self, const std::string& id, job_status status, std::string code, std::string message) {
   auto& st = self->state;
+  auto* e = st.book.find(id);
+  if (!e) return;
+  job final = e->value;
+  final.status = status;
+  final.error_code = std::move(code);
+  final.error_message = std::move(message);
+  final.finished_at = 0; // the book stamps it
+  st.book.finish(id, std::move(final));
+  publish_final(self, id);
+}
+
+void dead_letter(self_ptr self, const std::string& id, const std::string& reason, const std::string& message) {
+  auto& st = self->state;
+  auto* e = st.book.find(id);
+  if (!e) return;
   ++st.dead_lettered;
   self->send(st.config.producer, publish_atom::value,
-             kafka_message{st.config.topics.dlq, lj.value.request_id,
-                           encode_dlq(lj.value, reason, message, st.config.node_id), {}});
-  logging::warn("job_dead_lettered", {{"request_id", lj.value.request_id}, {"reason", reason}});
-  finish(self, lj, job_status::failed, reason, message);
+             kafka_message{st.config.topics.dlq, id, encode_dlq(e->value, reason, message, st.config.node_id), {}});
+  logging::warn("job_dead_lettered", {{"request_id", id}, {"reason", reason}});
+  finish(self, id, job_status::failed, reason, message);
 }
 
 // Publishes the job's running record: its attempt count then survives this process.
-void mark_running(self_ptr self, local_job& lj) {
+void mark_running(self_ptr self, const std::string& id) {
   auto& st = self->state;
-  lj.marked = true;
+  auto it = st.jobs.find(id);
+  auto* e = st.book.find(id);
+  if (it == st.jobs.end() || !e) return;
+  it->second.marked = true;
   self->send(st.config.producer, publish_atom::value,
-             kafka_message{st.config.topics.results, lj.value.request_id,
-                           encode_result(lj.value, st.config.node_id), result_headers(lj.value)});
+             kafka_message{st.config.topics.results, id, encode_result(e->value, st.config.node_id),
+                           result_headers(e->value)});
 }
 
 void enqueue(self_ptr self, const job& j) {
-  auto& st = self->state;
-  ++st.stats.queued;
-  self->send(st.config.dispatcher, enqueue_atom::value, job_ticket{j.request_id, j.caller_id, j.number});
+  self->send(self->state.config.dispatcher, enqueue_atom::value, job_ticket{j.request_id, j.caller_id, j.number});
 }
 
 void count_attempt_then_enqueue(self_ptr self, const std::string& id) {
   auto& st = self->state;
-  auto it = st.jobs.find(id);
-  if (it == st.jobs.end()) return;
-  job marker = it->second.value;
+  auto* e = st.book.find(id);
+  if (!e) return;
+  job marker = e->value;
   marker.attempts += 1; // the attempt about to start; "queued" so gateways show no change
   kafka_message m{st.config.topics.results, id, encode_result(marker, st.config.node_id), result_headers(marker)};
   self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
     .then([self, id](std::string& err) {
             auto& s = self->state;
             auto job_it = s.jobs.find(id);
-            if (job_it == s.jobs.end() || job_it->second.value.status != job_status::queued ||
+            auto* queued = s.book.find(id);
+            if (job_it == s.jobs.end() || !queued || queued->value.status != job_status::queued ||
                 job_it->second.publishing)
               return;
             if (!err.empty()) {
-              self->delayed_send(self, std::chrono::seconds(1), marker_atom::value, id);
+              self->delayed_send(self, config::limits::republish_delay, marker_atom::value, id);
               return;
             }
             job_it->second.marked = true;
-            enqueue(self, job_it->second.value);
+            enqueue(self, queued->value);
           },
-          [self, id](caf::error&) { self->delayed_send(self, std::chrono::seconds(1), marker_atom::value, id); });
+          [self, id](caf::error&) { self->delayed_send(self, config::limits::republish_delay, marker_atom::value, id); });
 }
 
 void on_job_record(self_ptr self, const kafka_record& r) {
@@ -173,14 +173,14 @@ void on_job_record(self_ptr self, const kafka_record& r) {
   bool finished_elsewhere = seen != st.results.end() && seen->second.finished;
   if (rec.type == job_record::kind::cancel) {
     auto it = st.jobs.find(id);
-    if (it == st.jobs.end() || it->second.publishing) return;
-    auto& lj = it->second;
-    lj.cancel_requested = true;
-    if (lj.value.status == job_status::running) {
-      lj.cancel.flag->store(cancel_handle::cancel); // the worker reports back, then we publish
+    auto* e = st.book.find(id);
+    if (it == st.jobs.end() || !e || it->second.publishing) return;
+    it->second.cancel_requested = true;
+    if (e->value.status == job_status::running) {
+      e->cancel.flag->store(cancel_handle::cancel); // the worker reports back, then we publish
     } else {
-      self->send(st.config.dispatcher, cancel_atom::value, lj.value.caller_id, id);
-      finish(self, lj, job_status::cancelled, "cancelled", "the job was cancelled by a DELETE request");
+      self->send(st.config.dispatcher, cancel_atom::value, e->value.caller_id, id);
+      finish(self, id, job_status::cancelled, "cancelled", "the job was cancelled by a DELETE request");
     }
     return;
   }
@@ -194,26 +194,27 @@ void on_job_record(self_ptr self, const kafka_record& r) {
     ++st.duplicates_skipped;
     return;
   }
-  ++st.stats.accepted;
+  ++st.book.counters().accepted;
   auto& lj = st.jobs[id];
   lj.suspect = r.offset < st.partitions[r.partition].end_at_assignment;
-  lj.value = std::move(rec.value);
-  lj.value.attempts = seen != st.results.end() ? seen->second.attempts : 0;
+  rec.value.status = job_status::queued;
+  rec.value.attempts = seen != st.results.end() ? seen->second.attempts : 0;
+  const job& j = st.book.add(std::move(rec.value)).value;
   track(self, lj, r.partition, r.offset);
-  if (lj.value.attempts >= st.config.settings.max_attempts) {
-    dead_letter(self, lj, "worker_crashed",
-                "the job was started " + std::to_string(lj.value.attempts) +
+  if (j.attempts >= st.config.settings.max_attempts) {
+    dead_letter(self, id, "worker_crashed",
+                "the job was started " + std::to_string(j.attempts) +
                   " times and its worker died each time (option --max-attempts); it will not be retried");
     return;
   }
   if (!lj.suspect) {
-    enqueue(self, lj.value);
+    enqueue(self, j);
     return;
   }
   // The job may have killed the worker that had this partition: its attempt is in Kafka
   // before it starts here, so a job that keeps killing workers ends in the dead-letter
   // topic instead of going round for ever.
-  count_attempt_then_enqueue(self, lj.value.request_id);
+  count_attempt_then_enqueue(self, id);
 }
 
 void on_result_record(self_ptr self, const kafka_record& r) {
@@ -237,12 +238,13 @@ void on_result_record(self_ptr self, const kafka_record& r) {
   seen.finished = true;
   // Finished by another worker (after a rebalance): drop our queued copy.
   auto it = st.jobs.find(j.request_id);
-  if (it == st.jobs.end() || it->second.value.status != job_status::queued || it->second.publishing) return;
+  auto* ours = st.book.find(j.request_id);
+  if (it == st.jobs.end() || !ours || ours->value.status != job_status::queued || it->second.publishing) return;
   ++st.duplicates_skipped;
-  if (st.stats.queued > 0) --st.stats.queued;
-  self->send(st.config.dispatcher, cancel_atom::value, it->second.value.caller_id, j.request_id);
+  self->send(st.config.dispatcher, cancel_atom::value, ours->value.caller_id, j.request_id);
   if (it->second.tracked) offset_done(self, it->second.partition, it->second.offset);
   st.jobs.erase(it);
+  st.book.erase(j.request_id);
 }
 
 void commit(self_ptr self) {
@@ -270,9 +272,10 @@ void reassign(self_ptr self, const std::vector<std::int32_t>& ours, const std::v
   for (auto it = st.jobs.begin(); it != st.jobs.end();) {
     auto& lj = it->second;
     lj.tracked = false;
-    if (!mine.count(lj.partition) && lj.value.status == job_status::queued && !lj.publishing) {
-      if (st.stats.queued > 0) --st.stats.queued;
-      self->send(st.config.dispatcher, cancel_atom::value, lj.value.caller_id, lj.value.request_id);
+    const auto* e = st.book.find(it->first);
+    if (e && !mine.count(lj.partition) && e->value.status == job_status::queued && !lj.publishing) {
+      self->send(st.config.dispatcher, cancel_atom::value, e->value.caller_id, it->first);
+      st.book.erase(it->first);
       it = st.jobs.erase(it);
     } else {
       ++it;
@@ -285,7 +288,7 @@ void purge(self_ptr self) {
   auto cutoff = unix_millis_now() - st.config.settings.retention.count();
   for (auto it = st.results.begin(); it != st.results.end();)
     it = it->second.seen_at < cutoff ? st.results.erase(it) : std::next(it);
-  self->delayed_send(self, std::chrono::minutes(1), purge_atom::value);
+  self->delayed_send(self, config::limits::purge_interval, purge_atom::value);
 }
 
 } // namespace factord::actors::worker_ops

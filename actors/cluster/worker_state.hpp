@@ -3,7 +3,7 @@
 // behavior in worker_bridge.cpp only routes messages to these. Internal to those files.
 #pragma once
 
-#include "actors/registry/job_registry.hpp" // registry_stats, registry_state::service_record
+#include "actors/registry/job_book.hpp"
 #include "actors/kafka/kafka_records.hpp"
 #include "actors/protocol/probe.hpp"
 #include "actors/cluster/worker_bridge.hpp"
@@ -19,8 +19,8 @@
 namespace factord::actors::worker_ops {
 
 struct worker_bridge_state {
+  // What this worker keeps about a job besides the job itself (which is in the book).
   struct local_job {
-    job value;
     std::int32_t partition = 0;
     std::int64_t offset = 0;
     bool tracked = true;          // its offset counts for commits (false once revoked)
@@ -28,8 +28,6 @@ struct worker_bridge_state {
     bool publishing = false;      // final result on its way to the broker
     bool suspect = false;         // in the partition before it was assigned to us
     bool marked = false;          // its running record (with the attempt) is published
-    cancel_handle cancel;
-    caf::actor_id worker = 0;
   };
   struct partition_state {
     std::int64_t end_at_assignment = 0; // records below it may have run on a dead worker
@@ -45,10 +43,10 @@ struct worker_bridge_state {
   };
 
   worker_bridge_config config;
+  job_book book; // the jobs this worker holds: queued, running, or publishing their result
   std::unordered_map<std::string, local_job> jobs;
   std::map<std::int32_t, partition_state> partitions;
   std::uint64_t generation = 0;
-  std::unordered_map<caf::actor_id, std::string> running_on;
   std::unordered_map<std::string, seen_result> results;
   caf::actor group_consumer;
   bool kafka_up = false;
@@ -57,8 +55,6 @@ struct worker_bridge_state {
   std::uint64_t ticks = 0;
   std::uint64_t dead_lettered = 0;
   std::uint64_t duplicates_skipped = 0;
-  registry_stats stats;
-  std::unordered_map<std::string, registry_state::service_record> service;
   probe counters;
   static inline const char* name = "kafka-bridge";
 };
@@ -78,21 +74,19 @@ void consumed(self_ptr self, std::int32_t partition, std::int64_t offset);
 // Counts the job's offset as unfinished; pauses the partition at --kafka-read-ahead.
 void track(self_ptr self, local_job& lj, std::int32_t partition, std::int64_t offset);
 
-void count_final(worker_bridge_state& st, const job& j); // the final state in the stats
-
 // Publishes the job's final state; once the broker has it, the job is forgotten and its
 // offset may be committed. Retried until it succeeds (the producer itself never gives
 // up on a result; this covers a producer that refused at once, e.g. a full queue).
 void publish_final(self_ptr self, const std::string& id);
 
 // The job ended here (cancelled, failed): its final state, then publish_final.
-void finish(self_ptr self, local_job& lj, job_status status, std::string code, std::string message);
+void finish(self_ptr self, const std::string& id, job_status status, std::string code, std::string message);
 
 // Copies the job to the dead-letter topic with the reason, and fails it.
-void dead_letter(self_ptr self, local_job& lj, const std::string& reason, const std::string& message);
+void dead_letter(self_ptr self, const std::string& id, const std::string& reason, const std::string& message);
 
 // Publishes the job's running record: its attempt count then survives this process.
-void mark_running(self_ptr self, local_job& lj);
+void mark_running(self_ptr self, const std::string& id);
 
 // Hands the job to the dispatcher (its caller's queue).
 void enqueue(self_ptr self, const job& j);

@@ -4,7 +4,9 @@
 
 #include "config/text.hpp"
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +45,13 @@ struct job_ticket {
   std::string request_id;
   std::string caller_id;
   std::string number;
+};
+
+// Shared between the worker computing a job and the actor that may stop it. The one piece
+// of shared memory in the design: a computing worker cannot read its mailbox.
+struct cancel_handle {
+  enum : int { run = 0, cancel = 1, shutdown = 2 };
+  std::shared_ptr<std::atomic<int>> flag = std::make_shared<std::atomic<int>>(run);
 };
 
 // Timestamps of the job model (config/text.hpp).

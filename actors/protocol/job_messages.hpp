@@ -8,3 +8,4 @@
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::job_ticket)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::cancel_handle)

@@ -26,13 +26,6 @@
 
 namespace factord::actors {
 
-// Shared between the worker computing a job and the registry that may stop it. The one
-// piece of shared memory in the design: a computing worker cannot read its mailbox.
-struct cancel_handle {
-  enum : int { run = 0, cancel = 1, shutdown = 2 };
-  std::shared_ptr<std::atomic<int>> flag = std::make_shared<std::atomic<int>>(run);
-};
-
 struct job_outcome {
   std::string request_id;
   bool ok = false;
@@ -57,5 +50,4 @@ job_outcome run_job(const job_ticket& ticket, const worker_limits& limits,
 
 } // namespace factord::actors
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::cancel_handle)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::job_outcome)

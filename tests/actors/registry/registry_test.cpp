@@ -3,6 +3,7 @@
 
 #include "actors/protocol/atoms.hpp"
 #include "actors/scheduling/dispatcher.hpp"
+#include "actors/scheduling/factor_worker.hpp"
 #include "actors/registry/job_registry.hpp"
 
 #include <caf/actor_cast.hpp>

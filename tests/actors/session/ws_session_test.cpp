@@ -4,6 +4,7 @@
 
 #include "actors/protocol/atoms.hpp"
 #include "actors/scheduling/dispatcher.hpp"
+#include "actors/scheduling/factor_worker.hpp"
 #include "actors/registry/job_registry.hpp"
 #include "actors/session/ws_session.hpp"
 

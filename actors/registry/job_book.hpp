@@ -1,0 +1,141 @@
+// job-book: the jobs a node knows and everything kept per job and per caller. One plain
+// class (no actor types) used by the three actors that hold jobs: the job-registry of
+// `factord serve`, and the gateway and worker kafka-bridges. Their behaviours only route
+// messages; what a job is, who waits for it and what each caller may still submit is here.
+//
+//  - jobs by request id, with the waiters (long-poll GETs) and watchers (ws-sessions) to
+//    wake when a job reaches a final state: wake() calls each waiter once, then forgets it;
+//  - idempotency keys: (caller, key) -> request id, for as long as the job is kept;
+//  - per-caller accounting: open jobs per caller against --max-queued-per-caller and all of
+//    them against --max-queued (admit), and worker time served per caller for the console,
+//    at most max_served_callers of them (the least recently served are forgotten);
+//  - which worker runs which job, and its cancel flag;
+//  - retention: finished jobs older than it are forgotten (purge);
+//  - the counters of /metrics (registry_stats) and the console's view.
+// Single-threaded: owned by one actor.
+#pragma once
+
+#include "actors/protocol/api.hpp"
+#include "config/limits.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace factord::actors {
+
+class job_book {
+public:
+  // Wakes one waiter or watcher with the job as it is now.
+  using waker = std::function<void(const job&)>;
+
+  // What counts against the queue bounds: jobs waiting for a worker (serve, where the
+  // registry knows when a job starts), or every unfinished job (a gateway, which learns of
+  // a start only from a running record).
+  enum class open_means { queued, unfinished };
+
+  struct limits {
+    std::uint64_t max_open = 100000;          // --max-queued
+    std::uint64_t max_open_per_caller = 10000; // --max-queued-per-caller
+    std::chrono::milliseconds retention{std::chrono::hours{24}};
+    std::size_t max_served_callers = config::limits::max_served_callers;
+    open_means bound = open_means::queued;
+  };
+
+  struct entry {
+    job value;
+    std::vector<std::pair<std::uint64_t, waker>> waiters; // long-polls, by waiter id
+    std::vector<waker> watchers;                          // sessions
+    cancel_handle cancel;    // meaningful while running
+    std::uint64_t worker = 0; // actor id of the worker running it
+  };
+
+  job_book();
+  explicit job_book(limits l);
+
+  // A fresh random request id (128 bits, hex).
+  std::string new_request_id();
+
+  entry* find(const std::string& id);
+  const entry* find(const std::string& id) const;
+  // The job an idempotency key of this caller names, if it is still kept.
+  entry* find_by_key(const std::string& caller, const std::string& key);
+  std::size_t size() const noexcept { return jobs_.size(); }
+
+  // Checks the queue bounds for `extra` more jobs of `caller`; the error says which bound
+  // and what to do.
+  std::optional<api_error> admit(const std::string& caller, std::uint64_t extra) const;
+
+  // Adds a job in whatever state it is (new, recovered from a journal, read from a topic)
+  // and counts it. An existing id is replaced.
+  entry& add(job j);
+  // Forgets a job (not accepted after all, or handed on); its waiters are not woken.
+  void erase(const std::string& id);
+
+  // queued -> running on `worker` (one more attempt); false if it is not queued.
+  bool start(const std::string& id, std::uint64_t worker, cancel_handle cancel);
+  // running -> queued again (its worker died); false if it is not running.
+  bool requeue(const std::string& id);
+  // The job running on `worker`, if any.
+  entry* running_on(std::uint64_t worker);
+  // A state reported from elsewhere (a running record): queued -> running only.
+  void note_running(entry& e, std::int64_t started_at, std::uint32_t attempts);
+
+  // The job reached a final state (its status, factors or error already set in `final`):
+  // counts it, keeps its idempotency key, and wakes every waiter and watcher. False if the
+  // job is unknown or was already final (duplicates after a crash or rebalance).
+  bool finish(const std::string& id, job final);
+
+  // Long-polls and sessions. wait() returns the waiter's id for expire().
+  std::uint64_t wait(entry& e, waker w);
+  void watch(entry& e, waker w);
+  // A long-poll's time is up: answers that waiter with the job as it is now.
+  void expire(const std::string& id, std::uint64_t waiter);
+
+  // Worker time spent on a caller's job, for the console's fairness view.
+  void charge(const std::string& caller, double seconds, bool done);
+
+  // Forgets finished jobs that ended before now - retention and have no waiter. Returns the
+  // cutoff used, for a journal purge.
+  std::int64_t purge(std::int64_t now_ms);
+
+  // Counts a final state that was reached elsewhere (a result read from a topic).
+  void count_final(const job& j);
+
+  registry_stats stats() const; // with `known` filled in
+  registry_stats& counters() noexcept { return stats_; }
+  std::uint64_t open_total() const noexcept { return open_total_; }
+  std::uint64_t open_for(const std::string& caller) const;
+  // Running jobs and the most recently served callers, for the console.
+  registry_view view() const;
+  const std::unordered_map<std::uint64_t, std::string>& running() const noexcept { return running_on_; }
+
+private:
+  struct service_record {
+    std::uint64_t jobs_done = 0;
+    double compute_seconds = 0;
+    std::int64_t last_active = 0;
+  };
+
+  static std::string key_of(const std::string& caller, const std::string& key);
+  void open(const job& j);
+  void close(const job& j);
+
+  limits limits_;
+  std::unordered_map<std::string, entry> jobs_;
+  std::unordered_map<std::string, std::string> by_key_; // caller '\n' key -> request id
+  std::unordered_map<std::string, std::uint64_t> open_by_caller_;
+  std::uint64_t open_total_ = 0;
+  std::unordered_map<std::uint64_t, std::string> running_on_; // worker -> request id
+  std::unordered_map<std::string, service_record> served_;
+  std::uint64_t next_waiter_ = 1;
+  std::mt19937_64 rng_{std::random_device{}()};
+  registry_stats stats_;
+};
+
+} // namespace factord::actors
