@@ -3,9 +3,10 @@
 //
 // Stages, one file pair each: siqs_params (tuning table), siqs_factor_base (multiplier,
 // primes, roots), siqs_poly (A and Gray-code B), siqs_sieve (block sieve + trial
-// division; siqs_buckets for the larger primes), siqs_relations (full relations and
-// partials with one or two large primes; siqs_cycles combines the partials), siqs_linalg
-// (GF(2) elimination), siqs_sqrt (square root and gcd).
+// division, the latter in siqs_trial.cpp; siqs_buckets for the larger primes),
+// siqs_relations (full relations and partials with one or two large primes; siqs_cycles
+// combines the partials), siqs_linalg (GF(2) elimination), siqs_sqrt (square root and
+// gcd).
 #pragma once
 
 #include "factor/stop.hpp"

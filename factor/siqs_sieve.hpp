@@ -13,6 +13,9 @@
 // Trial division leaves a cofactor: 1 (full relation), a prime below the large-prime
 // bound (partial), or, with params.dlp_exponent, a composite below bound^exponent that
 // splits (factor_u64) into two primes below the bound (double partial).
+//
+// One class, two files: sieving and the scan for candidates in siqs_sieve.cpp, trial
+// division of the candidates in siqs_trial.cpp.
 #pragma once
 
 #include "factor/siqs_buckets.hpp"
@@ -46,15 +49,19 @@ public:
 private:
   __extension__ typedef unsigned __int128 uint128;
 
+  // Sieving (siqs_sieve.cpp).
   void sieve_block(std::uint32_t blk);
   void sieve_range(std::uint8_t* s, std::uint32_t len, std::uint32_t from, std::uint32_t to);
   void sieve_medium_single(std::uint8_t* s, const std::uint32_t* root1, const std::uint32_t* root2);
   void scan_block(std::uint32_t block_start, const siqs_poly& poly, siqs_relations& out);
+
+  // Trial division of the candidates (siqs_trial.cpp).
+  void init_trial_division();
+  void prepare_polynomial(const siqs_poly& poly);
   void trial_divide(std::uint32_t i, std::uint8_t sieve_value, const siqs_poly& poly,
                     siqs_relations& out);
   void mark_root_hits(std::uint32_t i, const std::uint32_t* root1, const std::uint32_t* root2,
                       std::uint32_t from, std::uint32_t to);
-  void prepare_polynomial(const siqs_poly& poly);
   void divide_out(std::uint32_t j);  // divides q_ by prime[j] as often as it goes
   void add_cofactor_relation(std::uint64_t c, siqs_relations& out);  // c > 1: what trial division left
 
