@@ -92,6 +92,17 @@ TEST_CASE("the console's files are embedded with their content types", "[net][co
     REQUIRE(asset);
     CHECK(asset->body.size() > 100);
   }
+  // Whatever net/CMakeLists.txt embeds is served, scripts as JavaScript (browsers refuse a
+  // module script of any other type).
+  for (std::size_t i = 0; i < embedded::file_count; ++i) {
+    std::string_view name = embedded::files[i].name;
+    INFO(name);
+    const auto* asset = find_console_asset(name);
+    REQUIRE(asset);
+    CHECK(asset->content_type.substr(0, 5) == "text/");
+    if (name.size() > 3 && name.substr(name.size() - 3) == ".js")
+      CHECK(asset->content_type.substr(0, 15) == "text/javascript");
+  }
   CHECK(find_console_asset("uplot.js")->cache_control.find("immutable") != std::string_view::npos);
   CHECK(find_console_asset("console.js")->cache_control == "no-cache");
   CHECK(find_console_asset("../CMakeLists.txt") == nullptr);
