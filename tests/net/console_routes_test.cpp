@@ -86,7 +86,8 @@ TEST_CASE("the console's files are embedded with their content types", "[net][co
   CHECK(page->body.find("/console/console.js") != std::string_view::npos);
   CHECK(page->body.find("{{UPLOT_VERSION}}") == std::string_view::npos);
   CHECK(find_console_asset("index.html") == page);
-  for (auto name : {"console.js", "console.css", "uplot.js", "uplot.css"}) {
+  for (auto name : {"console.js", "model.js", "stream.js", "panels.js", "actors.js", "charts.js",
+                    "actions.js", "html.js", "console.css", "uplot.js", "uplot.css"}) {
     INFO(name);
     const auto* asset = find_console_asset(name);
     REQUIRE(asset);
