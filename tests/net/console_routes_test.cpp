@@ -1,7 +1,12 @@
 #include "net/console_assets.hpp"
 #include "net/console_routes.hpp"
+#include "net/openapi.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <string>
 
 using namespace factord::net;
 
@@ -108,4 +113,15 @@ TEST_CASE("the console's files are embedded with their content types", "[net][co
   CHECK(find_console_asset("console.js")->cache_control == "no-cache");
   CHECK(find_console_asset("../CMakeLists.txt") == nullptr);
   CHECK(find_console_asset("nope.js") == nullptr);
+}
+
+TEST_CASE("the OpenAPI document lists every console file but the page", "[net][console]") {
+  auto doc = nlohmann::json::parse(openapi_document());
+  auto listed = doc["paths"]["/console/{asset}"]["get"]["parameters"][0]["schema"]["enum"]
+                    .get<std::set<std::string>>();
+  std::set<std::string> embedded_names;
+  for (std::size_t i = 0; i < embedded::file_count; ++i)
+    if (embedded::files[i].name != "index.html")
+      embedded_names.emplace(embedded::files[i].name);
+  CHECK(listed == embedded_names);
 }
