@@ -1,6 +1,7 @@
 #include "net/console_assets.hpp"
 
 #include <array>
+#include <vector>
 
 namespace factord::net {
 
@@ -10,33 +11,39 @@ namespace {
 // carries its version (index.html asks for uplot.js?v=1.6.x), so it may be kept a year.
 constexpr std::string_view revalidate = "no-cache";
 constexpr std::string_view immutable = "public, max-age=31536000, immutable";
+constexpr std::array<std::string_view, 2> versioned{"uplot.js", "uplot.css"};
 
-struct route_file {
-  std::string_view url_name;
-  std::string_view file;
-  std::string_view content_type;
-  std::string_view cache_control;
-};
-
-constexpr std::array<route_file, 5> served{{
-    {"", "index.html", "text/html; charset=utf-8", revalidate},
-    {"console.js", "console.js", "text/javascript; charset=utf-8", revalidate},
-    {"console.css", "console.css", "text/css; charset=utf-8", revalidate},
-    {"uplot.js", "uplot.js", "text/javascript; charset=utf-8", immutable},
-    {"uplot.css", "uplot.css", "text/css; charset=utf-8", immutable},
-}};
-
-std::string_view bytes_of(std::string_view file) {
-  for (std::size_t i = 0; i < embedded::file_count; ++i)
-    if (embedded::files[i].name == file)
-      return embedded::files[i].bytes;
-  return {};
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-std::array<console_asset, served.size()> build_table() {
-  std::array<console_asset, served.size()> out{};
-  for (std::size_t i = 0; i < served.size(); ++i)
-    out[i] = {served[i].content_type, served[i].cache_control, bytes_of(served[i].file)};
+// By extension, so a file added to `console_files` in net/CMakeLists.txt is served with
+// no second list to keep in step. Browsers refuse a module script (`import`) that does not
+// come as JavaScript, and we send nosniff.
+std::string_view content_type_of(std::string_view file) {
+  if (ends_with(file, ".html"))
+    return "text/html; charset=utf-8";
+  if (ends_with(file, ".js"))
+    return "text/javascript; charset=utf-8";
+  if (ends_with(file, ".css"))
+    return "text/css; charset=utf-8";
+  return "application/octet-stream";
+}
+
+struct named_asset {
+  std::string_view file;
+  console_asset asset;
+};
+
+std::vector<named_asset> build_table() {
+  std::vector<named_asset> out;
+  for (std::size_t i = 0; i < embedded::file_count; ++i) {
+    const auto& f = embedded::files[i];
+    bool is_versioned = false;
+    for (auto v : versioned)
+      is_versioned = is_versioned || f.name == v;
+    out.push_back({f.name, {content_type_of(f.name), is_versioned ? immutable : revalidate, f.bytes}});
+  }
   return out;
 }
 
@@ -44,11 +51,11 @@ std::array<console_asset, served.size()> build_table() {
 
 const console_asset* find_console_asset(std::string_view name) {
   static const auto table = build_table();
-  if (name == "index.html")
-    name = "";
-  for (std::size_t i = 0; i < served.size(); ++i)
-    if (served[i].url_name == name)
-      return &table[i];
+  if (name.empty())
+    name = "index.html";
+  for (const auto& entry : table)
+    if (entry.file == name)
+      return &entry.asset;
   return nullptr;
 }
 

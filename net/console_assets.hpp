@@ -13,8 +13,9 @@ struct console_asset {
   std::string_view body;
 };
 
-// `name` is the path below /console/: "" (the page), "console.js", "console.css",
-// "uplot.js", "uplot.css". nullptr for anything else.
+// `name` is the path below /console/: "" or "index.html" (the page), or any other file
+// listed in `console_files` (net/CMakeLists.txt), e.g. "console.js", "uplot.css". The
+// content type follows the extension. nullptr for anything else.
 const console_asset* find_console_asset(std::string_view name);
 
 namespace embedded { // defined in the generated console_assets_data.cpp

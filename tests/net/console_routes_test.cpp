@@ -1,7 +1,12 @@
 #include "net/console_assets.hpp"
 #include "net/console_routes.hpp"
+#include "net/openapi.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <string>
 
 using namespace factord::net;
 
@@ -86,14 +91,37 @@ TEST_CASE("the console's files are embedded with their content types", "[net][co
   CHECK(page->body.find("/console/console.js") != std::string_view::npos);
   CHECK(page->body.find("{{UPLOT_VERSION}}") == std::string_view::npos);
   CHECK(find_console_asset("index.html") == page);
-  for (auto name : {"console.js", "console.css", "uplot.js", "uplot.css"}) {
+  for (auto name : {"console.js", "model.js", "stream.js", "panels.js", "actors.js", "charts.js",
+                    "actions.js", "html.js", "console.css", "uplot.js", "uplot.css"}) {
     INFO(name);
     const auto* asset = find_console_asset(name);
     REQUIRE(asset);
     CHECK(asset->body.size() > 100);
   }
+  // Whatever net/CMakeLists.txt embeds is served, scripts as JavaScript (browsers refuse a
+  // module script of any other type).
+  for (std::size_t i = 0; i < embedded::file_count; ++i) {
+    std::string_view name = embedded::files[i].name;
+    INFO(name);
+    const auto* asset = find_console_asset(name);
+    REQUIRE(asset);
+    CHECK(asset->content_type.substr(0, 5) == "text/");
+    if (name.size() > 3 && name.substr(name.size() - 3) == ".js")
+      CHECK(asset->content_type.substr(0, 15) == "text/javascript");
+  }
   CHECK(find_console_asset("uplot.js")->cache_control.find("immutable") != std::string_view::npos);
   CHECK(find_console_asset("console.js")->cache_control == "no-cache");
   CHECK(find_console_asset("../CMakeLists.txt") == nullptr);
   CHECK(find_console_asset("nope.js") == nullptr);
+}
+
+TEST_CASE("the OpenAPI document lists every console file but the page", "[net][console]") {
+  auto doc = nlohmann::json::parse(openapi_document());
+  auto listed = doc["paths"]["/console/{asset}"]["get"]["parameters"][0]["schema"]["enum"]
+                    .get<std::set<std::string>>();
+  std::set<std::string> embedded_names;
+  for (std::size_t i = 0; i < embedded::file_count; ++i)
+    if (embedded::files[i].name != "index.html")
+      embedded_names.emplace(embedded::files[i].name);
+  CHECK(listed == embedded_names);
 }

@@ -5,6 +5,7 @@ GET /v1/actors, the /v1/actors/stream WebSocket, POST /v1/console/actions, /cons
 import asyncio
 import json
 import os
+import re
 import sys
 import time
 
@@ -279,7 +280,7 @@ def console_page_and_assets_are_served(ctx):
             assert len(r.body) > 100, "%s is nearly empty" % path
             bodies[path] = (r, r.body.decode("utf-8"))
         page = bodies["/console"][1]
-        assert "factord" in page and "/console/console.js" in page, page[:300]
+        assert "factord" in page and '<script type="module" src="/console/console.js">' in page, page[:300]
         assert "{{" not in page, "unsubstituted template in the page"
         assert "http://" not in page and "https://" not in page, "the page must not load from elsewhere"
         assert "uPlot" in bodies["/console/uplot.js"][1]
@@ -292,6 +293,19 @@ def console_page_and_assets_are_served(ctx):
         doc = h.get("/openapi.json").json()
         for path in ("/v1/actors", "/v1/actors/stream", "/console", "/v1/console/actions"):
             assert path in doc["paths"], "openapi lacks %s" % path
+        # console.js imports the other modules by relative URL: each must be served, and as
+        # JavaScript, or the browser refuses the whole page's script.
+        assets = doc["paths"]["/console/{asset}"]["get"]["parameters"][0]["schema"]["enum"]
+        modules = [a for a in assets if a.endswith(".js") and a != "uplot.js"]
+        assert len(modules) > 1, assets
+        for name in assets:
+            r = h.get("/console/" + name)
+            ctype = "text/javascript" if name.endswith(".js") else "text/css"
+            assert r.status == 200, "%s: %r" % (name, r)
+            assert r.header("Content-Type", "").startswith(ctype), "%s: %r" % (name, r.headers)
+        for name in modules:
+            for imported in re.findall(r"from '\./([\w.-]+)'", h.get("/console/" + name).body.decode("utf-8")):
+                assert imported in modules, "%s imports %s, which is not served" % (name, imported)
 
 
 if __name__ == "__main__":
