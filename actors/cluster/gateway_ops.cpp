@@ -23,13 +23,6 @@ std::string not_ready(const gateway_state& st) {
   return {};
 }
 
-void ask_sync(self_ptr self) {
-  auto& st = self->state;
-  if (st.sync_pending) return;
-  st.sync_pending = true;
-  self->send(st.consumer, sync_atom::value, ++st.sync_token);
-}
-
 void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, caf::response_promise rp) {
   if (e.value.finished() || wait.count() <= 0) {
     rp.deliver(ok_reply(e.value));
@@ -73,57 +66,47 @@ void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise 
     });
 }
 
-// After a sync: every id the topics held when it was asked is known now.
-void resolve_unknown(self_ptr self, bool synced) {
+void lookup_later(self_ptr self, gateway_state::lookups::lookup u) {
   auto& st = self->state;
-  auto waiting = std::move(st.unknown);
-  st.unknown.clear();
-  for (auto& u : waiting) {
-    auto it = st.jobs.find(u.id);
-    if (it != st.jobs.end()) {
-      if (u.cancel) start_cancel(self, it->second, u.promise);
-      else answer_fetch(self, it->second, u.wait, u.promise);
-    } else if (synced) {
-      u.promise.deliver(failed_reply(error(api_errc::not_found, "unknown_request_id",
-                                     "no job has request id '" + u.id.substr(0, 64) +
-                                       "'; it may have expired after the retention period")));
-    } else {
-      u.promise.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable",
-                                     "Kafka could not be asked whether request id '" + u.id.substr(0, 64) +
-                                       "' exists; retry shortly", 2)));
-    }
+  carry_out(self, st.unknown.add(std::move(u), !st.kafka_up && st.caught_up, known_ids(st)));
+}
+
+gateway_state::lookups::known_fn known_ids(const gateway_state& st) {
+  return [&st](const std::string& id) { return st.jobs.count(id) != 0; };
+}
+
+namespace {
+
+void deliver_not_found(gateway_state::lookups::lookup& u) {
+  u.promise.deliver(failed_reply(error(api_errc::not_found, "unknown_request_id",
+                                 "no job has request id '" + u.id.substr(0, 64) +
+                                   "'; it may have expired after the retention period")));
+}
+
+void answer_lookup(self_ptr self, gateway_state::lookups::answer& a) {
+  auto& u = a.request;
+  if (a.how == lookup_answer::not_found) {
+    deliver_not_found(u);
+  } else if (a.how == lookup_answer::kafka_unavailable) {
+    u.promise.deliver(failed_reply(error(api_errc::not_ready, "kafka_unavailable",
+                                   "Kafka could not be asked whether request id '" + u.id.substr(0, 64) +
+                                     "' exists; retry shortly", 2)));
+  } else if (auto it = self->state.jobs.find(u.id); it == self->state.jobs.end()) {
+    deliver_not_found(u); // not reached: the lookups saw it known just now
+  } else if (a.how == lookup_answer::cancel) {
+    start_cancel(self, it->second, u.promise);
+  } else {
+    answer_fetch(self, it->second, u.wait, u.promise);
   }
 }
 
-void lookup_later(self_ptr self, gateway_state::unknown_request u) {
-  auto& st = self->state;
-  if (!st.kafka_up && st.caught_up) {
-    st.unknown.push_back(std::move(u));
-    resolve_unknown(self, false);
-    return;
-  }
-  // Usually the id is a job another gateway accepted a moment ago, and its record comes
-  // with the next fetch: wait for that first; ask the broker for the topic's end (a sync)
-  // only for what is still unknown after a short while.
-  st.recent_unknown.push_back(std::move(u));
-  if (!st.lookup_timer) {
-    st.lookup_timer = true;
-    self->delayed_send(self, std::chrono::milliseconds(100), sync_atom::value);
-  }
-}
+} // namespace
 
-// After new records: answers the recently unknown ids that are known now.
-void resolve_recent(self_ptr self) {
+void carry_out(self_ptr self, gateway_state::lookups::step s) {
   auto& st = self->state;
-  if (st.recent_unknown.empty()) return;
-  std::vector<gateway_state::unknown_request> still;
-  for (auto& u : st.recent_unknown) {
-    auto it = st.jobs.find(u.id);
-    if (it == st.jobs.end()) still.push_back(std::move(u));
-    else if (u.cancel) start_cancel(self, it->second, u.promise);
-    else answer_fetch(self, it->second, u.wait, u.promise);
-  }
-  st.recent_unknown = std::move(still);
+  for (auto& a : s.answers) answer_lookup(self, a);
+  if (s.arm_timer) self->delayed_send(self, gateway_state::lookups::records_wait, sync_atom::value);
+  if (s.sync != 0) self->send(st.consumer, sync_atom::value, s.sync);
 }
 
 bool admit(self_ptr self, const std::string& caller, const std::string& text, std::uint64_t extra,
