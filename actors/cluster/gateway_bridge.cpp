@@ -151,18 +151,10 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
         else if (r.topic == topics.jobs) on_job_record(self, r);
         else if (r.topic == topics.commands) on_command_record(self, r);
       }
-      resolve_recent(self);
+      carry_out(self, self->state.unknown.on_records(known_ids(self->state)));
     },
-    [=](sync_atom) {
-      auto& st = self->state;
-      st.lookup_timer = false;
-      resolve_recent(self);
-      if (st.recent_unknown.empty()) return;
-      auto& into = st.sync_pending ? st.next_unknown : st.unknown;
-      for (auto& u : st.recent_unknown) into.push_back(std::move(u));
-      st.recent_unknown.clear();
-      if (!st.sync_pending) ask_sync(self);
-    },
+    // The unknown-id lookups' short wait is over (the consumer gets the sync atom with a token).
+    [=](sync_atom) { carry_out(self, self->state.unknown.on_timer(known_ids(self->state))); },
     [=](health_atom, bool up, const std::string& detail) {
       auto& st = self->state;
       st.kafka_up = up;
@@ -175,14 +167,7 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
         st.caught_up = true;
         return;
       }
-      if (token != st.sync_token) return;
-      st.sync_pending = false;
-      resolve_unknown(self, synced);
-      if (!st.next_unknown.empty()) {
-        st.unknown = std::move(st.next_unknown);
-        st.next_unknown.clear();
-        ask_sync(self);
-      }
+      carry_out(self, st.unknown.on_synced(token, synced, known_ids(st)));
     },
     [=](hello_atom, const std::string& client, const caf::actor& session) {
       auto& st = self->state;

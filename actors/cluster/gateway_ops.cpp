@@ -26,13 +26,6 @@ std::string not_ready(const gateway_state& st) {
   return {};
 }
 
-void ask_sync(self_ptr self) {
-  auto& st = self->state;
-  if (st.sync_pending) return;
-  st.sync_pending = true;
-  self->send(st.consumer, sync_atom::value, ++st.sync_token);
-}
-
 void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, caf::response_promise rp) {
   if (e.value.finished() || wait.count() <= 0) {
     rp.deliver(ok_reply(e.value));
@@ -72,53 +65,39 @@ void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise 
     [rp](caf::error&) mutable { rp.deliver(failed_reply(kafka_unavailable("the Kafka producer is gone"))); });
 }
 
-// After a sync: every id the topics held when it was asked is known now.
-void resolve_unknown(self_ptr self, bool synced) {
+void lookup_later(self_ptr self, gateway_state::lookups::lookup u) {
   auto& st = self->state;
-  auto waiting = std::move(st.unknown);
-  st.unknown.clear();
-  for (auto& u : waiting) {
-    if (auto* e = st.book.find(u.id)) {
-      if (u.cancel) start_cancel(self, *e, u.promise);
-      else answer_fetch(self, *e, u.wait, u.promise);
-    } else if (synced) {
-      u.promise.deliver(unknown_id_reply(u.id));
-    } else {
-      u.promise.deliver(failed_reply(kafka_unavailable("Kafka could not be asked whether request id '" +
-                                                       u.id.substr(0, 64) + "' exists; retry shortly")));
-    }
+  carry_out(self, st.unknown.add(std::move(u), !st.kafka_up && st.caught_up, known_ids(st)));
+}
+
+gateway_state::lookups::known_fn known_ids(const gateway_state& st) {
+  return [&st](const std::string& id) { return st.book.find(id) != nullptr; };
+}
+
+namespace {
+
+void answer_lookup(self_ptr self, gateway_state::lookups::answer& a) {
+  auto& u = a.request;
+  auto* e = self->state.book.find(u.id);
+  if (a.how == lookup_answer::kafka_unavailable) {
+    u.promise.deliver(failed_reply(kafka_unavailable("Kafka could not be asked whether request id '" +
+                                                     u.id.substr(0, 64) + "' exists; retry shortly")));
+  } else if (a.how == lookup_answer::not_found || !e) { // !e: not reached, it was known just now
+    u.promise.deliver(unknown_id_reply(u.id));
+  } else if (a.how == lookup_answer::cancel) {
+    start_cancel(self, *e, u.promise);
+  } else {
+    answer_fetch(self, *e, u.wait, u.promise);
   }
 }
 
-void lookup_later(self_ptr self, gateway_state::unknown_request u) {
-  auto& st = self->state;
-  if (!st.kafka_up && st.caught_up) {
-    st.unknown.push_back(std::move(u));
-    resolve_unknown(self, false);
-    return;
-  }
-  // Usually the id is a job another gateway accepted a moment ago, and its record comes
-  // with the next fetch: wait for that first; ask the broker for the topic's end (a sync)
-  // only for what is still unknown after a short while.
-  st.recent_unknown.push_back(std::move(u));
-  if (!st.lookup_timer) {
-    st.lookup_timer = true;
-    self->delayed_send(self, config::limits::unknown_id_grace, sync_atom::value);
-  }
-}
+} // namespace
 
-// After new records: answers the recently unknown ids that are known now.
-void resolve_recent(self_ptr self) {
+void carry_out(self_ptr self, gateway_state::lookups::step s) {
   auto& st = self->state;
-  if (st.recent_unknown.empty()) return;
-  std::vector<gateway_state::unknown_request> still;
-  for (auto& u : st.recent_unknown) {
-    auto* e = st.book.find(u.id);
-    if (!e) still.push_back(std::move(u));
-    else if (u.cancel) start_cancel(self, *e, u.promise);
-    else answer_fetch(self, *e, u.wait, u.promise);
-  }
-  st.recent_unknown = std::move(still);
+  for (auto& a : s.answers) answer_lookup(self, a);
+  if (s.arm_timer) self->delayed_send(self, gateway_state::lookups::records_wait, sync_atom::value);
+  if (s.sync != 0) self->send(st.consumer, sync_atom::value, s.sync);
 }
 
 std::optional<api_error> admit(gateway_state& st, const std::string& caller, const std::string& text,

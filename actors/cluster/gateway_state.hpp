@@ -7,6 +7,7 @@
 #include "actors/registry/job_book.hpp"
 #include "actors/kafka/kafka_records.hpp"
 #include "actors/protocol/probe.hpp"
+#include "actors/cluster/unknown_ids.hpp"
 
 #include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
@@ -21,13 +22,8 @@ namespace factord::actors::gateway_ops {
 
 struct gateway_state {
   using entry = job_book::entry;
-  // A GET or DELETE for an id this gateway has not read yet: answered after a sync.
-  struct unknown_request {
-    std::string id;
-    caf::timespan wait;
-    caf::response_promise promise;
-    bool cancel = false;
-  };
+  // GETs and DELETEs for ids this gateway has not read yet.
+  using lookups = unknown_ids<caf::response_promise>;
 
   gateway_bridge_config config;
   job_book book; // jobs accepted here or read from the topics; bounds on unfinished jobs
@@ -39,12 +35,7 @@ struct gateway_state {
     std::vector<caf::response_promise> same_key;
   };
   std::unordered_map<std::string, unacked> awaiting_ack;
-  std::vector<unknown_request> unknown;
-  std::uint64_t sync_token = 0;   // last sync asked for
-  bool sync_pending = false;
-  std::vector<unknown_request> next_unknown; // arrived while a sync was running
-  std::vector<unknown_request> recent_unknown; // waiting for the next records first
-  bool lookup_timer = false;
+  lookups unknown;
   std::unordered_map<std::string, std::vector<caf::actor>> clients; // client id -> sessions
   std::unordered_map<caf::actor_addr, std::string> session_client;
   caf::actor consumer;
@@ -77,16 +68,14 @@ void purge(self_ptr self);
 // -- lookups and submissions (gateway_ops.cpp) -------------------------------------------
 // "" when submissions can be accepted now, else why not (for a 503).
 std::string not_ready(const gateway_state& st);
-// Asks the consumer for a sync barrier (one at a time).
-void ask_sync(self_ptr self);
 void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, caf::response_promise rp);
 void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise rp);
-// After a sync: every id the topics held when it was asked is known now.
-void resolve_unknown(self_ptr self, bool synced);
-// An id not read yet: waits for the next records, then for a sync.
-void lookup_later(self_ptr self, gateway_state::unknown_request u);
-// After new records: answers the recently unknown ids that are known now.
-void resolve_recent(self_ptr self);
+// An id not read yet: waits for the next records, then for a sync (unknown_ids.hpp).
+void lookup_later(self_ptr self, gateway_state::lookups::lookup u);
+// The lookups' view of the jobs: whether an id has been read or accepted here.
+gateway_state::lookups::known_fn known_ids(const gateway_state& st);
+// Does what the lookups decided: answers, then the timer, then the sync barrier.
+void carry_out(self_ptr self, gateway_state::lookups::step s);
 // Validates a number (normalized into `number`), readiness and the cluster's queue bounds
 // for `extra` more jobs.
 std::optional<api_error> admit(gateway_state& st, const std::string& caller, const std::string& text,
