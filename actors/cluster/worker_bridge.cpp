@@ -23,6 +23,7 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
   // No admission here (jobs come from the topic), so the bounds are unused.
   self->state.book = job_book{book_limits(config.settings, job_book::open_means::unfinished)};
   self->state.config = std::move(config);
+  self->state.offsets = partition_offsets{self->state.config.settings.kafka_read_ahead};
   self->set_default_handler(caf::print_and_drop);
   self->delayed_send(self, config::limits::worker_tick, tick_atom::value);
   self->delayed_send(self, config::limits::purge_interval, purge_atom::value);
@@ -135,17 +136,12 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
     [=](workers_atom) { return self->state.book.view(); },
     [=](probe_atom) {
       auto& st = self->state;
-      std::uint64_t unfinished = 0, paused = 0;
-      for (const auto& [p, ps] : st.partitions) {
-        unfinished += ps.unfinished.size();
-        paused += ps.paused ? 1 : 0;
-      }
       auto sample = make_sample(st.counters, self->mailbox().size());
       sample.text("role", "worker")
         .text("node", st.config.node_id)
-        .number("partitions", static_cast<std::uint64_t>(st.partitions.size()))
-        .number("paused_partitions", paused)
-        .number("unfinished_offsets", unfinished)
+        .number("partitions", static_cast<std::uint64_t>(st.offsets.partition_count()))
+        .number("paused_partitions", static_cast<std::uint64_t>(st.offsets.paused_count()))
+        .number("unfinished_offsets", static_cast<std::uint64_t>(st.offsets.unfinished_count()))
         .number("local_jobs", static_cast<std::uint64_t>(st.jobs.size()))
         .number("results_known", static_cast<std::uint64_t>(st.results.size()))
         .number("done", st.book.stats().done)

@@ -3,8 +3,9 @@
 // caller-queues, so round-robin fairness across callers holds inside every worker.
 //
 //  - Jobs come from a consumer group on the jobs topic. Each partition's unfinished jobs
-//    are tracked by offset; the committed offset is the lowest unfinished one (or the end
-//    when none), so a crash re-delivers exactly the jobs without a published result.
+//    are tracked by offset (partition_offsets.hpp); the committed offset is the lowest
+//    unfinished one (or the end when none), so a crash re-delivers exactly the jobs
+//    without a published result.
 //  - Read-ahead is bounded per partition: at settings.kafka_read_ahead unfinished jobs the
 //    partition is paused, and resumed at half of it.
 //  - A job's result is produced to the results topic (key: request id, retried until the

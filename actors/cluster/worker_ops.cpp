@@ -13,40 +13,23 @@
 
 namespace factord::actors::worker_ops {
 
-void maybe_resume(self_ptr self, std::int32_t partition) {
+void pause_or_resume(self_ptr self, std::int32_t partition, partition_offsets::read_ahead change) {
   auto& st = self->state;
-  auto it = st.partitions.find(partition);
-  if (it == st.partitions.end() || !it->second.paused) return;
-  if (it->second.unfinished.size() > st.config.settings.kafka_read_ahead / 2) return;
-  it->second.paused = false;
-  self->send(st.group_consumer, resume_atom::value, partition, st.generation);
+  if (change == partition_offsets::read_ahead::pause)
+    self->send(st.group_consumer, pause_atom::value, partition, st.generation);
+  else if (change == partition_offsets::read_ahead::resume)
+    self->send(st.group_consumer, resume_atom::value, partition, st.generation);
 }
 
-// The record at (partition, offset) needs nothing more from this worker.
 void offset_done(self_ptr self, std::int32_t partition, std::int64_t offset) {
-  auto it = self->state.partitions.find(partition);
-  if (it == self->state.partitions.end()) return;
-  it->second.unfinished.erase(offset);
-  maybe_resume(self, partition);
-}
-
-void consumed(self_ptr self, std::int32_t partition, std::int64_t offset) {
-  auto& st = self->state;
-  auto& ps = st.partitions[partition];
-  ps.next = std::max(ps.next, offset + 1);
+  pause_or_resume(self, partition, self->state.offsets.done(partition, offset));
 }
 
 void track(self_ptr self, local_job& lj, std::int32_t partition, std::int64_t offset) {
-  auto& st = self->state;
   lj.partition = partition;
   lj.offset = offset;
   lj.tracked = true;
-  auto& ps = st.partitions[partition];
-  ps.unfinished.insert(offset);
-  if (!ps.paused && ps.unfinished.size() >= st.config.settings.kafka_read_ahead) {
-    ps.paused = true;
-    self->send(st.group_consumer, pause_atom::value, partition, st.generation);
-  }
+  pause_or_resume(self, partition, self->state.offsets.track(partition, offset));
 }
 
 // Publishes the job's final state; once the broker has it, the job is forgotten and its
@@ -146,8 +129,8 @@ void count_attempt_then_enqueue(self_ptr self, const std::string& id) {
 
 void on_job_record(self_ptr self, const kafka_record& r) {
   auto& st = self->state;
-  if (!st.partitions.count(r.partition)) return; // from before a revoke
-  consumed(self, r.partition, r.offset);
+  if (!st.offsets.owns(r.partition)) return; // from before a revoke
+  st.offsets.consumed(r.partition, r.offset);
   job_record rec;
   std::string why;
   if (!decode_job_record(r.value, rec, why)) {
@@ -196,7 +179,7 @@ void on_job_record(self_ptr self, const kafka_record& r) {
   }
   ++st.book.counters().accepted;
   auto& lj = st.jobs[id];
-  lj.suspect = r.offset < st.partitions[r.partition].end_at_assignment;
+  lj.suspect = st.offsets.suspect(r.partition, r.offset);
   rec.value.status = job_status::queued;
   rec.value.attempts = seen != st.results.end() ? seen->second.attempts : 0;
   const job& j = st.book.add(std::move(rec.value)).value;
@@ -249,14 +232,7 @@ void on_result_record(self_ptr self, const kafka_record& r) {
 
 void commit(self_ptr self) {
   auto& st = self->state;
-  std::vector<std::pair<std::int32_t, std::int64_t>> offsets;
-  for (auto& [p, ps] : st.partitions) {
-    if (ps.next < 0) continue;
-    std::int64_t offset = ps.unfinished.empty() ? ps.next : *ps.unfinished.begin();
-    if (offset <= ps.committed) continue;
-    ps.committed = offset;
-    offsets.emplace_back(p, offset);
-  }
+  auto offsets = st.offsets.advance_commits();
   if (!offsets.empty() && st.group_consumer)
     self->send(st.group_consumer, commit_atom::value, std::move(offsets), st.generation);
 }
@@ -266,9 +242,7 @@ void commit(self_ptr self) {
 void reassign(self_ptr self, const std::vector<std::int32_t>& ours, const std::vector<std::int64_t>& ends) {
   auto& st = self->state;
   std::set<std::int32_t> mine(ours.begin(), ours.end());
-  st.partitions.clear();
-  for (std::size_t i = 0; i < ours.size(); ++i)
-    st.partitions[ours[i]].end_at_assignment = i < ends.size() ? ends[i] : 0;
+  st.offsets.assign(ours, ends);
   for (auto it = st.jobs.begin(); it != st.jobs.end();) {
     auto& lj = it->second;
     lj.tracked = false;

@@ -1,16 +1,17 @@
 // The worker bridge's state and its bookkeeping, as functions over it (worker_ops.cpp):
-// offsets and read-ahead, publishing results, job and result records, rebalances. The
-// behavior in worker_bridge.cpp only routes messages to these. Internal to those files.
+// offsets and read-ahead (decided by partition_offsets, sent to the consumer here),
+// publishing results, job and result records, rebalances. The behavior in
+// worker_bridge.cpp only routes messages to these. Internal to those files.
 #pragma once
 
 #include "actors/registry/job_book.hpp"
 #include "actors/kafka/kafka_records.hpp"
 #include "actors/protocol/probe.hpp"
+#include "actors/cluster/partition_offsets.hpp"
 #include "actors/cluster/worker_bridge.hpp"
 
 #include <caf/stateful_actor.hpp>
 
-#include <map>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -29,13 +30,6 @@ struct worker_bridge_state {
     bool suspect = false;         // in the partition before it was assigned to us
     bool marked = false;          // its running record (with the attempt) is published
   };
-  struct partition_state {
-    std::int64_t end_at_assignment = 0; // records below it may have run on a dead worker
-    std::set<std::int64_t> unfinished;
-    std::int64_t next = -1;       // after the last record consumed; -1: none yet
-    std::int64_t committed = -1;
-    bool paused = false;
-  };
   struct seen_result {
     bool finished = false;
     std::uint32_t attempts = 0;
@@ -45,8 +39,8 @@ struct worker_bridge_state {
   worker_bridge_config config;
   job_book book; // the jobs this worker holds: queued, running, or publishing their result
   std::unordered_map<std::string, local_job> jobs;
-  std::map<std::int32_t, partition_state> partitions;
-  std::uint64_t generation = 0;
+  partition_offsets offsets{1}; // of the jobs topic's partitions; limit set at spawn
+  std::uint64_t generation = 0; // of the assignment; the consumer drops older requests
   std::unordered_map<std::string, seen_result> results;
   caf::actor group_consumer;
   bool kafka_up = false;
@@ -62,14 +56,11 @@ struct worker_bridge_state {
 using self_ptr = caf::stateful_actor<worker_bridge_state>*;
 using local_job = worker_bridge_state::local_job;
 
-// Resumes a paused partition once its unfinished jobs are down to half the read-ahead.
-void maybe_resume(self_ptr self, std::int32_t partition);
+// Tells the group consumer to pause or resume the partition, as partition_offsets decided.
+void pause_or_resume(self_ptr self, std::int32_t partition, partition_offsets::read_ahead change);
 
 // The record at (partition, offset) needs nothing more from this worker.
 void offset_done(self_ptr self, std::int32_t partition, std::int64_t offset);
-
-// The partition was read up to `offset` (its next offset to commit when nothing is unfinished).
-void consumed(self_ptr self, std::int32_t partition, std::int64_t offset);
 
 // Counts the job's offset as unfinished; pauses the partition at --kafka-read-ahead.
 void track(self_ptr self, local_job& lj, std::int32_t partition, std::int64_t offset);
