@@ -6,6 +6,7 @@
 #include "config/load.hpp"
 #include "config/log.hpp"
 #include "factor/factor_command.hpp"
+#include "net/listen_url.hpp"
 #include "net/server.hpp"
 
 #ifdef FACTORD_CLUSTER_ROLES
@@ -19,6 +20,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -36,6 +38,18 @@ int run_factor(const factord::config::command_line& cmd) {
   opts.budget = cmd.values.job_budget;
   std::ios::sync_with_stdio(false);
   return factord::factor::run_factor_command(cmd.args, std::cin, std::cout, std::cerr, opts);
+}
+
+// The line a person starting factord waits for. Text logs are read by people: they get the
+// URLs to open (net.listening above it keeps host= and port=); JSON stays host and port.
+void announce_listening(const factord::config::settings& settings, std::uint16_t port) {
+  using namespace factord;
+  if (settings.log == config::log_format::json) {
+    logging::info("listening", {{"host", settings.host}, {"port", std::to_string(port)}});
+    return;
+  }
+  auto url = net::listen_url(settings.host, port);
+  logging::info("listening", {{"url", url}, {"console", url + "/console"}});
 }
 
 using starter = factord::actors::start_result (*)(caf::actor_system&, const factord::config::settings&);
@@ -71,7 +85,7 @@ int run_node(const factord::config::command_line& cmd, starter start, stopper st
       logging::error("start_failed", {{"error", err}});
       status = 1;
     } else {
-      logging::info("listening", {{"host", settings.host}, {"port", std::to_string(server.port())}});
+      announce_listening(settings, server.port());
       server.wait_for_signal();
       logging::info("shutting_down");
     }
