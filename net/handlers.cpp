@@ -98,7 +98,7 @@ void submit(const state_ptr& state, const http_request& req, job_request jr, res
   s.idempotency_key = req.idempotency_key;
   auto which = jr.which;
   auto wait = jr.wait;
-  actors::submit_job(state->sys, state->node.registry, std::move(s),
+  actors::submit_job(state->sys, state->node.jobs, std::move(s),
                      [state, respond, which, wait](actors::job_reply r) {
     if (!r.ok)
       return respond(error_response(which, from_api_error(r.error)));
@@ -107,7 +107,7 @@ void submit(const state_ptr& state, const http_request& req, job_request jr, res
     if (wait.count() == 0)
       return respond(accepted(which, r.value));
     // ?wait: hold the answer; whatever happens, the job was accepted, so never an error.
-    actors::fetch_job(state->sys, state->node.registry, r.value.request_id, wait,
+    actors::fetch_job(state->sys, state->node.jobs, r.value.request_id, wait,
                       [respond, which, first = r.value](actors::job_reply f) {
       if (f.ok && f.value.finished())
         respond(json_response(which, 200, job_to_json(f.value)));
@@ -129,7 +129,7 @@ void submit_batch(const state_ptr& state, const http_request& req, const job_req
   b.caller_id = std::move(caller);
   b.numbers = std::move(numbers.numbers);
   auto which = jr.which;
-  actors::submit_batch(state->sys, state->node.registry, std::move(b),
+  actors::submit_batch(state->sys, state->node.jobs, std::move(b),
                        [respond, which](actors::batch_reply r) {
     if (r.ok)
       return respond(json_response(which, 202, batch_accepted_to_json(r.jobs)));
@@ -142,7 +142,7 @@ void submit_batch(const state_ptr& state, const http_request& req, const job_req
 
 void fetch(const state_ptr& state, const job_request& jr, std::string id, responder respond) {
   auto which = jr.which;
-  actors::fetch_job(state->sys, state->node.registry, std::move(id), jr.wait,
+  actors::fetch_job(state->sys, state->node.jobs, std::move(id), jr.wait,
                     [respond, which](actors::job_reply r) {
     respond(r.ok ? job_response(which, r.value) : error_response(which, from_api_error(r.error)));
   });
@@ -150,14 +150,14 @@ void fetch(const state_ptr& state, const job_request& jr, std::string id, respon
 
 void cancel(const state_ptr& state, const job_request& jr, responder respond) {
   auto which = jr.which;
-  actors::cancel_job(state->sys, state->node.registry, jr.id, [respond, which](actors::job_reply r) {
+  actors::cancel_job(state->sys, state->node.jobs, jr.id, [respond, which](actors::job_reply r) {
     respond(r.ok ? json_response(which, 200, job_to_json(r.value))
                  : error_response(which, from_api_error(r.error)));
   });
 }
 
 void metrics(const state_ptr& state, responder respond) {
-  actors::collect_stats(state->sys, state->node.registry, state->node.dispatcher,
+  actors::collect_stats(state->sys, state->node.jobs, state->node.dispatcher,
                         [state, respond](actors::node_stats stats) {
     stats.workers = config::effective_workers(state->settings);
     http_response res;
@@ -220,7 +220,7 @@ void handle_request(const state_ptr& state, http_request req, responder respond)
         return respond(json_response(m.which, 200, R"({"status":"ready"})"));
       // Cluster roles are ready only while Kafka is reachable (and, on a gateway, once
       // its view of the job topics has caught up).
-      return actors::check_ready(state->sys, state->node.registry, [respond, which = m.which](std::string why) {
+      return actors::check_ready(state->sys, state->node.jobs, [respond, which = m.which](std::string why) {
         if (why.empty()) return respond(json_response(which, 200, R"({"status":"ready"})"));
         auto e = make_http_error(503, "not_ready", why);
         e.retry_after = std::chrono::seconds{2};

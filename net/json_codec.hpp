@@ -17,8 +17,6 @@
 
 namespace factord::net {
 
-// Largest POST /v1/jobs:batch. TODO(config): make it an option beside max_body_bytes.
-
 // The job object of API.md: factors only when done, error only when failed/cancelled,
 // timestamps RFC 3339 or null.
 std::string job_to_json(const actors::job& j);

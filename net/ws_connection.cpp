@@ -117,10 +117,9 @@ private:
     actors::ws_session_config config;
     config.caller_id = caller_id_;
     config.idle_timeout = state_->settings.ws_idle_timeout;
-    config.max_digits = state_->settings.max_digits;
     config.console = state_->node.console;
-    if (state_->node.role == actors::node_role::gateway) config.push = state_->node.registry;
-    actor_ = actors::spawn_ws_session(state_->sys, std::move(self), state_->node.registry, config);
+    if (state_->node.role == actors::node_role::gateway) config.push = state_->node.jobs;
+    actor_ = actors::spawn_ws_session(state_->sys, std::move(self), state_->node.jobs, config);
     do_read();
   }
 

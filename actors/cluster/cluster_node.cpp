@@ -57,23 +57,23 @@ start_result start_gateway(caf::actor_system& sys, const config::settings& setti
   n.producer = spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, settings.kafka_timeout}, out.error);
   if (!n.producer) return out;
   n.console = spawn_console(sys);
-  n.registry = spawn_gateway_bridge(sys, {settings, topics, id, n.producer});
+  n.jobs = spawn_gateway_bridge(sys, {settings, topics, id, n.producer});
   kafka_consumer_settings reader;
   reader.brokers = settings.kafka;
   reader.client_id = "factord-" + id;
   reader.topics = {{topics.jobs, true}, {topics.results, true}, {topics.commands, false}};
   reader.ensure = factord_topics(topics, static_cast<int>(settings.kafka_partitions), settings.retention);
-  reader.target = n.registry;
+  reader.target = n.jobs;
   n.consumer = spawn_kafka_consumer(sys, reader, out.error);
   if (!n.consumer) {
-    stop_all(sys, {n.registry, n.producer, n.console});
+    stop_all(sys, {n.jobs, n.producer, n.console});
     return out;
   }
-  caf::anon_send(n.registry, attach_atom::value, n.consumer);
-  register_actor(n.console, n.registry, "kafka-bridge", 0, "gateway " + id);
-  register_actor(n.console, n.producer, "kafka-producer", n.registry.id(), topics.jobs);
-  register_actor(n.console, n.consumer, "kafka-consumer", n.registry.id(), "reader");
-  attach_console(n.console, n.registry, n.dispatcher);
+  caf::anon_send(n.jobs, attach_atom::value, n.consumer);
+  register_actor(n.console, n.jobs, "kafka-bridge", 0, "gateway " + id);
+  register_actor(n.console, n.producer, "kafka-producer", n.jobs.id(), topics.jobs);
+  register_actor(n.console, n.consumer, "kafka-consumer", n.jobs.id(), "reader");
+  attach_console(n.console, n.jobs, n.dispatcher);
   logging::info("gateway_starting", {{"node", id}, {"kafka", settings.kafka}, {"topics", settings.topic_prefix + "*"}});
   return out;
 }
@@ -93,7 +93,7 @@ start_result start_worker(caf::actor_system& sys, const config::settings& settin
   if (!n.producer) return out;
   n.console = spawn_console(sys);
   n.dispatcher = sys.spawn(dispatcher, n.console);
-  n.registry = spawn_worker_bridge(sys, {settings, topics, id, n.producer, n.dispatcher});
+  n.jobs = spawn_worker_bridge(sys, {settings, topics, id, n.producer, n.dispatcher});
   auto ensure = factord_topics(topics, static_cast<int>(settings.kafka_partitions), settings.retention);
   kafka_consumer_settings group;
   group.brokers = settings.kafka;
@@ -101,30 +101,30 @@ start_result start_worker(caf::actor_system& sys, const config::settings& settin
   group.group = settings.topic_prefix + "workers";
   group.topics = {{topics.jobs, true}};
   group.ensure = ensure;
-  group.target = n.registry;
+  group.target = n.jobs;
   kafka_consumer_settings results;
   results.brokers = settings.kafka;
   results.client_id = "factord-" + id + "-results";
   results.topics = {{topics.results, true}};
   results.ensure = ensure;
-  results.target = n.registry;
+  results.target = n.jobs;
   n.consumer = spawn_kafka_consumer(sys, group, out.error);
   if (n.consumer) n.reader = spawn_kafka_consumer(sys, results, out.error);
   if (!n.consumer || !n.reader) {
-    stop_all(sys, {n.consumer, n.registry, n.dispatcher, n.producer, n.console});
+    stop_all(sys, {n.consumer, n.jobs, n.dispatcher, n.producer, n.console});
     return out;
   }
-  caf::anon_send(n.registry, attach_atom::value, n.consumer);
+  caf::anon_send(n.jobs, attach_atom::value, n.consumer);
   unsigned workers = config::effective_workers(settings);
-  n.pool = sys.spawn(worker_pool, n.dispatcher, n.registry, workers,
+  n.pool = sys.spawn(worker_pool, n.dispatcher, n.jobs, workers,
                      worker_limits{settings.max_digits, settings.job_budget}, n.console);
-  register_actor(n.console, n.registry, "kafka-bridge", 0, "worker " + id);
+  register_actor(n.console, n.jobs, "kafka-bridge", 0, "worker " + id);
   register_actor(n.console, n.dispatcher, "dispatcher", 0, "");
   register_actor(n.console, n.pool, "worker-pool", 0, "");
-  register_actor(n.console, n.producer, "kafka-producer", n.registry.id(), topics.results);
-  register_actor(n.console, n.consumer, "kafka-consumer", n.registry.id(), "group " + group.group);
-  register_actor(n.console, n.reader, "kafka-consumer", n.registry.id(), "results reader");
-  attach_console(n.console, n.registry, n.dispatcher);
+  register_actor(n.console, n.producer, "kafka-producer", n.jobs.id(), topics.results);
+  register_actor(n.console, n.consumer, "kafka-consumer", n.jobs.id(), "group " + group.group);
+  register_actor(n.console, n.reader, "kafka-consumer", n.jobs.id(), "results reader");
+  attach_console(n.console, n.jobs, n.dispatcher);
   logging::info("worker_starting", {{"node", id}, {"kafka", settings.kafka}, {"workers", std::to_string(workers)}});
   return out;
 }
@@ -135,7 +135,7 @@ void stop_cluster_node(caf::actor_system& sys, node& n) {
     // 1. The bridge refuses new work; a worker's bridge raises the shutdown flag of
     //    running jobs (unfinished, so not committed: another worker runs them) and sends
     //    its last commit to the consumer.
-    self->request(n.registry, std::chrono::seconds(10), drain_atom::value)
+    self->request(n.jobs, std::chrono::seconds(10), drain_atom::value)
       .receive([](bool) {},
                [](caf::error& err) { logging::error("drain_failed", {{"error", caf::to_string(err)}}); });
     if (n.pool) {
@@ -150,7 +150,7 @@ void stop_cluster_node(caf::actor_system& sys, node& n) {
   // 2. Consumers close (a worker's commits its last offsets and leaves the group, so its
   //    partitions move at once); then the bridge and the scheduler; the producer last,
   //    flushing what the bridge wrote.
-  stop_all(sys, {n.consumer, n.reader, n.registry, n.dispatcher, n.producer, n.console});
+  stop_all(sys, {n.consumer, n.reader, n.jobs, n.dispatcher, n.producer, n.console});
   n = node{};
   logging::info("node_stopped");
 }

@@ -65,7 +65,7 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
       self->delayed_send(self, config::limits::worker_tick, tick_atom::value);
     },
     [=](publish_atom, const std::string& id) { publish_final(self, id); },
-    [=](marker_atom, const std::string& id) { count_attempt_then_enqueue(self, id); },
+    [=](attempt_atom, const std::string& id) { count_attempt_then_enqueue(self, id); },
     [=](started_atom, const std::string& id, cancel_handle& handle, const caf::actor& worker) {
       auto& st = self->state;
       auto it = st.jobs.find(id);
@@ -96,11 +96,11 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
       const auto& id = outcome.request_id;
       if (outcome.ok) {
         e->value.factors = std::move(outcome.factors);
-        finish(self, id, job_status::done, {}, {});
+        finish_and_publish(self, id, job_status::done, {}, {});
       } else if (it->second.cancel_requested) {
-        finish(self, id, job_status::cancelled, "cancelled", "the job was cancelled by a DELETE request");
+        finish_and_publish(self, id, job_status::cancelled, "cancelled", "the job was cancelled by a DELETE request");
       } else {
-        finish(self, id, job_status::failed, std::move(outcome.error_code), std::move(outcome.error_message));
+        finish_and_publish(self, id, job_status::failed, std::move(outcome.error_code), std::move(outcome.error_message));
       }
     },
     [=](lost_atom, const caf::actor_addr& worker) {

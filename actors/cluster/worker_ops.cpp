@@ -62,7 +62,7 @@ void publish_final(self_ptr self, const std::string& id) {
           [self, id](caf::error&) { self->delayed_send(self, config::limits::republish_delay, publish_atom::value, id); });
 }
 
-void finish(self_ptr self, const std::string& id, job_status status, std::string code, std::string message) {
+void finish_and_publish(self_ptr self, const std::string& id, job_status status, std::string code, std::string message) {
   auto& st = self->state;
   auto* e = st.book.find(id);
   if (!e) return;
@@ -83,7 +83,7 @@ void dead_letter(self_ptr self, const std::string& id, const std::string& reason
   self->send(st.config.producer, publish_atom::value,
              kafka_message{st.config.topics.dlq, id, encode_dlq(e->value, reason, message, st.config.node_id), {}});
   logging::warn("job_dead_lettered", {{"request_id", id}, {"reason", reason}});
-  finish(self, id, job_status::failed, reason, message);
+  finish_and_publish(self, id, job_status::failed, reason, message);
 }
 
 // Publishes the job's running record: its attempt count then survives this process.
@@ -118,13 +118,13 @@ void count_attempt_then_enqueue(self_ptr self, const std::string& id) {
                 job_it->second.publishing)
               return;
             if (!err.empty()) {
-              self->delayed_send(self, config::limits::republish_delay, marker_atom::value, id);
+              self->delayed_send(self, config::limits::republish_delay, attempt_atom::value, id);
               return;
             }
             job_it->second.marked = true;
             enqueue(self, queued->value);
           },
-          [self, id](caf::error&) { self->delayed_send(self, config::limits::republish_delay, marker_atom::value, id); });
+          [self, id](caf::error&) { self->delayed_send(self, config::limits::republish_delay, attempt_atom::value, id); });
 }
 
 void on_job_record(self_ptr self, const kafka_record& r) {
@@ -163,7 +163,7 @@ void on_job_record(self_ptr self, const kafka_record& r) {
       e->cancel.flag->store(cancel_handle::cancel); // the worker reports back, then we publish
     } else {
       self->send(st.config.dispatcher, cancel_atom::value, e->value.caller_id, id);
-      finish(self, id, job_status::cancelled, "cancelled", "the job was cancelled by a DELETE request");
+      finish_and_publish(self, id, job_status::cancelled, "cancelled", "the job was cancelled by a DELETE request");
     }
     return;
   }

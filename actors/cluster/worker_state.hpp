@@ -71,7 +71,7 @@ void track(self_ptr self, local_job& lj, std::int32_t partition, std::int64_t of
 void publish_final(self_ptr self, const std::string& id);
 
 // The job ended here (cancelled, failed): its final state, then publish_final.
-void finish(self_ptr self, const std::string& id, job_status status, std::string code, std::string message);
+void finish_and_publish(self_ptr self, const std::string& id, job_status status, std::string code, std::string message);
 
 // Copies the job to the dead-letter topic with the reason, and fails it.
 void dead_letter(self_ptr self, const std::string& id, const std::string& reason, const std::string& message);

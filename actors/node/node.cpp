@@ -48,13 +48,13 @@ start_result start_node(caf::actor_system& sys, const config::settings& settings
   }
   n.dispatcher = sys.spawn(dispatcher, n.console);
   // Detached: the registry does the (short, blocking) journal I/O on its own thread.
-  n.registry = sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings,
+  n.jobs = sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings,
                                         std::move(recovered), std::move(finished));
-  n.pool = sys.spawn(worker_pool, n.dispatcher, n.registry, workers, limits, n.console);
+  n.pool = sys.spawn(worker_pool, n.dispatcher, n.jobs, workers, limits, n.console);
   register_actor(n.console, n.dispatcher, "dispatcher", 0, "");
-  register_actor(n.console, n.registry, "job-registry", 0, "");
+  register_actor(n.console, n.jobs, "job-registry", 0, "");
   register_actor(n.console, n.pool, "worker-pool", 0, "");
-  attach_console(n.console, n.registry, n.dispatcher);
+  attach_console(n.console, n.jobs, n.dispatcher);
   return out;
 }
 
@@ -63,17 +63,17 @@ void stop_node(caf::actor_system& sys, node& n) {
     caf::scoped_actor self{sys};
     // 1. The registry refuses new work, raises the shutdown flag of running jobs (they
     //    stay journalled as running and run again after a restart) and commits.
-    self->request(n.registry, std::chrono::seconds(10), drain_atom::value)
+    self->request(n.jobs, std::chrono::seconds(10), drain_atom::value)
       .receive([](bool) {},
                [](caf::error& err) { logging::error("drain_failed", {{"error", caf::to_string(err)}}); });
     // 2. Workers finish their (now stopping) computations and exit.
     self->send(n.pool, drain_atom::value);
     self->wait_for(n.pool);
     // 3. Registry and dispatcher (with its linked caller-queues) exit.
-    self->send_exit(n.registry, caf::exit_reason::user_shutdown);
+    self->send_exit(n.jobs, caf::exit_reason::user_shutdown);
     self->send_exit(n.dispatcher, caf::exit_reason::user_shutdown);
     self->send_exit(n.console, caf::exit_reason::user_shutdown);
-    self->wait_for(n.registry, n.dispatcher, n.console);
+    self->wait_for(n.jobs, n.dispatcher, n.console);
     // 4. Last: the registry's connection is closed, so this final checkpoint is complete.
     if (n.checkpointer) {
       self->send_exit(n.checkpointer, caf::exit_reason::user_shutdown);

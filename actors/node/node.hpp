@@ -15,7 +15,9 @@ enum class node_role { serve, gateway, worker };
 
 struct node {
   node_role role = node_role::serve;
-  caf::actor registry;   // job-registry (serve) or kafka-bridge (gateway, worker)
+  // The actor that holds the node's jobs and answers the registry protocol (submit, batch,
+  // fetch, cancel, stats): the job-registry in serve, the kafka-bridge in gateway and worker.
+  caf::actor jobs;
   caf::actor dispatcher; // round-robin over callers
   caf::actor pool;       // supervisor of the factor workers
   caf::actor console;    // actor directory and probes for the inspection console

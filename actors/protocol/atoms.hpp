@@ -19,7 +19,7 @@ using started_atom = caf::atom_constant<caf::atom("started")>;   // worker began
 using finished_atom = caf::atom_constant<caf::atom("finished")>; // worker ended a job
 using removed_atom = caf::atom_constant<caf::atom("removed")>;   // queue dropped a cancelled job
 using qempty_atom = caf::atom_constant<caf::atom("qempty")>;     // queue had nothing to hand
-using lost_atom = caf::atom_constant<caf::atom("wlost")>;        // a worker crashed
+using lost_atom = caf::atom_constant<caf::atom("lost")>;         // a worker crashed
 using stats_atom = caf::atom_constant<caf::atom("stats")>;       // probe snapshot
 using tick_atom = caf::atom_constant<caf::atom("tick")>;         // a timer fired
 using flush_atom = caf::atom_constant<caf::atom("flush")>;       // group commit now
@@ -56,7 +56,7 @@ using ready_atom = caf::atom_constant<caf::atom("ready")>;       // can this nod
 using hello_atom = caf::atom_constant<caf::atom("hello")>;       // ws-session: my client id
 using command_atom = caf::atom_constant<caf::atom("command")>;   // a pushed command for a socket
 using kpoll_atom = caf::atom_constant<caf::atom("kpoll")>;       // a Kafka actor's poll loop
-using marker_atom = caf::atom_constant<caf::atom("marker")>;   // worker: count an attempt in Kafka
+using attempt_atom = caf::atom_constant<caf::atom("attempt")>; // worker: record an attempt in Kafka, then queue
 using relay_atom = caf::atom_constant<caf::atom("relay")>;       // a client_message to publish
 
 } // namespace factord::actors

@@ -43,7 +43,8 @@ std::string job_book::new_request_id() {
 }
 
 std::string job_book::key_of(const std::string& caller, const std::string& key) {
-  return caller + '\n' + key;
+  // Length-prefixed, so no caller id and key can be read as another pair.
+  return std::to_string(caller.size()) + ':' + caller + key;
 }
 
 job_book::entry* job_book::find(const std::string& id) {
@@ -68,11 +69,13 @@ std::uint64_t job_book::open_for(const std::string& caller) const {
 
 std::optional<api_error> job_book::admit(const std::string& caller, std::uint64_t extra) const {
   const char* what = limits_.bound == open_means::queued ? "jobs waiting" : "unfinished jobs";
-  if (open_total_ + extra > limits_.max_open)
+  // Compared by subtraction: a huge `extra` must not wrap around and pass.
+  auto over = [](std::uint64_t have, std::uint64_t more, std::uint64_t max) { return have > max || more > max - have; };
+  if (over(open_total_, extra, limits_.max_open))
     return queue_full("server_queue_full", "the server already has " + std::to_string(open_total_) + " " +
                                              what + " (option --max-queued); retry later");
   auto have = open_for(caller);
-  if (have + extra > limits_.max_open_per_caller)
+  if (over(have, extra, limits_.max_open_per_caller))
     return queue_full("caller_queue_full", "caller '" + caller + "' already has " + std::to_string(have) + " " +
                                              what + " (option --max-queued-per-caller); retry when some finish");
   return std::nullopt;
@@ -207,7 +210,7 @@ void job_book::charge(const std::string& caller, double seconds, bool done) {
   auto& record = served_[caller];
   record.compute_seconds += seconds;
   record.jobs_done += done ? 1 : 0;
-  record.last_active = unix_millis_now();
+  record.last_active = ++served_clock_; // a sequence, not the clock: ties would be arbitrary
   if (served_.size() <= limits_.max_served_callers) return;
   // Caller ids come from clients: forget the least recently served beyond the bound.
   auto oldest = served_.begin();

@@ -72,7 +72,7 @@ public:
   std::optional<api_error> admit(const std::string& caller, std::uint64_t extra) const;
 
   // Adds a job in whatever state it is (new, recovered from a journal, read from a topic)
-  // and counts it. An existing id is replaced.
+  // and counts it. An existing id is replaced, its waiters dropped unanswered.
   entry& add(job j);
   // Forgets a job (not accepted after all, or handed on); its waiters are not woken.
   void erase(const std::string& id);
@@ -88,7 +88,8 @@ public:
 
   // The job reached a final state (its status, factors or error already set in `final`):
   // counts it, keeps its idempotency key, and wakes every waiter and watcher. False if the
-  // job is unknown or was already final (duplicates after a crash or rebalance).
+  // job is unknown or was already final (duplicates after a crash or rebalance). Wakers may
+  // add to the book but must not erase or purge (they only send messages).
   bool finish(const std::string& id, job final);
 
   // Long-polls and sessions. wait() returns the waiter's id for expire().
@@ -119,7 +120,7 @@ private:
   struct service_record {
     std::uint64_t jobs_done = 0;
     double compute_seconds = 0;
-    std::int64_t last_active = 0;
+    std::uint64_t last_active = 0; // served_clock_ at the last charge
   };
 
   static std::string key_of(const std::string& caller, const std::string& key);
@@ -133,6 +134,7 @@ private:
   std::uint64_t open_total_ = 0;
   std::unordered_map<std::uint64_t, std::string> running_on_; // worker -> request id
   std::unordered_map<std::string, service_record> served_;
+  std::uint64_t served_clock_ = 0;
   std::uint64_t next_waiter_ = 1;
   std::mt19937_64 rng_{std::random_device{}()};
   registry_stats stats_;

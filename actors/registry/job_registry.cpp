@@ -118,7 +118,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
         e->cancel.flag->store(cancel_handle::cancel);
       st.book.finish(id, final_state(e->value, job_status::cancelled, "cancelled",
                                      "the job was cancelled by a DELETE request"));
-      finished(self, id);
+      journal_final(self, id);
       st.unacked.push_back({rp, {id}, false, false});
       return rp;
     },
@@ -150,7 +150,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
                             std::move(outcome.error_message));
       }
       st.book.finish(outcome.request_id, std::move(final));
-      finished(self, outcome.request_id);
+      journal_final(self, outcome.request_id);
     },
     [=](lost_atom, const caf::actor_addr& worker) {
       auto& st = self->state;
@@ -162,7 +162,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
         st.book.finish(id, final_state(e->value, job_status::failed, "worker_crashed",
                                        "the job crashed a factor worker " + std::to_string(e->value.attempts) +
                                          " times (option --max-attempts); it will not be retried"));
-        finished(self, id);
+        journal_final(self, id);
         return;
       }
       st.book.requeue(id);

@@ -51,7 +51,7 @@ job& create_job(self_ptr self, const std::string& caller, std::string number, st
   return st.book.add(std::move(j)).value;
 }
 
-void finished(self_ptr self, const std::string& id) {
+void journal_final(self_ptr self, const std::string& id) {
   persist(self, id);
   const auto* e = self->state.book.find(id);
   if (!e) return;

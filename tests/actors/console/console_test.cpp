@@ -118,7 +118,7 @@ TEST_CASE("console actions reach the dispatcher and refuse nonsense", "[actor][a
   auto d = f.sys.spawn(dispatcher, console);
   node n;
   n.dispatcher = d;
-  attach_console(console, n.registry, n.dispatcher);
+  attach_console(console, n.jobs, n.dispatcher);
   f.sched.run();
   auto act = [&](console_action a) {
     f.self->send(console, action_atom::value, a);
