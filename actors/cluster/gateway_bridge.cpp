@@ -91,14 +91,15 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
     [=](batch_atom, batch_submission& b) {
       auto rp = self->make_response_promise();
       auto& st = self->state;
-      std::vector<std::string> numbers(b.numbers.size());
-      for (std::size_t i = 0; i < b.numbers.size(); ++i) {
-        if (auto err = admit(st, b.caller_id, b.numbers[i], b.numbers.size(), numbers[i])) {
-          ++st.book.counters().rejected;
-          rp.deliver(batch_reply{false, {}, std::move(*err), i});
-          return rp;
-        }
+      auto admitted = admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
+        return admit(st, b.caller_id, text, b.numbers.size(), number);
+      });
+      if (auto* refused = std::get_if<batch_reply>(&admitted)) {
+        ++st.book.counters().rejected;
+        rp.deliver(std::move(*refused));
+        return rp;
       }
+      auto& numbers = std::get<std::vector<std::string>>(admitted);
       struct progress {
         std::vector<job> jobs;
         std::size_t answered = 0;

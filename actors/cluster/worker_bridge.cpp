@@ -121,8 +121,7 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
     [=](drain_atom) {
       auto& st = self->state;
       st.draining = true;
-      for (const auto& [worker, id] : st.book.running())
-        if (auto* e = st.book.find(id)) e->cancel.flag->store(cancel_handle::shutdown);
+      st.book.signal_running(cancel_handle::shutdown);
       commit(self);
       return true;
     },

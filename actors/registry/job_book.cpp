@@ -153,6 +153,11 @@ bool job_book::requeue(const std::string& id) {
   return true;
 }
 
+void job_book::signal_running(int flag) {
+  for (const auto& [worker, id] : running_on_)
+    if (auto* e = find(id)) e->cancel.flag->store(flag);
+}
+
 job_book::entry* job_book::running_on(std::uint64_t worker) {
   auto it = running_on_.find(worker);
   return it == running_on_.end() ? nullptr : find(it->second);

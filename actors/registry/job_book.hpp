@@ -81,6 +81,8 @@ public:
   bool start(const std::string& id, std::uint64_t worker, cancel_handle cancel);
   // running -> queued again (its worker died); false if it is not running.
   bool requeue(const std::string& id);
+  // Raises `flag` (cancel_handle::shutdown at a drain) on every running job.
+  void signal_running(int flag);
   // The job running on `worker`, if any.
   entry* running_on(std::uint64_t worker);
   // A state reported from elsewhere (a running record): queued -> running only.

@@ -70,14 +70,15 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
     [=](batch_atom, batch_submission& b) {
       auto rp = self->make_response_promise();
       auto& st = self->state;
-      std::vector<std::string> numbers(b.numbers.size());
-      for (std::size_t i = 0; i < b.numbers.size(); ++i) {
-        if (auto err = admit(st, b.caller_id, b.numbers[i], b.numbers.size(), numbers[i])) {
-          ++st.book.counters().rejected;
-          rp.deliver(batch_reply{false, {}, std::move(*err), i});
-          return rp;
-        }
+      auto admitted = admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
+        return admit(st, b.caller_id, text, b.numbers.size(), number);
+      });
+      if (auto* refused = std::get_if<batch_reply>(&admitted)) {
+        ++st.book.counters().rejected;
+        rp.deliver(std::move(*refused));
+        return rp;
       }
+      auto& numbers = std::get<std::vector<std::string>>(admitted);
       registry_state::pending_ack ack{rp, {}, true, true};
       for (auto& n : numbers) ack.request_ids.push_back(create_job(self, b.caller_id, std::move(n), {}).request_id);
       st.unacked.push_back(std::move(ack));
@@ -192,8 +193,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
     [=](drain_atom) {
       auto& st = self->state;
       st.draining = true;
-      for (const auto& [worker, id] : st.book.running())
-        if (auto* e = st.book.find(id)) e->cancel.flag->store(cancel_handle::shutdown);
+      st.book.signal_running(cancel_handle::shutdown);
       flush(self);
       return true;
     },
