@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Black-box tests of factord's cluster mode (API.md "Processes", "Kafka topics"): a real
 Kafka broker, two gateways, two workers and nginx (docker/nginx.conf) on loopback.
-Through nginx unless a test says otherwise. The tests run in this order on one cluster;
-a test that kills a process leaves it to the runner to start it again."""
+Through nginx unless a test says otherwise. tests/cluster/run runs them in this order on
+one cluster; ctest runs each as cluster/<name>, in the same order, on one cluster shared
+between them (runner.py, fixture.py). A test that kills or stops a process leaves it to
+the runner to start it again before the next test, so each test can also run alone."""
 
 import asyncio
 import calendar
