@@ -196,8 +196,9 @@ def start(fixture_dir, factord, topic_prefix=None, keep=False, owner_pid=None):
     tmp = tempfile.mkdtemp(prefix="factord-cluster-")
     sock = os.path.join(tmp, "keeper.sock")
     log_path = os.path.join(tmp, "keeper.log")
+    owner_pid = owner_pid or os.getppid()
     cmd = [sys.executable, "-u", KEEPER, "--factord", factord, "--tmp", tmp,
-           "--socket", sock, "--owner", str(owner_pid or os.getppid())]
+           "--socket", sock, "--owner", str(owner_pid)]
     if topic_prefix is not None:
         cmd += ["--topic-prefix", topic_prefix]
     if keep:
@@ -207,7 +208,7 @@ def start(fixture_dir, factord, topic_prefix=None, keep=False, owner_pid=None):
         keeper = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                   start_new_session=True)
     state = {"keeper_pid": keeper.pid, "keeper_started": start_time(keeper.pid), "socket": sock,
-             "tmp": tmp}
+             "tmp": tmp, "owner_pid": owner_pid, "owner_started": start_time(owner_pid)}
     with open(os.path.join(fixture_dir, STATE + ".new"), "w") as f:
         json.dump(state, f)
     os.replace(os.path.join(fixture_dir, STATE + ".new"), os.path.join(fixture_dir, STATE))
@@ -219,6 +220,19 @@ def start(fixture_dir, factord, topic_prefix=None, keep=False, owner_pid=None):
     with contextlib.suppress(OSError):
         os.remove(os.path.join(fixture_dir, STATE))
     return None, "%s\n(the processes' logs are in %s)" % (tail(log_path, 80), tmp)
+
+
+def in_use(fixture_dir, owner_pid=None):
+    """The pid of another live process (another ctest run in the same build directory)
+    whose cluster runs in fixture_dir, or None. A fixture whose owner is gone is stale:
+    its keeper is tearing down by itself."""
+    state = _read_state(fixture_dir)
+    if state is None or state.get("owner_started") is None:
+        return None
+    pid = state["owner_pid"]
+    if pid == (owner_pid or os.getppid()) or start_time(pid) != state["owner_started"]:
+        return None
+    return pid
 
 
 def stop(fixture_dir):

@@ -151,6 +151,13 @@ class Suite(serve.Suite):
 
     def start_fixture(self, fixture_dir, factord, args):
         t0 = time.monotonic()
+        owner = fixture.in_use(fixture_dir)
+        if owner is not None:
+            print("FAIL cluster start: the shared cluster in %s belongs to pid %d, still running "
+                  "(another ctest in this build directory?); wait for it, or stop it with "
+                  "tests/cluster/run --stop-fixture %s" % (fixture_dir, owner, fixture_dir))
+            print("0 passed, 1 failed")
+            return 1
         try:
             found, _reply = fixture.stop(fixture_dir)
             if found:
