@@ -2,26 +2,19 @@
 (scripts/kafka), gateways and workers (the real binary), and nginx running
 docker/nginx.conf with only its "# loopback:" lines rewritten.
 
-    from cluster import Cluster, Suite
-    suite = Suite("cluster")
+    cl = Cluster(factord, tmp).start()   # broker, 2 gateways, 2 workers, nginx
+    h = cl.http()                        # through nginx
+    ...
+    cl.ensure_up()                       # what a test killed or stopped runs again
+    cl.teardown()
 
-    @suite.test
-    def something(cl):          # cl: the running Cluster, shared by all tests
-        h = cl.http()           # through nginx
-        ...
-
-    if __name__ == "__main__":
-        suite.main()
-
-Tests run in order on one cluster (a broker start costs seconds); before each test every
-process that a previous test killed is started again on its old port. Everything is torn
-down at exit, also on failure, ^C or SIGTERM; if this script itself is killed with
-SIGKILL, a watchdog process kills what it started and wipes the broker's directory.
-The last line is `N passed, N failed`; the exit status is 1 when anything failed.
+Every process is a child of the one that started the cluster and dies with it; if that
+process is killed with SIGKILL, a watchdog process kills what it started and wipes the
+broker's directory. The test runner is runner.py; fixture.py lends one cluster to many
+test processes (one ctest entry per scenario).
 Only the standard library and Debian's python3-websockets; run with /usr/bin/python3.
 """
 
-import argparse
 import contextlib
 import ctypes
 import http.client
@@ -35,9 +28,7 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -447,6 +438,7 @@ class Cluster:
         self.broker = Broker(self)
         self.gateways = [Node(self, "gateway", "gw%d" % (i + 1), node_args) for i in range(gateways)]
         self.workers = [Node(self, "worker", "w%d" % (i + 1), node_args) for i in range(workers)]
+        self.extra_nodes = []  # added by a test (new_node); stopped before the next one
         self.nginx = Nginx(self)
 
     @property
@@ -456,6 +448,16 @@ class Cluster:
     @property
     def nodes(self):
         return self.gateways + self.workers
+
+    def new_node(self, role, node_id, extra=()):
+        """A node beyond the standing gateways and workers, not started yet. The cluster
+        owns it: ensure_up() stops it before the next test, teardown() at the end."""
+        self.extra_nodes = [n for n in self.extra_nodes if n.node_id != node_id or n.alive()]
+        if any(n.node_id == node_id for n in self.nodes + self.extra_nodes):
+            raise ClusterError("a node %s exists already" % node_id)
+        node = Node(self, role, node_id, extra)
+        self.extra_nodes.append(node)
+        return node
 
     def remember_pgid(self, pgid):
         with open(self.pgid_file, "a") as f:
@@ -486,7 +488,15 @@ class Cluster:
         return self
 
     def ensure_up(self):
-        """Starts again whatever a previous test stopped or killed, then waits for all."""
+        """Starts again whatever a previous test stopped or killed, stops the nodes it
+        added (a test cut short by a timeout leaves them running), then waits for all."""
+        for n in self.extra_nodes:
+            if n.alive():
+                try:
+                    n.stop(20)
+                except ClusterError:
+                    pass  # killed by stop(); the next test starts from the standing nodes
+        self.extra_nodes = []
         if not self.broker.running():
             self.broker.start()
         for n in self.nodes:
@@ -502,6 +512,8 @@ class Cluster:
         rcs = {}
         with contextlib.suppress(Exception):
             self.nginx.stop()
+        for n in self.extra_nodes:
+            n.kill_group()
         for n in self.nodes:
             if not n.alive():  # killed by a test, or already stopped: nothing to judge
                 n.kill_group()
@@ -594,95 +606,3 @@ class Cluster:
         out.append("--- kafka server log: %s ---\n%s" % (self.broker.server_log(),
                                                          tail(self.broker.server_log(), 8)))
         return "\n".join(out)
-
-
-# ---------------------------------------------------------------------------------------
-# The runner
-
-
-class Suite(serve.Suite):
-    """The serve harness's suite (registration with @suite.test), run against a cluster."""
-
-    def main(self):
-        ap = argparse.ArgumentParser(description="black-box tests of factord's cluster mode: "
-                                     + self.name)
-        ap.add_argument("--factord", default=str(REPO / "build" / "factord"),
-                        help="the binary to test (default: build/factord in the repository)")
-        ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
-        ap.add_argument("--topic-prefix", default=None,
-                        help="pass --topic-prefix to every process (default: factord's own)")
-        ap.add_argument("only", nargs="*", help="run only tests whose name contains one of these")
-        args = ap.parse_args()
-        factord = os.path.abspath(args.factord)
-        if not os.access(factord, os.X_OK):
-            print("no executable factord at %s (pass --factord PATH)" % factord)
-            print("0 passed, 1 failed")
-            sys.exit(1)
-
-        def on_term(signum, _frame):
-            raise KeyboardInterrupt("signal %d" % signum)
-        signal.signal(signal.SIGTERM, on_term)
-        signal.signal(signal.SIGHUP, on_term)
-
-        tmp = tempfile.mkdtemp(prefix="factord-cluster-")
-        passed = failed = 0
-        t_all = time.monotonic()
-        cl = Cluster(factord, tmp, topic_prefix=args.topic_prefix)
-        interrupted = False
-        try:
-            t0 = time.monotonic()
-            try:
-                cl.start()
-            except Exception as e:
-                failed += 1
-                print("FAIL cluster start (%.1f s)" % (time.monotonic() - t0))
-                print("  " + "".join(traceback.format_exception(type(e), e, e.__traceback__))
-                      .rstrip().replace("\n", "\n  "))
-                print("  " + cl.logs().replace("\n", "\n  "))
-            else:
-                print("ok   cluster start: broker %.1f s, 2 gateways, 2 workers, nginx (%.1f s)"
-                      % (cl.t_broker, time.monotonic() - t0))
-                sys.stdout.flush()
-                for fn in self.tests:
-                    if args.only and not any(o in fn.__name__ for o in args.only):
-                        continue
-                    t0 = time.monotonic()
-                    try:
-                        cl.ensure_up()
-                        fn(cl)
-                    except Exception as e:
-                        failed += 1
-                        print("FAIL %s (%.1f s)" % (fn.__name__, time.monotonic() - t0))
-                        msg = "".join(traceback.format_exception(type(e), e, e.__traceback__))
-                        print("  " + msg.rstrip().replace("\n", "\n  "))
-                        try:
-                            print("  " + cl.diagnose(fn.__name__).replace("\n", "\n  "))
-                        except Exception as d:  # noqa: BLE001
-                            print("  (diagnostics failed: %r)" % d)
-                        print("  " + cl.logs().replace("\n", "\n  "))
-                    else:
-                        passed += 1
-                        print("ok   %s (%.1f s)" % (fn.__name__, time.monotonic() - t0))
-                    sys.stdout.flush()
-        except KeyboardInterrupt as e:
-            interrupted = True
-            failed += 1
-            print("INTERRUPTED (%s); tearing down" % (str(e) or "^C"))
-        finally:
-            # Teardown is bounded (SIGTERM, then SIGKILL); a second ^C must not cut it short.
-            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-                signal.signal(sig, signal.SIG_IGN)
-            rcs = cl.teardown()
-        if not interrupted and passed + failed > 0:
-            bad = {k: v for k, v in rcs.items() if v not in (0, None)}
-            if bad and not failed:
-                failed += 1
-                print("FAIL teardown: exit statuses after SIGTERM %r (expected 0)" % bad)
-        if args.keep or failed:
-            print("temporary files kept in %s (the broker's data is wiped; its log is "
-                  "kafka-server.log)" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-        print("(%s: %.1f s)" % (self.name, time.monotonic() - t_all))
-        print("%d passed, %d failed" % (passed, failed))
-        sys.exit(1 if failed else 0)

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Black-box tests of factord's cluster mode (API.md "Processes", "Kafka topics"): a real
 Kafka broker, two gateways, two workers and nginx (docker/nginx.conf) on loopback.
-Through nginx unless a test says otherwise. The tests run in this order on one cluster;
-a test that kills a process leaves it to the runner to start it again."""
+Through nginx unless a test says otherwise. tests/cluster/run runs them in this order on
+one cluster; ctest runs each as cluster/<name>, in the same order, on one cluster shared
+between them (runner.py, fixture.py). A test that kills or stops a process leaves it to
+the runner to start it again before the next test, so each test can also run alone."""
 
 import asyncio
 import calendar
@@ -17,8 +19,9 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster import (Suite, arun, check_factors, http_status, semiprimes,  # noqa: E402
+from cluster import (arun, check_factors, http_status, semiprimes,  # noqa: E402
                      ws_connect, TERMINAL)
+from runner import Suite  # noqa: E402
 
 import websockets  # noqa: E402  (Debian's python3-websockets)
 
@@ -542,11 +545,10 @@ def paused_partitions_resume_after_a_rebalance(cl):
     the group rebalances while they are paused. Every job still ends done: a partition
     handed back to the same worker is fetched again (librdkafka keeps the pause across a
     rebalance; the bridge starts each assignment fresh)."""
-    from cluster import Node
     for w in cl.workers:
         assert w.stop() == 0, "%s did not stop cleanly" % w.name
-    w3 = Node(cl, "worker", "w3", extra=["--kafka-read-ahead", "4"])
-    w4 = Node(cl, "worker", "w4")
+    w3 = cl.new_node("worker", "w3", extra=["--kafka-read-ahead", "4"])
+    w4 = cl.new_node("worker", "w4")
     try:
         w3.start()
         numbers = semiprimes(40, 240, seed=8001)
