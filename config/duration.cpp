@@ -13,8 +13,7 @@ struct unit {
 };
 
 // Longest suffixes first so "ms" is not read as "m" + "s".
-constexpr unit units[] = {{"min", 60'000}, {"ms", 1}, {"h", 3'600'000}, {"m", 60'000},
-                          {"s", 1'000}};
+constexpr unit units[] = {{"min", 60'000}, {"ms", 1}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}};
 
 } // namespace
 

@@ -14,13 +14,11 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(first, last - first + 1));
 }
 
-std::string apply(settings& s, std::string_view name, std::string_view value,
-                  const std::string& origin) {
+std::string apply(settings& s, std::string_view name, std::string_view value, const std::string& origin) {
   const option_spec* spec = find_option(name);
   if (spec == nullptr)
     return origin + ": unknown option '" + std::string(name) + "'. Hint: factord --help lists them";
-  if (auto err = spec->assign(s, value))
-    return origin + ": bad value for " + std::string(name) + ": " + *err;
+  if (auto err = spec->assign(s, value)) return origin + ": bad value for " + std::string(name) + ": " + *err;
   return {};
 }
 
@@ -54,13 +52,24 @@ load_result load(const std::vector<std::string>& args, const env_lookup& env) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (options_done || arg.size() < 2 || arg[0] != '-' || arg == "-") {
-      if (out.cmd.command.empty() && !options_done) out.cmd.command = arg;
-      else out.cmd.args.push_back(arg);
+      if (out.cmd.command.empty() && !options_done)
+        out.cmd.command = arg;
+      else
+        out.cmd.args.push_back(arg);
       continue;
     }
-    if (arg == "--") { options_done = true; continue; }
-    if (arg == "--help" || arg == "-h") { out.cmd.help = true; continue; }
-    if (arg == "--version") { out.cmd.version = true; continue; }
+    if (arg == "--") {
+      options_done = true;
+      continue;
+    }
+    if (arg == "--help" || arg == "-h") {
+      out.cmd.help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      out.cmd.version = true;
+      continue;
+    }
     if (arg.rfind("--", 0) != 0) {
       out.error = "unknown option '" + arg + "'. Hint: options are spelled --name=value";
       return out;
@@ -76,8 +85,10 @@ load_result load(const std::vector<std::string>& args, const env_lookup& env) {
       out.error = "option --" + name + " needs a value";
       return out;
     }
-    if (name == "config") config_file = value;
-    else cli_options.emplace_back(name, value);
+    if (name == "config")
+      config_file = value;
+    else
+      cli_options.emplace_back(name, value);
   }
   // Pass 2: file, then environment, then command line.
   if (!config_file.empty()) {

@@ -10,8 +10,8 @@
 namespace factord::config {
 
 struct command_line {
-  std::string command;            // "serve", "factor", ...; empty when none was given
-  std::vector<std::string> args;  // positional arguments after the command
+  std::string command;           // "serve", "factor", ...; empty when none was given
+  std::vector<std::string> args; // positional arguments after the command
   settings values;
   bool help = false;
   bool version = false;

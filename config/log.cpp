@@ -25,19 +25,18 @@ std::string_view name(level lvl) {
   return "info";
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out += config::json_quote(s);
-}
+void append_json_string(std::string& out, std::string_view s) { out += config::json_quote(s); }
 
 // Text values with spaces, quotes or control characters are quoted so lines stay parseable.
 void append_text_value(std::string& out, std::string_view s) {
   bool plain = !s.empty();
   for (char c : s)
     if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20) plain = false;
-  if (plain) out += s;
-  else append_json_string(out, s);
+  if (plain)
+    out += s;
+  else
+    append_json_string(out, s);
 }
-
 
 } // namespace
 
@@ -76,8 +75,8 @@ std::string format_line(config::log_format format, level lvl, std::string_view e
 
 void write(level lvl, std::string_view event, std::initializer_list<field> fields) {
   if (lvl < current_min.load(std::memory_order_relaxed)) return;
-  std::string line = format_line(current_format.load(std::memory_order_relaxed), lvl, event,
-                                 fields, config::rfc3339(config::unix_millis_now()));
+  std::string line = format_line(current_format.load(std::memory_order_relaxed), lvl, event, fields,
+                                 config::rfc3339(config::unix_millis_now()));
   // One write(2) per line: atomic with respect to other lines on a pipe or file.
   auto written = ::write(STDERR_FILENO, line.data(), line.size());
   (void)written;

@@ -27,9 +27,17 @@ void write(level lvl, std::string_view event, std::initializer_list<field> field
 std::string format_line(config::log_format format, level lvl, std::string_view event,
                         std::initializer_list<field> fields, std::string_view timestamp);
 
-inline void debug(std::string_view event, std::initializer_list<field> f = {}) { write(level::debug, event, f); }
-inline void info(std::string_view event, std::initializer_list<field> f = {}) { write(level::info, event, f); }
-inline void warn(std::string_view event, std::initializer_list<field> f = {}) { write(level::warn, event, f); }
-inline void error(std::string_view event, std::initializer_list<field> f = {}) { write(level::error, event, f); }
+inline void debug(std::string_view event, std::initializer_list<field> f = {}) {
+  write(level::debug, event, f);
+}
+inline void info(std::string_view event, std::initializer_list<field> f = {}) {
+  write(level::info, event, f);
+}
+inline void warn(std::string_view event, std::initializer_list<field> f = {}) {
+  write(level::warn, event, f);
+}
+inline void error(std::string_view event, std::initializer_list<field> f = {}) {
+  write(level::error, event, f);
+}
 
 } // namespace factord::logging

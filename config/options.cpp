@@ -33,213 +33,224 @@ optional<string> assign_duration(std::chrono::milliseconds& out, string_view tex
 }
 
 template <class T>
-optional<string> assign_count(T& out, string_view text, unsigned long long min,
-                              unsigned long long max) {
+optional<string> assign_count(T& out, string_view text, unsigned long long min, unsigned long long max) {
   auto n = parse_unsigned(text, max);
   if (!n || *n < min)
-    return "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
-           ", got '" + string(text) + "'";
+    return "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ", got '" +
+           string(text) + "'";
   out = static_cast<T>(*n);
   return std::nullopt;
 }
 
 const std::vector<option_spec> table = {
-  {"host", "ADDRESS", "Address to listen on for HTTP and WebSocket.",
-   [](const settings& s) { return s.host; },
-   [](settings& s, string_view v) -> optional<string> {
-     if (v.empty()) return string("expected an address such as 127.0.0.1 or 0.0.0.0");
-     s.host = string(v);
-     return std::nullopt;
-   }},
-  {"port", "PORT", "TCP port to listen on (0 picks a free port).",
-   [](const settings& s) { return std::to_string(s.port); },
-   [](settings& s, string_view v) -> optional<string> {
-     auto p = parse_unsigned(v, 65535);
-     if (!p) return "expected a port number 0-65535, got '" + string(v) + "'";
-     s.port = static_cast<std::uint16_t>(*p);
-     return std::nullopt;
-   }},
-  {"workers", "N", "Factor worker threads; 0 means one per core.",
-   [](const settings& s) { return std::to_string(s.workers); },
-   [](settings& s, string_view v) -> optional<string> {
-     auto n = parse_unsigned(v, 1024);
-     if (!n) return "expected a number of workers 0-1024, got '" + string(v) + "'";
-     s.workers = static_cast<unsigned>(*n);
-     return std::nullopt;
-   }},
-  {"data-dir", "PATH", "Directory for the durable job journal.",
-   [](const settings& s) { return s.data_dir; },
-   [](settings& s, string_view v) -> optional<string> {
-     if (v.empty()) return string("expected a directory path");
-     s.data_dir = string(v);
-     return std::nullopt;
-   }},
-  {"ws-idle-timeout", "DURATION",
-   "Close a WebSocket that has had nothing in flight and received nothing for this long.",
-   [](const settings& s) { return format_duration(s.ws_idle_timeout); },
-   [](settings& s, string_view v) {
-     return assign_duration(s.ws_idle_timeout, v, std::chrono::milliseconds{1});
-   }},
-  {"max-digits", "N", "Reject numbers with more decimal digits than this.",
-   [](const settings& s) { return std::to_string(s.max_digits); },
-   [](settings& s, string_view v) -> optional<string> {
-     auto n = parse_unsigned(v, 100000);
-     if (!n || *n == 0) return "expected a digit limit 1-100000, got '" + string(v) + "'";
-     s.max_digits = static_cast<unsigned>(*n);
-     return std::nullopt;
-   }},
-  {"job-budget", "DURATION",
-   "Longest a single job may compute; past it the job fails with budget_exceeded.",
-   [](const settings& s) { return format_duration(s.job_budget); },
-   [](settings& s, string_view v) {
-     return assign_duration(s.job_budget, v, std::chrono::milliseconds{1});
-   }},
-  {"log-format", "text|json", "Log line format.",
-   [](const settings& s) { return string(s.log == log_format::json ? "json" : "text"); },
-   [](settings& s, string_view v) -> optional<string> {
-     if (v == "text") s.log = log_format::text;
-     else if (v == "json") s.log = log_format::json;
-     else return "expected 'text' or 'json', got '" + string(v) + "'";
-     return std::nullopt;
-   }},
-  {"log-level", "debug|info|warn|error",
-   "Least severe log lines written; per-job lines (job_finished) are debug for done jobs.",
-   [](const settings& s) {
-     constexpr const char* names[] = {"debug", "info", "warn", "error"};
-     return string(names[static_cast<int>(s.min_log_level)]);
-   },
-   [](settings& s, string_view v) -> optional<string> {
-     if (v == "debug") s.min_log_level = log_level::debug;
-     else if (v == "info") s.min_log_level = log_level::info;
-     else if (v == "warn") s.min_log_level = log_level::warn;
-     else if (v == "error") s.min_log_level = log_level::error;
-     else return "expected debug, info, warn or error, got '" + string(v) + "'";
-     return std::nullopt;
-   }},
-  {"kafka", "HOST:PORT[,..]",
-   "Kafka bootstrap servers (cluster mode); KAFKA_BOOTSTRAP_SERVERS is honoured too.",
-   [](const settings& s) { return s.kafka; },
-   [](settings& s, string_view v) -> optional<string> {
-     if (v.find(':') == string_view::npos)
-       return "expected HOST:PORT[,HOST:PORT...], got '" + string(v) + "'";
-     s.kafka = string(v);
-     return std::nullopt;
-   }},
-  {"max-queued", "N", "Most jobs waiting for a worker, all callers together; beyond: 429.",
-   [](const settings& s) { return std::to_string(s.max_queued); },
-   [](settings& s, string_view v) { return assign_count(s.max_queued, v, 1, 100'000'000); }},
-  {"max-queued-per-caller", "N", "Most jobs waiting for one caller; beyond: 429.",
-   [](const settings& s) { return std::to_string(s.max_queued_per_caller); },
-   [](settings& s, string_view v) {
-     return assign_count(s.max_queued_per_caller, v, 1, 100'000'000);
-   }},
-  {"max-attempts", "N", "Worker crashes a job may cause before it ends failed.",
-   [](const settings& s) { return std::to_string(s.max_attempts); },
-   [](settings& s, string_view v) { return assign_count(s.max_attempts, v, 1, 100); }},
-  {"retention", "DURATION", "How long finished jobs stay answerable by request id.",
-   [](const settings& s) { return format_duration(s.retention); },
-   [](settings& s, string_view v) {
-     return assign_duration(s.retention, v, std::chrono::milliseconds{1000});
-   }},
-  {"ws-max-in-flight", "N", "Numbers one WebSocket may have in flight; reading pauses at it.",
-   [](const settings& s) { return std::to_string(s.ws_max_in_flight); },
-   [](settings& s, string_view v) { return assign_count(s.ws_max_in_flight, v, 1, 100000); }},
-  {"max-frame-bytes", "BYTES", "Largest WebSocket message accepted; larger closes with 1009.",
-   [](const settings& s) { return std::to_string(s.max_frame_bytes); },
-   [](settings& s, string_view v) { return assign_count(s.max_frame_bytes, v, 64, 64 << 20); }},
-  {"max-body-bytes", "BYTES", "Largest HTTP request body accepted; larger gets 413.",
-   [](const settings& s) { return std::to_string(s.max_body_bytes); },
-   [](settings& s, string_view v) { return assign_count(s.max_body_bytes, v, 64, 1 << 30); }},
-  {"max-connections", "N", "Most open HTTP and WebSocket connections; beyond: refused.",
-   [](const settings& s) { return std::to_string(s.max_connections); },
-   [](settings& s, string_view v) { return assign_count(s.max_connections, v, 1, 1'000'000); }},
-  {"http-idle-timeout", "DURATION", "Close a keep-alive HTTP connection idle this long.",
-   [](const settings& s) { return format_duration(s.http_idle_timeout); },
-   [](settings& s, string_view v) {
-     return assign_duration(s.http_idle_timeout, v, std::chrono::milliseconds{100});
-   }},
-  {"max-batch", "N", "Most numbers in one POST /v1/jobs:batch; beyond: 422.",
-   [](const settings& s) { return std::to_string(s.max_batch); },
-   [](settings& s, string_view v) { return assign_count(s.max_batch, v, 1, 1'000'000); }},
-  {"io-threads", "N", "Threads serving sockets (Asio).",
-   [](const settings& s) { return std::to_string(s.io_threads); },
-   [](settings& s, string_view v) { return assign_count(s.io_threads, v, 1, 64); }},
-  {"scheduler", "sharing|stealing",
-   "CAF scheduler for the short message handlers (sessions, queues, bridges): one shared "
-   "queue whose threads sleep when idle, or per-thread queues with polling and stealing.",
-   [](const settings& s) { return string(s.scheduler == scheduler_policy::stealing ? "stealing" : "sharing"); },
-   [](settings& s, string_view v) -> optional<string> {
-     if (v == "sharing") s.scheduler = scheduler_policy::sharing;
-     else if (v == "stealing") s.scheduler = scheduler_policy::stealing;
-     else return "expected 'sharing' or 'stealing', got '" + string(v) + "'";
-     return std::nullopt;
-   }},
-  {"scheduler-threads", "N",
-   "Threads running the scheduled actors; 0: 1 on up to 2 cores, else half the cores (at most 4). "
-   "Factor workers and the Kafka clients have threads of their own.",
-   [](const settings& s) { return std::to_string(s.scheduler_threads); },
-   [](settings& s, string_view v) { return assign_count(s.scheduler_threads, v, 0, 64); }},
-  {"console-token", "TOKEN",
-   "Enables the console's actions (close a session, cancel a job, pause/resume a caller, "
-   "set a weight) for requests bearing this token; empty: actions are disabled.",
-   [](const settings& s) { return s.console_token.empty() ? string() : string("(set)"); },
-   [](settings& s, string_view v) -> optional<string> {
-     if (!v.empty() && v.size() < 16)
-       return string("expected a token of at least 16 characters (or empty to disable actions)");
-     s.console_token = string(v);
-     return std::nullopt;
-   }},
-  {"topic-prefix", "PREFIX",
-   "Cluster mode: Kafka topic names are PREFIX + jobs, results, dlq, commands, client-messages.",
-   [](const settings& s) { return s.topic_prefix; },
-   [](settings& s, string_view v) -> optional<string> {
-     if (v.size() > 200) return string("expected at most 200 characters");
-     for (char c : v)
-       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
-         return "Kafka topic names allow only [a-zA-Z0-9._-], got '" + string(v) + "'";
-     s.topic_prefix = string(v);
-     return std::nullopt;
-   }},
-  {"node-id", "NAME",
-   "Cluster mode: this process's name in logs, metrics and Kafka client ids (default HOST-PID).",
-   [](const settings& s) { return s.node_id; },
-   [](settings& s, string_view v) -> optional<string> {
-     if (v.size() > 64) return string("expected at most 64 characters");
-     for (char c : v)
-       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
-         return "expected [a-zA-Z0-9._-], got '" + string(v) + "'";
-     s.node_id = string(v);
-     return std::nullopt;
-   }},
-  {"kafka-partitions", "N", "Cluster mode: partitions of the topics factord creates when missing.",
-   [](const settings& s) { return std::to_string(s.kafka_partitions); },
-   [](settings& s, string_view v) { return assign_count(s.kafka_partitions, v, 1, 1000); }},
-  {"kafka-read-ahead", "N",
-   "Cluster mode: jobs a worker takes from one partition before pausing it until some finish.",
-   [](const settings& s) { return std::to_string(s.kafka_read_ahead); },
-   [](settings& s, string_view v) { return assign_count(s.kafka_read_ahead, v, 1, 1'000'000); }},
-  {"kafka-timeout", "DURATION",
-   "Cluster mode: longest a submission waits for the broker's acknowledgement before 503.",
-   [](const settings& s) { return format_duration(s.kafka_timeout); },
-   [](settings& s, string_view v) {
-     return assign_duration(s.kafka_timeout, v, std::chrono::milliseconds{100});
-   }},
-  {"journal-sync", "normal|full",
-   "normal survives a crash of the process; full also survives power loss (fsync per commit).",
-   [](const settings& s) { return string(s.journal_sync_full ? "full" : "normal"); },
-   [](settings& s, string_view v) -> optional<string> {
-     if (v == "normal") s.journal_sync_full = false;
-     else if (v == "full") s.journal_sync_full = true;
-     else return "expected 'normal' or 'full', got '" + string(v) + "'";
-     return std::nullopt;
-   }},
+    {"host", "ADDRESS", "Address to listen on for HTTP and WebSocket.",
+     [](const settings& s) { return s.host; },
+     [](settings& s, string_view v) -> optional<string> {
+       if (v.empty()) return string("expected an address such as 127.0.0.1 or 0.0.0.0");
+       s.host = string(v);
+       return std::nullopt;
+     }},
+    {"port", "PORT", "TCP port to listen on (0 picks a free port).",
+     [](const settings& s) { return std::to_string(s.port); },
+     [](settings& s, string_view v) -> optional<string> {
+       auto p = parse_unsigned(v, 65535);
+       if (!p) return "expected a port number 0-65535, got '" + string(v) + "'";
+       s.port = static_cast<std::uint16_t>(*p);
+       return std::nullopt;
+     }},
+    {"workers", "N", "Factor worker threads; 0 means one per core.",
+     [](const settings& s) { return std::to_string(s.workers); },
+     [](settings& s, string_view v) -> optional<string> {
+       auto n = parse_unsigned(v, 1024);
+       if (!n) return "expected a number of workers 0-1024, got '" + string(v) + "'";
+       s.workers = static_cast<unsigned>(*n);
+       return std::nullopt;
+     }},
+    {"data-dir", "PATH", "Directory for the durable job journal.",
+     [](const settings& s) { return s.data_dir; },
+     [](settings& s, string_view v) -> optional<string> {
+       if (v.empty()) return string("expected a directory path");
+       s.data_dir = string(v);
+       return std::nullopt;
+     }},
+    {"ws-idle-timeout", "DURATION",
+     "Close a WebSocket that has had nothing in flight and received nothing for this long.",
+     [](const settings& s) { return format_duration(s.ws_idle_timeout); },
+     [](settings& s, string_view v) {
+       return assign_duration(s.ws_idle_timeout, v, std::chrono::milliseconds{1});
+     }},
+    {"max-digits", "N", "Reject numbers with more decimal digits than this.",
+     [](const settings& s) { return std::to_string(s.max_digits); },
+     [](settings& s, string_view v) -> optional<string> {
+       auto n = parse_unsigned(v, 100000);
+       if (!n || *n == 0) return "expected a digit limit 1-100000, got '" + string(v) + "'";
+       s.max_digits = static_cast<unsigned>(*n);
+       return std::nullopt;
+     }},
+    {"job-budget", "DURATION",
+     "Longest a single job may compute; past it the job fails with budget_exceeded.",
+     [](const settings& s) { return format_duration(s.job_budget); },
+     [](settings& s, string_view v) {
+       return assign_duration(s.job_budget, v, std::chrono::milliseconds{1});
+     }},
+    {"log-format", "text|json", "Log line format.",
+     [](const settings& s) { return string(s.log == log_format::json ? "json" : "text"); },
+     [](settings& s, string_view v) -> optional<string> {
+       if (v == "text")
+         s.log = log_format::text;
+       else if (v == "json")
+         s.log = log_format::json;
+       else
+         return "expected 'text' or 'json', got '" + string(v) + "'";
+       return std::nullopt;
+     }},
+    {"log-level", "debug|info|warn|error",
+     "Least severe log lines written; per-job lines (job_finished) are debug for done jobs.",
+     [](const settings& s) {
+       constexpr const char* names[] = {"debug", "info", "warn", "error"};
+       return string(names[static_cast<int>(s.min_log_level)]);
+     },
+     [](settings& s, string_view v) -> optional<string> {
+       if (v == "debug")
+         s.min_log_level = log_level::debug;
+       else if (v == "info")
+         s.min_log_level = log_level::info;
+       else if (v == "warn")
+         s.min_log_level = log_level::warn;
+       else if (v == "error")
+         s.min_log_level = log_level::error;
+       else
+         return "expected debug, info, warn or error, got '" + string(v) + "'";
+       return std::nullopt;
+     }},
+    {"kafka", "HOST:PORT[,..]",
+     "Kafka bootstrap servers (cluster mode); KAFKA_BOOTSTRAP_SERVERS is honoured too.",
+     [](const settings& s) { return s.kafka; },
+     [](settings& s, string_view v) -> optional<string> {
+       if (v.find(':') == string_view::npos)
+         return "expected HOST:PORT[,HOST:PORT...], got '" + string(v) + "'";
+       s.kafka = string(v);
+       return std::nullopt;
+     }},
+    {"max-queued", "N", "Most jobs waiting for a worker, all callers together; beyond: 429.",
+     [](const settings& s) { return std::to_string(s.max_queued); },
+     [](settings& s, string_view v) { return assign_count(s.max_queued, v, 1, 100'000'000); }},
+    {"max-queued-per-caller", "N", "Most jobs waiting for one caller; beyond: 429.",
+     [](const settings& s) { return std::to_string(s.max_queued_per_caller); },
+     [](settings& s, string_view v) { return assign_count(s.max_queued_per_caller, v, 1, 100'000'000); }},
+    {"max-attempts", "N", "Worker crashes a job may cause before it ends failed.",
+     [](const settings& s) { return std::to_string(s.max_attempts); },
+     [](settings& s, string_view v) { return assign_count(s.max_attempts, v, 1, 100); }},
+    {"retention", "DURATION", "How long finished jobs stay answerable by request id.",
+     [](const settings& s) { return format_duration(s.retention); },
+     [](settings& s, string_view v) {
+       return assign_duration(s.retention, v, std::chrono::milliseconds{1000});
+     }},
+    {"ws-max-in-flight", "N", "Numbers one WebSocket may have in flight; reading pauses at it.",
+     [](const settings& s) { return std::to_string(s.ws_max_in_flight); },
+     [](settings& s, string_view v) { return assign_count(s.ws_max_in_flight, v, 1, 100000); }},
+    {"max-frame-bytes", "BYTES", "Largest WebSocket message accepted; larger closes with 1009.",
+     [](const settings& s) { return std::to_string(s.max_frame_bytes); },
+     [](settings& s, string_view v) { return assign_count(s.max_frame_bytes, v, 64, 64 << 20); }},
+    {"max-body-bytes", "BYTES", "Largest HTTP request body accepted; larger gets 413.",
+     [](const settings& s) { return std::to_string(s.max_body_bytes); },
+     [](settings& s, string_view v) { return assign_count(s.max_body_bytes, v, 64, 1 << 30); }},
+    {"max-connections", "N", "Most open HTTP and WebSocket connections; beyond: refused.",
+     [](const settings& s) { return std::to_string(s.max_connections); },
+     [](settings& s, string_view v) { return assign_count(s.max_connections, v, 1, 1'000'000); }},
+    {"http-idle-timeout", "DURATION", "Close a keep-alive HTTP connection idle this long.",
+     [](const settings& s) { return format_duration(s.http_idle_timeout); },
+     [](settings& s, string_view v) {
+       return assign_duration(s.http_idle_timeout, v, std::chrono::milliseconds{100});
+     }},
+    {"max-batch", "N", "Most numbers in one POST /v1/jobs:batch; beyond: 422.",
+     [](const settings& s) { return std::to_string(s.max_batch); },
+     [](settings& s, string_view v) { return assign_count(s.max_batch, v, 1, 1'000'000); }},
+    {"io-threads", "N", "Threads serving sockets (Asio).",
+     [](const settings& s) { return std::to_string(s.io_threads); },
+     [](settings& s, string_view v) { return assign_count(s.io_threads, v, 1, 64); }},
+    {"scheduler", "sharing|stealing",
+     "CAF scheduler for the short message handlers (sessions, queues, bridges): one shared "
+     "queue whose threads sleep when idle, or per-thread queues with polling and stealing.",
+     [](const settings& s) {
+       return string(s.scheduler == scheduler_policy::stealing ? "stealing" : "sharing");
+     },
+     [](settings& s, string_view v) -> optional<string> {
+       if (v == "sharing")
+         s.scheduler = scheduler_policy::sharing;
+       else if (v == "stealing")
+         s.scheduler = scheduler_policy::stealing;
+       else
+         return "expected 'sharing' or 'stealing', got '" + string(v) + "'";
+       return std::nullopt;
+     }},
+    {"scheduler-threads", "N",
+     "Threads running the scheduled actors; 0: 1 on up to 2 cores, else half the cores (at most 4). "
+     "Factor workers and the Kafka clients have threads of their own.",
+     [](const settings& s) { return std::to_string(s.scheduler_threads); },
+     [](settings& s, string_view v) { return assign_count(s.scheduler_threads, v, 0, 64); }},
+    {"console-token", "TOKEN",
+     "Enables the console's actions (close a session, cancel a job, pause/resume a caller, "
+     "set a weight) for requests bearing this token; empty: actions are disabled.",
+     [](const settings& s) { return s.console_token.empty() ? string() : string("(set)"); },
+     [](settings& s, string_view v) -> optional<string> {
+       if (!v.empty() && v.size() < 16)
+         return string("expected a token of at least 16 characters (or empty to disable actions)");
+       s.console_token = string(v);
+       return std::nullopt;
+     }},
+    {"topic-prefix", "PREFIX",
+     "Cluster mode: Kafka topic names are PREFIX + jobs, results, dlq, commands, client-messages.",
+     [](const settings& s) { return s.topic_prefix; },
+     [](settings& s, string_view v) -> optional<string> {
+       if (v.size() > 200) return string("expected at most 200 characters");
+       for (char c : v)
+         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
+           return "Kafka topic names allow only [a-zA-Z0-9._-], got '" + string(v) + "'";
+       s.topic_prefix = string(v);
+       return std::nullopt;
+     }},
+    {"node-id", "NAME",
+     "Cluster mode: this process's name in logs, metrics and Kafka client ids (default HOST-PID).",
+     [](const settings& s) { return s.node_id; },
+     [](settings& s, string_view v) -> optional<string> {
+       if (v.size() > 64) return string("expected at most 64 characters");
+       for (char c : v)
+         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
+           return "expected [a-zA-Z0-9._-], got '" + string(v) + "'";
+       s.node_id = string(v);
+       return std::nullopt;
+     }},
+    {"kafka-partitions", "N", "Cluster mode: partitions of the topics factord creates when missing.",
+     [](const settings& s) { return std::to_string(s.kafka_partitions); },
+     [](settings& s, string_view v) { return assign_count(s.kafka_partitions, v, 1, 1000); }},
+    {"kafka-read-ahead", "N",
+     "Cluster mode: jobs a worker takes from one partition before pausing it until some finish.",
+     [](const settings& s) { return std::to_string(s.kafka_read_ahead); },
+     [](settings& s, string_view v) { return assign_count(s.kafka_read_ahead, v, 1, 1'000'000); }},
+    {"kafka-timeout", "DURATION",
+     "Cluster mode: longest a submission waits for the broker's acknowledgement before 503.",
+     [](const settings& s) { return format_duration(s.kafka_timeout); },
+     [](settings& s, string_view v) {
+       return assign_duration(s.kafka_timeout, v, std::chrono::milliseconds{100});
+     }},
+    {"journal-sync", "normal|full",
+     "normal survives a crash of the process; full also survives power loss (fsync per commit).",
+     [](const settings& s) { return string(s.journal_sync_full ? "full" : "normal"); },
+     [](settings& s, string_view v) -> optional<string> {
+       if (v == "normal")
+         s.journal_sync_full = false;
+       else if (v == "full")
+         s.journal_sync_full = true;
+       else
+         return "expected 'normal' or 'full', got '" + string(v) + "'";
+       return std::nullopt;
+     }},
 };
 
 } // namespace
 
-const std::vector<option_spec>& option_table() {
-  return table;
-}
+const std::vector<option_spec>& option_table() { return table; }
 
 const option_spec* find_option(std::string_view name) {
   for (const auto& spec : table)

@@ -32,27 +32,27 @@ struct settings {
   std::string kafka; // bootstrap servers, "host:port[,host:port...]"
 
   // Bounds (DESIGN.md: every bound is explicit).
-  std::size_t max_queued = 100000;           // jobs waiting, all callers together
-  std::size_t max_queued_per_caller = 10000; // jobs waiting for one caller
-  unsigned max_attempts = 3;                 // worker crashes before a job fails
+  std::size_t max_queued = 100000;                             // jobs waiting, all callers together
+  std::size_t max_queued_per_caller = 10000;                   // jobs waiting for one caller
+  unsigned max_attempts = 3;                                   // worker crashes before a job fails
   std::chrono::milliseconds retention{std::chrono::hours{24}}; // finished jobs kept
-  unsigned ws_max_in_flight = 64;            // numbers per socket; reading pauses at it
-  std::size_t max_frame_bytes = 64 * 1024;   // one WebSocket message
-  std::size_t max_body_bytes = 1024 * 1024;  // one HTTP request body
-  std::size_t max_connections = 20000;       // open HTTP + WebSocket connections
+  unsigned ws_max_in_flight = 64;                              // numbers per socket; reading pauses at it
+  std::size_t max_frame_bytes = 64 * 1024;                     // one WebSocket message
+  std::size_t max_body_bytes = 1024 * 1024;                    // one HTTP request body
+  std::size_t max_connections = 20000;                         // open HTTP + WebSocket connections
   std::chrono::milliseconds http_idle_timeout{std::chrono::seconds{30}};
-  std::size_t max_batch = 1000;              // numbers in one POST /v1/jobs:batch
-  unsigned io_threads = 1;                   // Asio threads for sockets
+  std::size_t max_batch = 1000;                           // numbers in one POST /v1/jobs:batch
+  unsigned io_threads = 1;                                // Asio threads for sockets
   scheduler_policy scheduler = scheduler_policy::sharing; // CAF's scheduler for short handlers
-  unsigned scheduler_threads = 0;            // 0: 1 on up to 2 cores, else cores/2 (at most 4)
-  bool journal_sync_full = false;            // fsync every commit (power-loss safe)
-  std::string console_token;                 // empty: console actions are disabled
+  unsigned scheduler_threads = 0;                         // 0: 1 on up to 2 cores, else cores/2 (at most 4)
+  bool journal_sync_full = false;                         // fsync every commit (power-loss safe)
+  std::string console_token;                              // empty: console actions are disabled
 
   // Cluster mode (factord gateway / factord worker).
-  std::string topic_prefix = "factord.";     // topics: PREFIX + jobs, results, dlq, ...
-  std::string node_id;                       // empty: HOSTNAME-PID
-  unsigned kafka_partitions = 6;             // partitions of topics factord creates
-  std::size_t kafka_read_ahead = 2000;       // jobs a worker holds per partition before pausing it
+  std::string topic_prefix = "factord."; // topics: PREFIX + jobs, results, dlq, ...
+  std::string node_id;                   // empty: HOSTNAME-PID
+  unsigned kafka_partitions = 6;         // partitions of topics factord creates
+  std::size_t kafka_read_ahead = 2000;   // jobs a worker holds per partition before pausing it
   std::chrono::milliseconds kafka_timeout{std::chrono::seconds{5}}; // broker ack wait for a submission
 };
 

@@ -16,9 +16,7 @@ void half_mod(mpz_class& x, const mpz_class& n) {
   x >>= 1;
 }
 
-void reduce(mpz_class& x, const mpz_class& n) {
-  mpz_mod(x.get_mpz_t(), x.get_mpz_t(), n.get_mpz_t());
-}
+void reduce(mpz_class& x, const mpz_class& n) { mpz_mod(x.get_mpz_t(), x.get_mpz_t(), n.get_mpz_t()); }
 
 // The same two tests in fixed-width Montgomery arithmetic for n of 2-4 words: 3-4x
 // faster than mpz below 77 digits (a 40-digit prime: ~35 -> ~10 us), and every cofactor
@@ -51,7 +49,7 @@ bool strong_lucas_wide(const mpz_class& n, long d_value) {
     return c < 0 ? m.sub(zero, magnitude) : magnitude;
   };
   const value d = small(d_value);
-  const value q = small((1 - d_value) / 4);  // P = 1
+  const value q = small((1 - d_value) / 4); // P = 1
   mpz_class k = n + 1;
   const auto s = mpz_scan1(k.get_mpz_t(), 0);
   k >>= s;
@@ -168,9 +166,8 @@ bool strong_lucas_selfridge(const mpz_class& n) {
 bool is_probable_prime(const mpz_class& n) {
   if (n < 2) return false;
   if (mpz_fits_ulong_p(n.get_mpz_t())) return is_prime_u64(mpz_get_ui(n.get_mpz_t()));
-  static constexpr std::array<unsigned, 24> tiny = {2,  3,  5,  7,  11, 13, 17, 19,
-                                                    23, 29, 31, 37, 41, 43, 47, 53,
-                                                    59, 61, 67, 71, 73, 79, 83, 89};
+  static constexpr std::array<unsigned, 24> tiny = {2,  3,  5,  7,  11, 13, 17, 19, 23, 29, 31, 37,
+                                                    41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89};
   for (unsigned p : tiny)
     if (mpz_divisible_ui_p(n.get_mpz_t(), p)) return false;
   return strong_fermat_base2(n) && strong_lucas_selfridge(n);

@@ -10,9 +10,7 @@ namespace {
 // thread is reached through a thread-local.
 thread_local stop_token* current_stop = nullptr;
 
-int stop_trampoline() {
-  return current_stop != nullptr && current_stop->should_stop_sometimes() ? 1 : 0;
-}
+int stop_trampoline() { return current_stop != nullptr && current_stop->should_stop_sometimes() ? 1 : 0; }
 
 class ecm_session {
 public:
@@ -49,15 +47,14 @@ private:
 
 const std::vector<ecm_level>& ecm_schedule() {
   static const std::vector<ecm_level> levels = {
-    {15, 2e3, 25},     {20, 11e3, 90},     {25, 5e4, 300},      {30, 25e4, 700},
-    {35, 1e6, 1800},   {40, 3e6, 5100},    {45, 11e6, 10600},   {50, 43e6, 19300},
-    {55, 11e7, 49000}, {60, 26e7, 124000}, {65, 85e7, 210000},
+      {15, 2e3, 25},     {20, 11e3, 90},     {25, 5e4, 300},     {30, 25e4, 700},
+      {35, 1e6, 1800},   {40, 3e6, 5100},    {45, 11e6, 10600},  {50, 43e6, 19300},
+      {55, 11e7, 49000}, {60, 26e7, 124000}, {65, 85e7, 210000},
   };
   return levels;
 }
 
-mpz_class ecm_curves(const mpz_class& n, double b1, unsigned curves, std::uint64_t& sigma,
-                     stop_token& stop) {
+mpz_class ecm_curves(const mpz_class& n, double b1, unsigned curves, std::uint64_t& sigma, stop_token& stop) {
   ecm_session session(stop);
   mpz_class factor, n_copy = n;
   for (unsigned i = 0; i < curves; ++i) {

@@ -21,7 +21,6 @@ const std::vector<ecm_level>& ecm_schedule();
 
 // Runs up to `curves` curves with bound b1 on n. Curve parameters come from `sigma`, which
 // is advanced so that later calls try new curves. Returns a nontrivial factor or 0.
-mpz_class ecm_curves(const mpz_class& n, double b1, unsigned curves, std::uint64_t& sigma,
-                     stop_token& stop);
+mpz_class ecm_curves(const mpz_class& n, double b1, unsigned curves, std::uint64_t& sigma, stop_token& stop);
 
 } // namespace factord::factor

@@ -86,12 +86,23 @@ const std::vector<std::uint64_t>& cached_stage1_scalar(std::uint32_t b1) {
 // halving the cofactors mod n so nothing overflows.
 std::uint64_t inverse_mod(std::uint64_t a, const mont64& m) {
   std::uint64_t u = a, v = m.modulus();
-  std::uint64_t x_u = 1, x_v = 0;  // invariants: x_u * a == u, x_v * a == v (mod n)
+  std::uint64_t x_u = 1, x_v = 0; // invariants: x_u * a == u, x_v * a == v (mod n)
   while (u != 1 && v != 1) {
-    while ((u & 1) == 0) { u >>= 1; x_u = m.half(x_u); }
-    while ((v & 1) == 0) { v >>= 1; x_v = m.half(x_v); }
-    if (u >= v) { u -= v; x_u = m.sub(x_u, x_v); }
-    else { v -= u; x_v = m.sub(x_v, x_u); }
+    while ((u & 1) == 0) {
+      u >>= 1;
+      x_u = m.half(x_u);
+    }
+    while ((v & 1) == 0) {
+      v >>= 1;
+      x_v = m.half(x_v);
+    }
+    if (u >= v) {
+      u -= v;
+      x_u = m.sub(x_u, x_v);
+    } else {
+      v -= u;
+      x_v = m.sub(x_v, x_u);
+    }
   }
   return u == 1 ? x_u : x_v;
 }
@@ -103,8 +114,8 @@ std::uint64_t stage2_product(const curve& e, point q, std::uint32_t b1) {
   std::array<point, wheel / 4> babies{};
   std::size_t baby_count = 0;
   point q2 = e.twice(q);
-  point previous = q;  // j - 2
-  point current = e.add(q2, q, q);  // j = 3
+  point previous = q;              // j - 2
+  point current = e.add(q2, q, q); // j = 3
   babies[baby_count++] = q;
   for (std::uint32_t j = 3; j < wheel / 2; j += 2) {
     if (j % 3 != 0 && j % 5 != 0 && j % 7 != 0) babies[baby_count++] = current;
@@ -151,8 +162,8 @@ std::uint64_t ecm_u64(std::uint64_t n, std::uint32_t max_curves, stop_token& sto
     std::uint64_t u3 = m.mul(m.square(u), u);
     std::uint64_t v3 = m.mul(m.square(v), v);
     std::uint64_t v_minus_u = m.sub(v, u);
-    std::uint64_t a24_numerator = m.mul(m.mul(m.square(v_minus_u), v_minus_u),
-                                        m.add(m.add(m.add(u, u), u), v));
+    std::uint64_t a24_numerator =
+        m.mul(m.mul(m.square(v_minus_u), v_minus_u), m.add(m.add(m.add(u, u), u), v));
     std::uint64_t a24_denominator = m.mul(m.to_mont(16), m.mul(u3, v));
     // One inversion serves both a24 and the affine start x = u^3 / v^3.
     std::uint64_t both = m.mul(a24_denominator, v3);

@@ -41,7 +41,7 @@ struct curve {
   };
 
   const arith& m;
-  value a24;  // (A + 2) / 4
+  value a24; // (A + 2) / 4
   const mpz_class& n;
 
   point twice(const point& p) const {
@@ -52,8 +52,7 @@ struct curve {
   }
 
   // p + q, given difference = p - q; `affine_difference` when its Z is one.
-  point add(const point& p, const point& q, const point& difference,
-            bool affine_difference) const {
+  point add(const point& p, const point& q, const point& difference, bool affine_difference) const {
     value u = m.mul(m.sub(p.x, p.z), m.add(q.x, q.z));
     value v = m.mul(m.add(p.x, p.z), m.sub(q.x, q.z));
     value x = m.square(m.add(u, v));
@@ -62,8 +61,7 @@ struct curve {
   }
 
   // Montgomery ladder: scalar*p for scalar > 0 (words least significant first).
-  point multiply(const point& p, const std::uint64_t* scalar, std::size_t word_count,
-                 bool affine) const {
+  point multiply(const point& p, const std::uint64_t* scalar, std::size_t word_count, bool affine) const {
     const int top_word = static_cast<int>(word_count) - 1;
     const int top_bit = 63 - __builtin_clzll(scalar[top_word]);
     point low = p;
@@ -88,8 +86,8 @@ struct curve {
     std::array<point, 24> babies;
     std::size_t baby_count = 0;
     const point q2 = twice(q);
-    point previous = q;                     // j - 2
-    point current = add(q2, q, q, false);   // j = 3
+    point previous = q;                   // j - 2
+    point current = add(q2, q, q, false); // j = 3
     babies[baby_count++] = q;
     for (std::uint32_t j = 3; j < wheel / 2; j += 2) {
       if (j % 3 != 0 && j % 5 != 0 && j % 7 != 0) babies[baby_count++] = current;
@@ -103,20 +101,19 @@ struct curve {
     std::array<value, 24> affine_x;
     value running = m.one();
     for (std::size_t b = 0; b < baby_count; ++b) {
-      affine_x[b] = running;  // Z_0 ... Z_(b-1)
+      affine_x[b] = running; // Z_0 ... Z_(b-1)
       running = m.mul(running, babies[b].z);
     }
     mpz_class inverse;
     const mpz_class all_z = m.from_mont(running);
-    if (mpz_invert(inverse.get_mpz_t(), all_z.get_mpz_t(), n.get_mpz_t()) == 0)
-      return running;
-    value suffix_inverse = m.to_mont(inverse);  // (Z_0 ... Z_(b))^-1, b from the top
+    if (mpz_invert(inverse.get_mpz_t(), all_z.get_mpz_t(), n.get_mpz_t()) == 0) return running;
+    value suffix_inverse = m.to_mont(inverse); // (Z_0 ... Z_(b))^-1, b from the top
     for (std::size_t b = baby_count; b-- > 0;) {
       const value z_inverse = m.mul(suffix_inverse, affine_x[b]);
       suffix_inverse = m.mul(suffix_inverse, babies[b].z);
       affine_x[b] = m.mul(babies[b].x, z_inverse);
     }
-    const point giant_step = twice(current);  // current is (wheel/2) Q
+    const point giant_step = twice(current); // current is (wheel/2) Q
     std::uint64_t k = std::max<std::uint64_t>(1, (b1 + wheel / 2) / wheel);
     const std::uint64_t last_k = std::uint64_t{stage2_multiplier} * b1 / wheel + 1;
     point giant = multiply(giant_step, &k, 1, false);
@@ -135,8 +132,8 @@ struct curve {
 };
 
 template <int Limbs>
-mpz_class ecm(const mpz_class& n, std::uint32_t b1, std::uint32_t curves,
-              std::uint64_t& sigma, stop_token& stop) {
+mpz_class ecm(const mpz_class& n, std::uint32_t b1, std::uint32_t curves, std::uint64_t& sigma,
+              stop_token& stop) {
   using arith = mont_wide<Limbs>;
   using value = typename arith::value;
   using point = typename curve<Limbs>::point;
@@ -154,8 +151,7 @@ mpz_class ecm(const mpz_class& n, std::uint32_t b1, std::uint32_t curves,
     const value u3 = m.mul(m.square(u), u);
     const value v3 = m.mul(m.square(v), v);
     const value v_minus_u = m.sub(v, u);
-    const value a24_numerator = m.mul(m.mul(m.square(v_minus_u), v_minus_u),
-                                      m.add(m.add(m.add(u, u), u), v));
+    const value a24_numerator = m.mul(m.mul(m.square(v_minus_u), v_minus_u), m.add(m.add(m.add(u, u), u), v));
     const value a24_denominator = m.mul(m.to_mont(16), m.mul(u3, v));
     // One inversion serves both a24 and the affine start x = u^3 / v^3.
     const mpz_class both = m.from_mont(m.mul(a24_denominator, v3));
@@ -178,8 +174,8 @@ mpz_class ecm(const mpz_class& n, std::uint32_t b1, std::uint32_t curves,
 
 } // namespace
 
-mpz_class ecm_wide(const mpz_class& n, std::uint32_t b1, std::uint32_t curves,
-                   std::uint64_t& sigma, stop_token& stop) {
+mpz_class ecm_wide(const mpz_class& n, std::uint32_t b1, std::uint32_t curves, std::uint64_t& sigma,
+                   stop_token& stop) {
   switch ((mpz_sizeinbase(n.get_mpz_t(), 2) + 63) / 64) {
     case 2: return ecm<2>(n, b1, curves, sigma, stop);
     case 3: return ecm<3>(n, b1, curves, sigma, stop);

@@ -39,16 +39,12 @@ void add_prime(factorization& out, const mpz_class& p, unsigned multiplicity) {
   for (unsigned i = 0; i < multiplicity; ++i) out.factors.push_back(p);
 }
 
-void note_method(factorization& out, method m) {
-  out.hardest = std::max(out.hardest, m);
-}
+void note_method(factorization& out, method m) { out.hardest = std::max(out.hardest, m); }
 
-void stop_early(factorization& out, std::vector<part>& pending, const part& current,
-                errc reason) {
+void stop_early(factorization& out, std::vector<part>& pending, const part& current, errc reason) {
   out.error = reason;
-  out.message = reason == errc::cancelled
-                    ? "factoring was cancelled before it finished"
-                    : "factoring exceeded its compute budget before it finished";
+  out.message = reason == errc::cancelled ? "factoring was cancelled before it finished"
+                                          : "factoring exceeded its compute budget before it finished";
   for (unsigned i = 0; i < current.multiplicity; ++i) out.unfactored.push_back(current.value);
   for (const auto& rest : pending)
     for (unsigned i = 0; i < rest.multiplicity; ++i) out.unfactored.push_back(rest.value);
@@ -79,7 +75,8 @@ factorization factorize(const mpz_class& n, const options& opts) {
       for (auto p : primes) add_prime(out, mpz_class(static_cast<unsigned long>(p)), current.multiplicity);
       if (primes.size() > 1) note_method(out, method::u64);
       if (left > 1) {
-        stop_early(out, pending, {mpz_class(static_cast<unsigned long>(left)), current.multiplicity}, stop.reason());
+        stop_early(out, pending, {mpz_class(static_cast<unsigned long>(left)), current.multiplicity},
+                   stop.reason());
         break;
       }
       continue;

@@ -32,9 +32,9 @@ std::string_view to_string(method m) noexcept;
 
 struct factorization {
   errc error = errc::ok;
-  std::string message;                // empty when ok
-  std::vector<mpz_class> factors;     // primes, ascending, with multiplicity
-  std::vector<mpz_class> unfactored;  // composite parts left when stopped early
+  std::string message;               // empty when ok
+  std::vector<mpz_class> factors;    // primes, ascending, with multiplicity
+  std::vector<mpz_class> unfactored; // composite parts left when stopped early
   method hardest = method::none;
   bool ok() const { return error == errc::ok; }
 };

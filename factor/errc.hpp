@@ -8,13 +8,13 @@ namespace factord::factor {
 
 enum class errc {
   ok = 0,
-  empty_input,       // nothing but whitespace
-  not_a_number,      // a character that is not a decimal digit
-  not_positive,      // 0 or a negative number
-  not_an_integer,    // a fraction, a decimal point or an exponent
-  too_many_digits,   // more digits than the configured limit
-  cancelled,         // the stop hook asked to stop
-  budget_exceeded,   // the compute budget ran out
+  empty_input,     // nothing but whitespace
+  not_a_number,    // a character that is not a decimal digit
+  not_positive,    // 0 or a negative number
+  not_an_integer,  // a fraction, a decimal point or an exponent
+  too_many_digits, // more digits than the configured limit
+  cancelled,       // the stop hook asked to stop
+  budget_exceeded, // the compute budget ran out
 };
 
 // Stable snake_case name, used in logs and as the wire code.

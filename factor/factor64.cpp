@@ -46,7 +46,7 @@ std::uint64_t trial_divide(std::uint64_t n, std::vector<std::uint64_t>& primes) 
     if (t.prime * t.prime > n) break;
     while (n * t.inverse <= t.quotient_limit) {
       primes.push_back(t.prime);
-      n *= t.inverse;  // exact division
+      n *= t.inverse; // exact division
     }
   }
   return n;
@@ -79,8 +79,7 @@ std::uint64_t split(std::uint64_t n, stop_token& stop) {
 
 // Factors n > 1 (odd, free of primes below trial_bound) into `primes`; returns the
 // product of the parts left unfactored when `stop` fired.
-std::uint64_t factor_cofactor(std::uint64_t n, stop_token& stop,
-                              std::vector<std::uint64_t>& primes) {
+std::uint64_t factor_cofactor(std::uint64_t n, stop_token& stop, std::vector<std::uint64_t>& primes) {
   if (n == 1) return 1;
   if (n < static_cast<std::uint64_t>(trial_bound) * trial_bound || is_prime_u64(n)) {
     primes.push_back(n);

@@ -27,8 +27,7 @@ bool factor_one(const std::string& text, std::ostream& out, std::ostream& err,
   factorization result = factorize(parsed.value, engine_opts);
   std::string n = parsed.value.get_str();
   if (!result.ok()) {
-    err << "factord: " << n << ": " << result.message
-        << " (option --job-budget); primes found:";
+    err << "factord: " << n << ": " << result.message << " (option --job-budget); primes found:";
     print_list(err, result.factors);
     err << "; unfactored:";
     print_list(err, result.unfactored);
@@ -41,15 +40,12 @@ bool factor_one(const std::string& text, std::ostream& out, std::ostream& err,
   return true;
 }
 
-bool blank(const std::string& line) {
-  return line.find_first_not_of(" \t\r\n\v\f") == std::string::npos;
-}
+bool blank(const std::string& line) { return line.find_first_not_of(" \t\r\n\v\f") == std::string::npos; }
 
 } // namespace
 
-int run_factor_command(const std::vector<std::string>& args, std::istream& in,
-                       std::ostream& out, std::ostream& err,
-                       const factor_command_options& opts) {
+int run_factor_command(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+                       std::ostream& err, const factor_command_options& opts) {
   bool all_ok = true;
   if (!args.empty()) {
     for (const auto& arg : args) all_ok = factor_one(arg, out, err, opts) && all_ok;

@@ -17,8 +17,7 @@ struct factor_command_options {
   std::chrono::nanoseconds budget{0}; // per number; zero means unlimited
 };
 
-int run_factor_command(const std::vector<std::string>& args, std::istream& in,
-                       std::ostream& out, std::ostream& err,
-                       const factor_command_options& opts);
+int run_factor_command(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+                       std::ostream& err, const factor_command_options& opts);
 
 } // namespace factord::factor

@@ -16,7 +16,7 @@ class mont64 {
 public:
   // n must be odd and > 1.
   explicit mont64(std::uint64_t n) : n_(n), n_inverse_(inverse_mod_2_64(n)) {
-    one_ = (0 - n) % n;  // R mod n
+    one_ = (0 - n) % n; // R mod n
     r_squared_ = static_cast<std::uint64_t>(static_cast<u128>(one_) * one_ % n);
   }
 
@@ -30,8 +30,7 @@ public:
   // REDC of a*b: valid whenever a*b < n*R, e.g. both < n, or one < n and one any word.
   std::uint64_t mul(std::uint64_t a, std::uint64_t b) const {
     u128 product = static_cast<u128>(a) * b;
-    return reduce(static_cast<std::uint64_t>(product >> 64),
-                  static_cast<std::uint64_t>(product));
+    return reduce(static_cast<std::uint64_t>(product >> 64), static_cast<std::uint64_t>(product));
   }
   std::uint64_t square(std::uint64_t a) const { return mul(a, a); }
 
@@ -39,13 +38,9 @@ public:
     // a + b may wrap past 2^64 when n is close to it; comparing with n - b cannot.
     return a >= n_ - b ? a - (n_ - b) : a + b;
   }
-  std::uint64_t sub(std::uint64_t a, std::uint64_t b) const {
-    return a >= b ? a - b : a + (n_ - b);
-  }
+  std::uint64_t sub(std::uint64_t a, std::uint64_t b) const { return a >= b ? a - b : a + (n_ - b); }
   // a / 2 mod n (n odd): the Lucas sequence steps need it.
-  std::uint64_t half(std::uint64_t a) const {
-    return (a & 1) ? (a >> 1) + (n_ >> 1) + 1 : a >> 1;
-  }
+  std::uint64_t half(std::uint64_t a) const { return (a & 1) ? (a >> 1) + (n_ >> 1) + 1 : a >> 1; }
 
   // base^exponent, base and result in Montgomery form.
   std::uint64_t pow(std::uint64_t base, std::uint64_t exponent) const {

@@ -23,7 +23,7 @@ public:
 
   // n odd, > 1, with at most Limbs words.
   explicit mont_wide(const mpz_class& n) : n_(from_mpz(n)) {
-    std::uint64_t inverse = n_[0];  // Newton: n*n == 1 mod 8 gives 3 bits, each step doubles
+    std::uint64_t inverse = n_[0]; // Newton: n*n == 1 mod 8 gives 3 bits, each step doubles
     for (int step = 0; step < 5; ++step) inverse *= 2 - n_[0] * inverse;
     minus_n_inverse_ = 0 - inverse;
     mpz_class r = 1;

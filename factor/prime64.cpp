@@ -8,10 +8,9 @@ namespace {
 
 // Trial division catches most composites for the price of a few multiplies (the
 // compiler turns n % constant into multiplications), before any modular power.
-constexpr std::uint32_t trial_primes[] = {3,  5,  7,  11, 13, 17, 19, 23, 29, 31, 37,
-                                          41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83,
-                                          89, 97, 101, 103, 107, 109, 113};
-constexpr std::uint64_t trial_limit = 127;  // next prime: below 127^2 no BPSW is needed
+constexpr std::uint32_t trial_primes[] = {3,  5,  7,  11, 13, 17, 19, 23, 29, 31,  37,  41,  43,  47, 53,
+                                          59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113};
+constexpr std::uint64_t trial_limit = 127; // next prime: below 127^2 no BPSW is needed
 
 // Jacobi symbol (a/n) for odd n > 0.
 int jacobi(std::uint64_t a, std::uint64_t n) {
@@ -51,7 +50,7 @@ bool strong_fermat_base2_u64(std::uint64_t n) {
 
 bool strong_lucas_selfridge_u64(std::uint64_t n) {
   std::uint64_t root = 0;
-  if (is_square_u64(n, root)) return false;  // no D with (D/n) = -1 would exist
+  if (is_square_u64(n, root)) return false; // no D with (D/n) = -1 would exist
 
   // Selfridge's method A: first D in 5, -7, 9, -11, ... with (D/n) = -1; P = 1,
   // Q = (1 - D) / 4. A non-square n finds one within a few tries.
@@ -61,7 +60,7 @@ bool strong_lucas_selfridge_u64(std::uint64_t n) {
     std::uint64_t d_mod_n = d_signed > 0 ? d_abs % n : (n - d_abs % n) % n;
     int j = jacobi(d_mod_n, n);
     if (j == -1) break;
-    if (j == 0 && d_abs % n != 0) return false;  // gcd(|D|, n) is a proper factor
+    if (j == 0 && d_abs % n != 0) return false; // gcd(|D|, n) is a proper factor
     d_signed = d_signed > 0 ? -(d_signed + 2) : -d_signed + 2;
   }
 
@@ -81,7 +80,7 @@ bool strong_lucas_selfridge_u64(std::uint64_t n) {
 
   // Left-to-right binary ladder on (U_j, V_j, Q^j), starting from j = 1.
   std::uint64_t u = m.one();
-  std::uint64_t v = m.one();  // V_1 = P = 1
+  std::uint64_t v = m.one(); // V_1 = P = 1
   std::uint64_t q_power = q_mont;
   for (int bit = 62 - __builtin_clzll(k); bit >= 0; --bit) {
     // Doubling: U_2j = U_j V_j, V_2j = V_j^2 - 2 Q^j.

@@ -24,7 +24,7 @@ std::uint64_t rho_brent_u64(std::uint64_t n, std::uint64_t c, std::uint64_t max_
   // The walk is done on Montgomery representatives: x -> x^2 R^-1 + c is a different
   // polynomial map mod each prime factor, but just as pseudo-random, and saves a conversion.
   c = c % n;
-  if (c == 0 || c == n - 2) c = 1;  // x^2 and x^2 - 2 have short, structured cycles
+  if (c == 0 || c == n - 2) c = 1; // x^2 and x^2 - 2 have short, structured cycles
   auto step = [&](std::uint64_t x) { return m.add(m.square(x), c); };
 
   std::uint64_t y = 2;

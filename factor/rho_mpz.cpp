@@ -14,8 +14,7 @@ void step(mpz_class& x, const mpz_class& n, unsigned long c) {
 
 } // namespace
 
-mpz_class rho_brent(const mpz_class& n, std::uint64_t max_iterations, unsigned long c,
-                    stop_token& stop) {
+mpz_class rho_brent(const mpz_class& n, std::uint64_t max_iterations, unsigned long c, stop_token& stop) {
   constexpr std::uint64_t batch = 128;
   mpz_class y = 2, x, ys, q = 1, g = 1, diff;
   std::uint64_t done = 0;

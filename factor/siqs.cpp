@@ -8,7 +8,6 @@
 #include "factor/siqs_sieve.hpp"
 #include "factor/siqs_sqrt.hpp"
 
-
 namespace factord::factor {
 
 namespace {

@@ -10,8 +10,8 @@ namespace {
 // `hits` times each, from the largest primes (1 hit) down, and calls run(lo, hi, hits):
 // the fixed-count loops then have no data-dependent exit.
 template <class Run>
-void by_hit_count(const std::uint32_t* prime, std::uint32_t first, std::uint32_t end,
-                  std::uint32_t interval, std::uint32_t max_hits, Run&& run) {
+void by_hit_count(const std::uint32_t* prime, std::uint32_t first, std::uint32_t end, std::uint32_t interval,
+                  std::uint32_t max_hits, Run&& run) {
   std::uint32_t hi = end;
   for (std::uint32_t hits = 1; hits <= max_hits; ++hits) {
     // First index whose prime reaches interval / hits: those need at most `hits` puts.
@@ -26,24 +26,22 @@ void by_hit_count(const std::uint32_t* prime, std::uint32_t first, std::uint32_t
 
 } // namespace
 
-siqs_buckets::siqs_buckets(std::uint32_t block_len, std::uint32_t blocks,
-                           const std::uint32_t* prime, std::uint32_t first, std::uint32_t end)
-  : blocks_(blocks), interval_(block_len * blocks) {
+siqs_buckets::siqs_buckets(std::uint32_t block_len, std::uint32_t blocks, const std::uint32_t* prime,
+                           std::uint32_t first, std::uint32_t end)
+    : blocks_(blocks), interval_(block_len * blocks) {
   while ((1u << shift_) < block_len) ++shift_;
   // A root of p hits a block at most ceil(block_len / p) times; the miss bucket takes up
   // to one entry per possible hit of one prime.
   std::uint64_t capacity = 0;
-  for (std::uint32_t i = first; i < end; ++i)
-    capacity += 2 * ((block_len + prime[i] - 1) / prime[i]);
+  for (std::uint32_t i = first; i < end; ++i) capacity += 2 * ((block_len + prime[i] - 1) / prime[i]);
   max_hits_ = first < end ? (interval_ + prime[first] - 1) / prime[first] : 1;
   capacity_ = static_cast<std::uint32_t>(capacity) + 2 * max_hits_;
   entries_.resize(static_cast<std::size_t>(blocks_ + 1) * capacity_);
   count_.assign(blocks_ + 1, 0);
 }
 
-void siqs_buckets::fill(const std::uint32_t* prime, const std::uint8_t* logp,
-                        const std::uint32_t* root1, const std::uint32_t* root2,
-                        std::uint32_t first, std::uint32_t end) {
+void siqs_buckets::fill(const std::uint32_t* prime, const std::uint8_t* logp, const std::uint32_t* root1,
+                        const std::uint32_t* root2, std::uint32_t first, std::uint32_t end) {
   if (blocks_ == 1) {
     fill_single(prime, logp, root1, root2, first, end);
     return;
@@ -78,8 +76,8 @@ void siqs_buckets::fill(const std::uint32_t* prime, const std::uint8_t* logp,
 // through memory counters. Both cost ~13 cycles per prime in the loop above, a third of
 // the sieve time at 70 digits.
 void siqs_buckets::fill_packed(const std::uint32_t* prime, const std::uint8_t* logp,
-                               const std::uint32_t* root1, const std::uint32_t* root2,
-                               std::uint32_t first, std::uint32_t end) {
+                               const std::uint32_t* root1, const std::uint32_t* root2, std::uint32_t first,
+                               std::uint32_t end) {
   const std::uint32_t mask = (1u << shift_) - 1;
   const std::uint32_t shift = shift_;
   const std::uint32_t miss = blocks_;
@@ -103,7 +101,7 @@ void siqs_buckets::fill_packed(const std::uint32_t* prime, const std::uint8_t* l
         put(a, log_bits);
         put(b, log_bits);
       }
-      counts &= ~miss_field;  // at most 2 * hits misses since the last reset
+      counts &= ~miss_field; // at most 2 * hits misses since the last reset
     }
   };
   by_hit_count(prime, first, end, interval_, max_hits_, run);
@@ -115,8 +113,8 @@ void siqs_buckets::fill_packed(const std::uint32_t* prime, const std::uint8_t* l
 // for a hit, so a miss is overwritten by the next root. Four or five instructions per
 // root, no branch.
 void siqs_buckets::fill_single(const std::uint32_t* prime, const std::uint8_t* logp,
-                               const std::uint32_t* root1, const std::uint32_t* root2,
-                               std::uint32_t first, std::uint32_t end) {
+                               const std::uint32_t* root1, const std::uint32_t* root2, std::uint32_t first,
+                               std::uint32_t end) {
   std::uint32_t* entries = entries_.data();
   const std::uint32_t interval = interval_;
   std::uint32_t n = 0;
@@ -140,8 +138,7 @@ void siqs_buckets::fill_single(const std::uint32_t* prime, const std::uint8_t* l
 void siqs_buckets::apply(std::uint32_t blk, std::uint8_t* s) const {
   const std::uint32_t* e = entries_.data() + static_cast<std::size_t>(blk) * capacity_;
   const std::uint32_t n = count_[blk];
-  for (std::uint32_t k = 0; k < n; ++k)
-    s[e[k] & 0xFFFFFFu] += static_cast<std::uint8_t>(e[k] >> 24);
+  for (std::uint32_t k = 0; k < n; ++k) s[e[k] & 0xFFFFFFu] += static_cast<std::uint8_t>(e[k] >> 24);
 }
 
 } // namespace factord::factor

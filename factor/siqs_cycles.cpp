@@ -20,7 +20,7 @@ std::uint32_t large_prime_graph::vertex(std::uint32_t prime) {
 
 std::uint32_t large_prime_graph::find(std::uint32_t v) {
   while (set_[v] != v) {
-    set_[v] = set_[set_[v]];  // path halving
+    set_[v] = set_[set_[v]]; // path halving
     v = set_[v];
   }
   return v;
@@ -40,12 +40,11 @@ void large_prime_graph::reroot(std::uint32_t v) {
   }
 }
 
-bool large_prime_graph::add_edge(std::uint32_t a, std::uint32_t b, std::uint32_t edge,
-                                 cycle& out) {
+bool large_prime_graph::add_edge(std::uint32_t a, std::uint32_t b, std::uint32_t edge, cycle& out) {
   std::uint32_t va = vertex(a), vb = vertex(b);
   out.edges.clear();
   out.primes.clear();
-  if (va == vb) {  // a loop: L^2 on the right side is already a square
+  if (va == vb) { // a loop: L^2 on the right side is already a square
     ++cycles_;
     out.edges.push_back(edge);
     if (a != 1) out.primes.push_back(a);
@@ -58,7 +57,7 @@ bool large_prime_graph::add_edge(std::uint32_t a, std::uint32_t b, std::uint32_t
       std::swap(va, vb);
       std::swap(ra, rb);
     }
-    reroot(vb);  // vb's tree is the smaller one
+    reroot(vb); // vb's tree is the smaller one
     parent_[vb] = va;
     parent_edge_[vb] = edge;
     set_[rb] = ra;

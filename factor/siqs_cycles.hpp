@@ -24,8 +24,8 @@ namespace factord::factor {
 class large_prime_graph {
 public:
   struct cycle {
-    std::vector<std::uint32_t> edges;   // the relations (edge ids) of the cycle
-    std::vector<std::uint32_t> primes;  // its vertices' primes, each once, 1 left out
+    std::vector<std::uint32_t> edges;  // the relations (edge ids) of the cycle
+    std::vector<std::uint32_t> primes; // its vertices' primes, each once, 1 left out
   };
 
   // Adds the edge (a, b) (a == 1 for a single large prime; a == b for a squared one)
@@ -36,22 +36,22 @@ public:
   std::size_t vertices() const { return prime_.size(); }
   std::size_t tree_edges() const { return tree_edges_; }
   std::size_t cycles() const { return cycles_; }
-  std::size_t longest_cycle() const { return longest_; }  // in edges
+  std::size_t longest_cycle() const { return longest_; } // in edges
 
 private:
   static constexpr std::uint32_t no_edge = 0xFFFFFFFFu;
 
   std::uint32_t vertex(std::uint32_t prime);
-  std::uint32_t find(std::uint32_t v);     // union-find representative
-  void reroot(std::uint32_t v);            // makes v the root of its tree
+  std::uint32_t find(std::uint32_t v); // union-find representative
+  void reroot(std::uint32_t v);        // makes v the root of its tree
 
-  std::unordered_map<std::uint32_t, std::uint32_t> id_;  // prime -> vertex
+  std::unordered_map<std::uint32_t, std::uint32_t> id_; // prime -> vertex
   std::vector<std::uint32_t> prime_;
-  std::vector<std::uint32_t> parent_;       // forest; a root is its own parent
-  std::vector<std::uint32_t> parent_edge_;  // edge id to the parent
-  std::vector<std::uint32_t> set_;          // union-find parent
-  std::vector<std::uint32_t> size_;         // tree size, valid at union-find roots
-  std::vector<std::uint32_t> mark_;         // path search: epoch of the last visit
+  std::vector<std::uint32_t> parent_;      // forest; a root is its own parent
+  std::vector<std::uint32_t> parent_edge_; // edge id to the parent
+  std::vector<std::uint32_t> set_;         // union-find parent
+  std::vector<std::uint32_t> size_;        // tree size, valid at union-find roots
+  std::vector<std::uint32_t> mark_;        // path search: epoch of the last visit
   std::uint32_t epoch_ = 0;
   std::size_t tree_edges_ = 0;
   std::size_t cycles_ = 0;

@@ -63,7 +63,10 @@ std::uint32_t inverse_mod_u32(std::uint32_t a, std::uint32_t mod) {
     const std::uint32_t q = r0 / r1;
     const std::uint32_t r2 = r0 - q * r1;
     const std::int64_t s2 = s0 - static_cast<std::int64_t>(q) * s1;
-    r0 = r1; r1 = r2; s0 = s1; s1 = s2;
+    r0 = r1;
+    r1 = r2;
+    s0 = s1;
+    s1 = s2;
   }
   if (s0 < 0) s0 += mod;
   return static_cast<std::uint32_t>(s0);
@@ -75,14 +78,20 @@ std::uint32_t sqrt_mod_prime(std::uint32_t a, std::uint32_t p) {
   if (p % 4 == 3) return pow_mod_u32(a, (p + 1) / 4, p);
   // p - 1 = q * 2^s with q odd; z any non-residue.
   std::uint32_t q = p - 1, s = 0;
-  while ((q & 1) == 0) { q >>= 1; ++s; }
+  while ((q & 1) == 0) {
+    q >>= 1;
+    ++s;
+  }
   std::uint32_t z = 2;
   while (legendre(z, p) != -1) ++z;
   std::uint32_t m = s, c = pow_mod_u32(z, q, p), t = pow_mod_u32(a, q, p);
   std::uint32_t r = pow_mod_u32(a, (q + 1) / 2, p);
   while (t != 1) {
     std::uint32_t i = 0, t2 = t;
-    while (t2 != 1) { t2 = mul_mod(t2, t2, p); ++i; }
+    while (t2 != 1) {
+      t2 = mul_mod(t2, t2, p);
+      ++i;
+    }
     std::uint32_t b = c;
     for (std::uint32_t j = 0; j + 1 < m - i; ++j) b = mul_mod(b, b, p);
     m = i;
@@ -106,11 +115,11 @@ constexpr std::size_t multiplier_count = sizeof(multipliers) / sizeof(multiplier
 // so per N it is one Legendre symbol per prime (a table lookup) and 41 dot products:
 // 75 us -> ~10 us, ~7% of a 29-digit factorisation.
 struct ks_table {
-  std::array<double, multiplier_count> fixed_score{};                    // N-independent part
-  std::vector<std::array<double, ks_primes>> weight;                     // (k/p) log(p)/(p-1)
+  std::array<double, multiplier_count> fixed_score{}; // N-independent part
+  std::vector<std::array<double, ks_primes>> weight;  // (k/p) log(p)/(p-1)
   std::array<double, ks_primes> log_p_over_p_minus_1{};
-  std::vector<std::vector<bool>> is_square;                               // per prime, by residue
-  std::vector<std::uint64_t> group_product;   // products of consecutive scored primes < 2^64
+  std::vector<std::vector<bool>> is_square; // per prime, by residue
+  std::vector<std::uint64_t> group_product; // products of consecutive scored primes < 2^64
   std::vector<std::uint32_t> group_end;
 
   ks_table() : weight(multiplier_count), is_square(ks_primes) {
@@ -129,8 +138,10 @@ struct ks_table {
       for (std::size_t m = 0; m < multiplier_count; ++m) {
         const std::uint32_t k_mod_p = multipliers[m] % p;
         const int k_symbol = k_mod_p == 0 ? 0 : is_square[i][k_mod_p] ? 1 : -1;
-        if (k_symbol == 0) fixed_score[m] += log_p / p;
-        else fixed_score[m] += log_p_over_p_minus_1[i];
+        if (k_symbol == 0)
+          fixed_score[m] += log_p / p;
+        else
+          fixed_score[m] += log_p_over_p_minus_1[i];
         weight[m][i] = k_symbol * log_p_over_p_minus_1[i];
       }
     }
@@ -180,9 +191,12 @@ std::uint32_t choose_multiplier(const mpz_class& n) {
     const std::uint32_t k = multipliers[m];
     double score = table.fixed_score[m] + correction[m];
     const std::uint32_t kn_mod8 = (k * n_mod8) % 8;
-    if (kn_mod8 == 1) score += 2 * std::log(2.0);
-    else if (kn_mod8 == 5) score += std::log(2.0);
-    else if (kn_mod8 == 3 || kn_mod8 == 7) score += 0.5 * std::log(2.0);
+    if (kn_mod8 == 1)
+      score += 2 * std::log(2.0);
+    else if (kn_mod8 == 5)
+      score += std::log(2.0);
+    else if (kn_mod8 == 3 || kn_mod8 == 7)
+      score += 0.5 * std::log(2.0);
     // Four partial sums: independent additions pipeline, one chain would not.
     const auto& w = table.weight[m];
     double sum[4] = {0, 0, 0, 0};
@@ -197,8 +211,7 @@ std::uint32_t choose_multiplier(const mpz_class& n) {
   return best;
 }
 
-siqs_factor_base build_factor_base(const mpz_class& n, std::uint32_t multiplier,
-                                   std::uint32_t size) {
+siqs_factor_base build_factor_base(const mpz_class& n, std::uint32_t multiplier, std::uint32_t size) {
   siqs_factor_base fb;
   fb.multiplier = multiplier;
   fb.kn = n * multiplier;
@@ -209,9 +222,8 @@ siqs_factor_base build_factor_base(const mpz_class& n, std::uint32_t multiplier,
     fb.sqrt_kn.assign(1, mpz_tstbit(fb.kn.get_mpz_t(), 0));
     // The shared table below 2^16 covers factor bases up to ~3000 primes; sieving a
     // fresh table per call was 2% of a 29-digit factorisation.
-    const std::vector<std::uint32_t> larger = limit > small_primes().back()
-                                                  ? primes_up_to(limit)
-                                                  : std::vector<std::uint32_t>{};
+    const std::vector<std::uint32_t> larger =
+        limit > small_primes().back() ? primes_up_to(limit) : std::vector<std::uint32_t>{};
     for (std::uint32_t p : larger.empty() ? small_primes() : larger) {
       if (fb.prime.size() >= size || p > limit) break;
       if (p == 2) continue;

@@ -16,14 +16,13 @@ struct odd_column_lists {
   std::vector<std::uint32_t> offset{0};
   std::vector<std::uint32_t> columns;
 
-  odd_column_lists(const std::vector<std::vector<std::uint32_t>>& relations,
-                   std::uint32_t column_count) {
+  odd_column_lists(const std::vector<std::vector<std::uint32_t>>& relations, std::uint32_t column_count) {
     std::vector<std::uint8_t> parity(column_count, 0);
     offset.reserve(relations.size() + 1);
     for (const auto& r : relations) {
       for (std::uint32_t c : r) parity[c] ^= 1;
       for (std::uint32_t c : r) {
-        if (parity[c] == 0) continue;  // even count, or already listed
+        if (parity[c] == 0) continue; // even count, or already listed
         columns.push_back(c);
         parity[c] = 0;
       }
@@ -46,8 +45,7 @@ std::vector<std::uint32_t> remove_singletons(const odd_column_lists& odd, std::u
     changed = false;
     for (std::size_t r = 0; r < odd.size(); ++r) {
       if (!alive[r]) continue;
-      if (std::none_of(odd.begin(r), odd.end(r), [&](std::uint32_t c) { return weight[c] == 1; }))
-        continue;
+      if (std::none_of(odd.begin(r), odd.end(r), [&](std::uint32_t c) { return weight[c] == 1; })) continue;
       alive[r] = false;
       changed = true;
       for (auto c = odd.begin(r); c != odd.end(r); ++c) --weight[*c];
@@ -61,9 +59,9 @@ std::vector<std::uint32_t> remove_singletons(const odd_column_lists& odd, std::u
 
 } // namespace
 
-std::vector<std::vector<std::uint32_t>> find_dependencies(
-    const std::vector<std::vector<std::uint32_t>>& relations, std::uint32_t columns,
-    std::size_t max_dependencies, stop_token& stop) {
+std::vector<std::vector<std::uint32_t>>
+find_dependencies(const std::vector<std::vector<std::uint32_t>>& relations, std::uint32_t columns,
+                  std::size_t max_dependencies, stop_token& stop) {
   const odd_column_lists odd(relations, columns);
   const std::vector<std::uint32_t> kept = remove_singletons(odd, columns);
 
@@ -92,7 +90,7 @@ std::vector<std::vector<std::uint32_t>> find_dependencies(
     const std::uint64_t bit = std::uint64_t{1} << (j % 64);
     std::uint32_t pivot = next_row;
     while (pivot < rows && (m[pivot * words + w] & bit) == 0) ++pivot;
-    if (pivot == rows) continue;  // free column: yields a dependency below
+    if (pivot == rows) continue; // free column: yields a dependency below
     if (pivot != next_row)
       std::swap_ranges(m.begin() + static_cast<std::ptrdiff_t>(pivot * words + w),
                        m.begin() + static_cast<std::ptrdiff_t>(pivot * words + words),
@@ -137,7 +135,7 @@ std::vector<std::vector<std::uint32_t>> find_dependencies(
     for (std::uint32_t r = next_row; r-- > 0;) {
       const std::uint32_t c = pivot_col_of_row[r];
       const std::uint64_t* row = &m[r * words];
-      std::uint64_t sum = 0;  // x_c is still 0, so bit c may be included
+      std::uint64_t sum = 0; // x_c is still 0, so bit c may be included
       for (std::size_t k = c / 64; k < words; ++k)
         for (std::uint64_t bits = row[k]; bits != 0; bits &= bits - 1)
           sum ^= x[k * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))];

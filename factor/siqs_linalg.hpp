@@ -14,8 +14,8 @@ namespace factord::factor {
 // every column is < `columns`. Returns up to `max_dependencies` nonempty sets of relation
 // indices whose column counts are all even; fewer (or none) when the matrix has no more
 // or `stop` fired.
-std::vector<std::vector<std::uint32_t>> find_dependencies(
-    const std::vector<std::vector<std::uint32_t>>& relations, std::uint32_t columns,
-    std::size_t max_dependencies, stop_token& stop);
+std::vector<std::vector<std::uint32_t>>
+find_dependencies(const std::vector<std::vector<std::uint32_t>>& relations, std::uint32_t columns,
+                  std::size_t max_dependencies, stop_token& stop);
 
 } // namespace factord::factor

@@ -42,17 +42,15 @@ std::uint32_t siqs_poly::mod_prime(const mpz_class& v, std::uint32_t i) const {
   return reduce(reduce(lo, i) + hi * w[2], i);
 }
 
-siqs_poly::siqs_poly(const siqs_factor_base& fb, std::uint32_t half_width,
-                     std::uint32_t min_a_prime)
-  : fb_(fb), half_width_(half_width) {
+siqs_poly::siqs_poly(const siqs_factor_base& fb, std::uint32_t half_width, std::uint32_t min_a_prime)
+    : fb_(fb), half_width_(half_width) {
   const std::uint32_t n = fb.size();
   while (min_a_index_ + 1 < n && fb.prime[min_a_index_] < min_a_prime) ++min_a_index_;
   target_log2_a_ = 0.5 * (log2_mpz(fb.kn) + 1) - std::log2(static_cast<double>(half_width));
 
   // The fewest factors whose typical size stays within the preferred size and the upper
   // part of the factor base.
-  const double cap = std::min(preferred_a_prime_log2,
-                              std::log2(static_cast<double>(fb.prime[n * 3 / 4])));
+  const double cap = std::min(preferred_a_prime_log2, std::log2(static_cast<double>(fb.prime[n * 3 / 4])));
   a_factor_count_ = static_cast<std::uint32_t>(std::max(1.0, std::ceil(target_log2_a_ / cap)));
   a_factor_count_ = std::min<std::uint32_t>(a_factor_count_, 20);
 
@@ -155,8 +153,8 @@ void siqs_poly::first_b() {
     const std::uint32_t q = fb_.prime[a_index_[j]];
     const mpz_class a_over_q = a_ / q;
     const auto rest = static_cast<std::uint32_t>(mpz_fdiv_ui(a_over_q.get_mpz_t(), q));
-    std::uint32_t gamma = static_cast<std::uint32_t>(
-        static_cast<std::uint64_t>(fb_.sqrt_kn[a_index_[j]]) * inverse_mod_u32(rest, q) % q);
+    std::uint32_t gamma = static_cast<std::uint32_t>(static_cast<std::uint64_t>(fb_.sqrt_kn[a_index_[j]]) *
+                                                     inverse_mod_u32(rest, q) % q);
     if (gamma > q / 2) gamma = q - gamma;
     b_terms_[j] = a_over_q * gamma;
     b_ += b_terms_[j];
@@ -200,9 +198,9 @@ inline void shift_roots(std::uint32_t n, const std::uint32_t* prime, const std::
 }
 
 template <bool Up>
-__attribute__((target("avx2")))
-void shift_roots_avx2(std::uint32_t n, const std::uint32_t* prime, const std::uint32_t* delta,
-                      std::uint32_t* r1, std::uint32_t* r2) {
+__attribute__((target("avx2"))) void shift_roots_avx2(std::uint32_t n, const std::uint32_t* prime,
+                                                      const std::uint32_t* delta, std::uint32_t* r1,
+                                                      std::uint32_t* r2) {
   shift_roots<Up>(n, prime, delta, r1, r2);
 }
 
@@ -221,12 +219,16 @@ void siqs_poly::next_b() {
   if (minus) {
     // B -= 2 B_v moves every root up by 2 B_v / A.
     b_ -= 2 * b_terms_[v];
-    if (cpu_has_avx2) shift_roots_avx2<true>(n, prime, delta, r1, r2);
-    else shift_roots<true>(n, prime, delta, r1, r2);
+    if (cpu_has_avx2)
+      shift_roots_avx2<true>(n, prime, delta, r1, r2);
+    else
+      shift_roots<true>(n, prime, delta, r1, r2);
   } else {
     b_ += 2 * b_terms_[v];
-    if (cpu_has_avx2) shift_roots_avx2<false>(n, prime, delta, r1, r2);
-    else shift_roots<false>(n, prime, delta, r1, r2);
+    if (cpu_has_avx2)
+      shift_roots_avx2<false>(n, prime, delta, r1, r2);
+    else
+      shift_roots<false>(n, prime, delta, r1, r2);
   }
   clear_special_roots();
 }

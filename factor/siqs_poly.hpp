@@ -44,13 +44,13 @@ private:
   void first_b();
   void next_b();
   void clear_special_roots();
-  std::uint32_t mod_prime(const mpz_class& v, std::uint32_t i) const;  // v >= 0, mod prime[i]
+  std::uint32_t mod_prime(const mpz_class& v, std::uint32_t i) const; // v >= 0, mod prime[i]
   // x mod prime[i] by a multiply with floor(2^64 / p) and one correction, no division.
   std::uint32_t reduce(std::uint64_t x, std::uint32_t i) const {
     __extension__ typedef unsigned __int128 uint128;
     const std::uint64_t p = fb_.prime[i];
     const auto q = static_cast<std::uint64_t>((static_cast<uint128>(x) * reciprocal_[i]) >> 64);
-    const std::uint64_t r = x - q * p;  // q >= floor(x / p) - 1, so r < 2p
+    const std::uint64_t r = x - q * p; // q >= floor(x / p) - 1, so r < 2p
     return static_cast<std::uint32_t>(r >= p ? r - p : r);
   }
 
@@ -61,17 +61,17 @@ private:
   std::uint32_t min_a_index_ = 1;
   std::uint32_t a_factor_count_ = 1;
   double target_log2_a_ = 0;
-  std::mt19937_64 rng_{0x5eed51c5u};  // fixed: the same n always sieves the same polynomials
+  std::mt19937_64 rng_{0x5eed51c5u}; // fixed: the same n always sieves the same polynomials
   std::set<std::vector<std::uint32_t>> used_a_;
 
   mpz_class a_, b_;
   std::vector<mpz_class> b_terms_;
   std::vector<std::uint32_t> a_index_;
   std::vector<std::uint32_t> half_width_mod_p_;
-  std::vector<std::array<std::uint32_t, 2 * pow32_limbs>> pow32_mod_p_;  // [i][k] = 2^(32 k) mod p
-  std::vector<std::uint64_t> reciprocal_;  // floor(2^64 / prime[i])
+  std::vector<std::array<std::uint32_t, 2 * pow32_limbs>> pow32_mod_p_; // [i][k] = 2^(32 k) mod p
+  std::vector<std::uint64_t> reciprocal_;                               // floor(2^64 / prime[i])
   std::vector<std::uint32_t> root1_, root2_;
-  std::vector<std::vector<std::uint32_t>> delta_;  // [j][i] = 2 B_j / A mod prime[i]
+  std::vector<std::vector<std::uint32_t>> delta_; // [j][i] = 2 B_j / A mod prime[i]
   std::uint32_t gray_index_ = 0, gray_count_ = 0;
   std::uint64_t polynomials_ = 0;
 };

@@ -16,8 +16,7 @@ void siqs_relations::add_full(siqs_relation rel) {
   usable_.push_back(std::move(rel));
 }
 
-void siqs_relations::add_double_partial(std::uint32_t p1, std::uint32_t p2,
-                                        siqs_relation rel) {
+void siqs_relations::add_double_partial(std::uint32_t p1, std::uint32_t p2, siqs_relation rel) {
   if (!seen_y_.insert(low_word(rel.y)).second) return;
   const auto id = static_cast<std::uint32_t>(partials_.size());
   if (!graph_.add_edge(p1, p2, id, cycle_)) {

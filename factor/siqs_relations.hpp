@@ -40,14 +40,14 @@ public:
   std::size_t size() const { return usable_.size(); }
   const std::vector<siqs_relation>& usable() const { return usable_; }
   std::size_t fulls() const { return fulls_; }
-  std::size_t partials() const { return partials_.size(); }  // stored, not yet in a cycle
+  std::size_t partials() const { return partials_.size(); } // stored, not yet in a cycle
   std::size_t cycles() const { return graph_.cycles(); }
   const large_prime_graph& graph() const { return graph_; }
 
 private:
   mpz_class n_;
   std::vector<siqs_relation> usable_;
-  std::vector<siqs_relation> partials_;  // indexed by edge id
+  std::vector<siqs_relation> partials_; // indexed by edge id
   large_prime_graph graph_;
   large_prime_graph::cycle cycle_;
   // A polynomial reused by a tiny factor base repeats values: y's low word identifies

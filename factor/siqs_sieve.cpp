@@ -28,8 +28,7 @@ constexpr double cofactor_tolerance_bits = 2.0;
 // misses over the block (adding 0, no chain through the spare byte) 2-4% slower at d70.
 constexpr std::uint32_t medium_max_hits = 16;
 
-std::uint32_t first_index_at_least(const siqs_factor_base& fb, std::uint32_t from,
-                                   std::uint32_t bound) {
+std::uint32_t first_index_at_least(const siqs_factor_base& fb, std::uint32_t from, std::uint32_t bound) {
   while (from < fb.size() && fb.prime[from] < bound) ++from;
   return from;
 }
@@ -37,32 +36,31 @@ std::uint32_t first_index_at_least(const siqs_factor_base& fb, std::uint32_t fro
 } // namespace
 
 siqs_sieve::siqs_sieve(const siqs_factor_base& fb, const siqs_params& params)
-  : fb_(fb), block_len_(params.block_len), blocks_(params.blocks),
-    half_width_(params.block_len * params.blocks / 2),
-    first_sieved_(first_index_at_least(fb, 1, params.small_prime_limit)),
-    first_large_(first_index_at_least(fb, first_sieved_, params.block_len / bucket_fraction)),
-    direct_end_(params.blocks == 1 ? fb.size() : first_large_),
-    buckets_(params.block_len, params.blocks, fb.prime.data(), direct_end_, fb.size()) {
+    : fb_(fb), block_len_(params.block_len), blocks_(params.blocks),
+      half_width_(params.block_len * params.blocks / 2),
+      first_sieved_(first_index_at_least(fb, 1, params.small_prime_limit)),
+      first_large_(first_index_at_least(fb, first_sieved_, params.block_len / bucket_fraction)),
+      direct_end_(params.blocks == 1 ? fb.size() : first_large_),
+      buckets_(params.block_len, params.blocks, fb.prime.data(), direct_end_, fb.size()) {
   const std::uint32_t n = fb.size();
   // Large primes are graph vertices of 32 bits (siqs_cycles).
-  large_bound_ = std::min<std::uint64_t>(
-      static_cast<std::uint64_t>(fb.largest()) * params.large_prime_mult, 0xFFFFFFFFu);
+  large_bound_ = std::min<std::uint64_t>(static_cast<std::uint64_t>(fb.largest()) * params.large_prime_mult,
+                                         0xFFFFFFFFu);
   split_floor_ = static_cast<std::uint64_t>(fb.largest()) * fb.largest();
   double cofactor_bits = std::log2(static_cast<double>(large_bound_));
   if (params.dlp_exponent > 1.0) {
     const double e = std::min(params.dlp_exponent, 2.0);
-    dlp_bound_ = static_cast<std::uint64_t>(
-        std::min(std::pow(static_cast<double>(large_bound_), e), 0x1p63));
+    dlp_bound_ = static_cast<std::uint64_t>(std::min(std::pow(static_cast<double>(large_bound_), e), 0x1p63));
     cofactor_bits *= e;
   }
 
   // Typical |Q(x)| is M sqrt(kN / 2); accept what lacks at most a large prime and slack.
   long exp = 0;
   const double mant = mpz_get_d_2exp(&exp, fb.kn.get_mpz_t());
-  const double log2_q = std::log2(static_cast<double>(half_width_)) +
-                        0.5 * (std::log2(mant) + static_cast<double>(exp)) - 0.5;
+  const double log2_q =
+      std::log2(static_cast<double>(half_width_)) + 0.5 * (std::log2(mant) + static_cast<double>(exp)) - 0.5;
   // The unsieved small primes still divide Q(x) on average this much (two roots each).
-  double small_prime_bits = 1.0;  // 2: Q(x) is even half the time, more for kN == 1 (mod 8)
+  double small_prime_bits = 1.0; // 2: Q(x) is even half the time, more for kN == 1 (mod 8)
   for (std::uint32_t i = 1; i < first_sieved_; ++i) {
     const double p = fb.prime[i];
     small_prime_bits += fb.log2p[i] * (fb.sqrt_kn[i] == 0 ? 1.0 / p : 2.0 / (p - 1));
@@ -90,8 +88,8 @@ siqs_sieve::siqs_sieve(const siqs_factor_base& fb, const siqs_params& params)
   medium_start_.assign(medium_max_hits + 1, direct_end_);
   if (blocks_ == 1)
     for (std::uint32_t h = 1; h <= medium_max_hits; ++h)
-      medium_start_[h] = std::min(direct_end_, first_index_at_least(
-          fb, first_sieved_, (block_len_ + h - 1) / h));
+      medium_start_[h] =
+          std::min(direct_end_, first_index_at_least(fb, first_sieved_, (block_len_ + h - 1) / h));
   first_medium_ = medium_start_[medium_max_hits];
 }
 
@@ -107,8 +105,7 @@ bool siqs_sieve::sieve(const siqs_poly& poly, siqs_relations& out, stop_token& s
   cur_root1_ = r1.data();
   cur_root2_ = r2.data();
   prepare_polynomial(poly);
-  if (direct_end_ < n)
-    buckets_.fill(fb_.prime.data(), logp_.data(), r1.data(), r2.data(), direct_end_, n);
+  if (direct_end_ < n) buckets_.fill(fb_.prime.data(), logp_.data(), r1.data(), r2.data(), direct_end_, n);
   for (std::uint32_t blk = 0; blk < blocks_; ++blk) {
     if (stop.should_stop_sometimes()) return false;
     sieve_block(blk);
@@ -143,7 +140,7 @@ void siqs_sieve::sieve_medium_single(std::uint8_t* s, const std::uint32_t* root1
       const std::uint32_t p = prime[i];
       const std::uint8_t l = logp[i];
       std::uint32_t a = root1[i], b = root2[i];
-      if (a >= p) continue;  // no root (a prime of A)
+      if (a >= p) continue; // no root (a prime of A)
       for (std::uint32_t k = 1; k < h; ++k) {
         s[a] += l;
         s[b] += l;
@@ -158,8 +155,7 @@ void siqs_sieve::sieve_medium_single(std::uint8_t* s, const std::uint32_t* root1
 
 // Primes below `len` hit every range, usually many times. pos1 <= pos2 < pos1 + p hold
 // relative to the range start, and again relative to the next range on return.
-void siqs_sieve::sieve_range(std::uint8_t* s, std::uint32_t len, std::uint32_t from,
-                             std::uint32_t to) {
+void siqs_sieve::sieve_range(std::uint8_t* s, std::uint32_t len, std::uint32_t from, std::uint32_t to) {
   const std::uint32_t* prime = fb_.prime.data();
   const std::uint8_t* logp = logp_.data();
   std::uint32_t* pos1 = pos1_.data();
@@ -202,15 +198,14 @@ void siqs_sieve::sieve_range(std::uint8_t* s, std::uint32_t len, std::uint32_t f
   }
 }
 
-void siqs_sieve::scan_block(std::uint32_t block_start, const siqs_poly& poly,
-                            siqs_relations& out) {
+void siqs_sieve::scan_block(std::uint32_t block_start, const siqs_poly& poly, siqs_relations& out) {
   constexpr std::uint64_t high_bits = 0x8080808080808080ull;
   const std::size_t words = block_len_ / 8;
   const std::uint64_t* b = block_.data();
   // Candidates are rare (a few per block): test 64 bytes per step, look closer on a hit.
   for (std::size_t w = 0; w < words; w += 8) {
-    if (((b[w] | b[w + 1] | b[w + 2] | b[w + 3] | b[w + 4] | b[w + 5] | b[w + 6] | b[w + 7]) &
-         high_bits) == 0)
+    if (((b[w] | b[w + 1] | b[w + 2] | b[w + 3] | b[w + 4] | b[w + 5] | b[w + 6] | b[w + 7]) & high_bits) ==
+        0)
       continue;
     for (std::size_t k = w; k < w + 8; ++k) {
       std::uint64_t hits = b[k] & high_bits;

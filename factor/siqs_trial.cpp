@@ -31,7 +31,7 @@ void siqs_sieve::init_trial_division() {
   for (std::uint32_t i = 0; i < n; ++i) {
     divisor_limit_[i] = 0xFFFFFFFFu / fb_.prime[i];
     if (fb_.prime[i] % 2 == 0) continue;
-    uint128 inv = fb_.prime[i];  // Newton: each step doubles the correct low bits (3 to start)
+    uint128 inv = fb_.prime[i]; // Newton: each step doubles the correct low bits (3 to start)
     for (int k = 0; k < 6; ++k) inv *= 2 - fb_.prime[i] * inv;
     inverse128_[i] = inv;
     limit128_[i] = ~uint128{0} / fb_.prime[i];
@@ -52,11 +52,10 @@ namespace {
 
 // p | (i - root) is tested as (i + p - root) * p^-1 mod 2^32 <= (2^32 - 1) / p: two
 // multiplies and compares per prime, 8 primes per step with AVX2, one bit of `bits` each.
-__attribute__((target("avx2")))
-void mark_root_hits_avx2(std::uint32_t i, std::uint32_t from, std::uint32_t n,
-                         const std::uint32_t* prime, const std::uint32_t* inverse,
-                         const std::uint32_t* limit, const std::uint32_t* root1,
-                         const std::uint32_t* root2, std::uint8_t* bits) {
+__attribute__((target("avx2"))) void
+mark_root_hits_avx2(std::uint32_t i, std::uint32_t from, std::uint32_t n, const std::uint32_t* prime,
+                    const std::uint32_t* inverse, const std::uint32_t* limit, const std::uint32_t* root1,
+                    const std::uint32_t* root2, std::uint8_t* bits) {
   const __m256i vi = _mm256_set1_epi32(static_cast<int>(i));
 #define FACTORD_LOAD8(p) _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))
   for (std::uint32_t j = from; j < n; j += 8) {
@@ -71,10 +70,9 @@ void mark_root_hits_avx2(std::uint32_t i, std::uint32_t from, std::uint32_t n,
 #undef FACTORD_LOAD8
 }
 
-void mark_root_hits_generic(std::uint32_t i, std::uint32_t from, std::uint32_t n,
-                            const std::uint32_t* prime, const std::uint32_t* inverse,
-                            const std::uint32_t* limit, const std::uint32_t* root1,
-                            const std::uint32_t* root2, std::uint8_t* bits) {
+void mark_root_hits_generic(std::uint32_t i, std::uint32_t from, std::uint32_t n, const std::uint32_t* prime,
+                            const std::uint32_t* inverse, const std::uint32_t* limit,
+                            const std::uint32_t* root1, const std::uint32_t* root2, std::uint8_t* bits) {
   for (std::uint32_t j = from; j < n; j += 8) {
     unsigned byte = 0;
     for (std::uint32_t k = 0; k < 8; ++k) {
@@ -93,9 +91,8 @@ const bool cpu_has_avx2 = __builtin_cpu_supports("avx2");
 // Sets bit j of hit_bits_ for the primes j in [from, to) with a root at i; `from` is a
 // multiple of 8, `to` too or the factor-base size (the last group is padded with entries
 // that never hit).
-void siqs_sieve::mark_root_hits(std::uint32_t i, const std::uint32_t* root1,
-                                const std::uint32_t* root2, std::uint32_t from,
-                                std::uint32_t to) {
+void siqs_sieve::mark_root_hits(std::uint32_t i, const std::uint32_t* root1, const std::uint32_t* root2,
+                                std::uint32_t from, std::uint32_t to) {
   const std::uint32_t n = fb_.size();
   const std::uint32_t full = to == n ? n - n % 8 : to;
   auto* bits = reinterpret_cast<std::uint8_t*>(hit_bits_.data());
@@ -110,13 +107,13 @@ void siqs_sieve::mark_root_hits(std::uint32_t i, const std::uint32_t* root1,
   if (cpu_has_avx2) {
     mark_root_hits_avx2(i, from, full, prime, inverse, limit, root1, root2, bits);
     if (tail)
-      mark_root_hits_avx2(i, 0, 8, prime + full, inverse + full, limit + full,
-                          pad_root1_.data(), pad_root2_.data(), bits + full / 8);
+      mark_root_hits_avx2(i, 0, 8, prime + full, inverse + full, limit + full, pad_root1_.data(),
+                          pad_root2_.data(), bits + full / 8);
   } else {
     mark_root_hits_generic(i, from, full, prime, inverse, limit, root1, root2, bits);
     if (tail)
-      mark_root_hits_generic(i, 0, 8, prime + full, inverse + full, limit + full,
-                             pad_root1_.data(), pad_root2_.data(), bits + full / 8);
+      mark_root_hits_generic(i, 0, 8, prime + full, inverse + full, limit + full, pad_root1_.data(),
+                             pad_root2_.data(), bits + full / 8);
   }
 }
 
@@ -168,8 +165,7 @@ void siqs_sieve::trial_divide(std::uint32_t i, std::uint8_t sieve_value, const s
   }
   // Cofactors between the large-prime bound and the largest prime squared are primes
   // too big to use.
-  if (est_bits > max_cofactor_bits_ || (est_bits > max_single_bits_ && est_bits < min_double_bits_))
-    return;
+  if (est_bits > max_cofactor_bits_ || (est_bits > max_single_bits_ && est_bits < min_double_bits_)) return;
   ++survivors_;
 
   // Q(x) = ((A x + B)^2 - kN) / A; the relation is y^2 == A Q(x) (mod n).

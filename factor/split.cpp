@@ -19,7 +19,7 @@ struct wide_ecm_level {
 
 // Crossovers, measured with bench/factor (see bench/RESULTS.md).
 constexpr unsigned fermat_multipliers_tried = 32;
-constexpr std::size_t siqs_max_digits = 100;    // beyond, ECM alone (the sieve would take days)
+constexpr std::size_t siqs_max_digits = 100; // beyond, ECM alone (the sieve would take days)
 
 // Rho iterations by size. Rho finds the factors just above the trial-division bound
 // (2^16) in random numbers; on balanced semiprimes it is pure cost. In fixed-width
@@ -36,7 +36,7 @@ std::uint64_t rho_iterations(std::size_t digits) {
   if (digits < 45) return 1u << 13;
   return 1u << 15;
 }
-constexpr std::uint64_t rho_mpz_iterations = 1u << 14;  // beyond 77 digits
+constexpr std::uint64_t rho_mpz_iterations = 1u << 14; // beyond 77 digits
 
 // Wide ECM curves (B1, count) before the sieve below 45 digits, where a GMP-ECM curve
 // costs 2.4x more (B1 = 300 at 40 digits: 0.44 ms against 0.18, same success rate).
@@ -84,8 +84,8 @@ mpz_class split_composite(const mpz_class& m, stop_token& stop, method& used) {
     return f;
   }
   const bool fits_wide = mpz_sizeinbase(m.get_mpz_t(), 2) <= wide_max_bits;
-  if (mpz_class f = fits_wide ? rho_wide(m, rho_iterations(digits), stop)
-                              : rho_brent(m, rho_mpz_iterations, 1, stop);
+  if (mpz_class f =
+          fits_wide ? rho_wide(m, rho_iterations(digits), stop) : rho_brent(m, rho_mpz_iterations, 1, stop);
       f != 0) {
     used = method::rho;
     return f;

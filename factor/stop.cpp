@@ -4,8 +4,7 @@
 
 namespace factord::factor {
 
-stop_token::stop_token(std::function<bool()> hook, std::chrono::nanoseconds budget)
-  : hook_(std::move(hook)) {
+stop_token::stop_token(std::function<bool()> hook, std::chrono::nanoseconds budget) : hook_(std::move(hook)) {
   if (budget.count() > 0) {
     auto now = clock::now();
     // Saturate instead of overflowing for absurd budgets.

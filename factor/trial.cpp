@@ -14,31 +14,30 @@ namespace {
 // a sum of Montgomery products limb * (2^(64(k+1)) mod P), REDC'd: two multiplies per limb
 // and no division. mpz_tdiv_ui per group (the old way) spent most of its time in per-call
 // set-up: 30-40 us for the 6542 primes below 2^16 on a 20-45 digit n, 14-22 us now.
-constexpr std::size_t weighted_limbs = 8;  // larger n take mpz_tdiv_ui per group
+constexpr std::size_t weighted_limbs = 8; // larger n take mpz_tdiv_ui per group
 
 // x / 2^64 mod p for x < p 2^64 (p odd, minus_inverse = -p^-1 mod 2^64): Montgomery's
 // REDC, two multiplies. (x + m p) / 2^64 < 2p; the low words sum to 0 mod 2^64, with a
 // carry exactly when x's low word is not 0.
 inline std::uint64_t redc(u128 x, std::uint64_t p, std::uint64_t minus_inverse) {
   const std::uint64_t m = static_cast<std::uint64_t>(x) * minus_inverse;
-  const u128 reduced = (x >> 64) + ((static_cast<u128>(m) * p) >> 64) +
-                       (static_cast<std::uint64_t>(x) != 0 ? 1 : 0);
-  return reduced >= p ? static_cast<std::uint64_t>(reduced - p)
-                      : static_cast<std::uint64_t>(reduced);
+  const u128 reduced =
+      (x >> 64) + ((static_cast<u128>(m) * p) >> 64) + (static_cast<std::uint64_t>(x) != 0 ? 1 : 0);
+  return reduced >= p ? static_cast<std::uint64_t>(reduced - p) : static_cast<std::uint64_t>(reduced);
 }
 
 struct prime_divisor {
   std::uint32_t prime;
-  std::uint64_t inverse;         // prime^-1 mod 2^64
-  std::uint64_t quotient_limit;  // (2^64 - 1) / prime: r divisible iff r * inverse <= it
+  std::uint64_t inverse;        // prime^-1 mod 2^64
+  std::uint64_t quotient_limit; // (2^64 - 1) / prime: r divisible iff r * inverse <= it
 };
 
 struct group_table {
-  std::vector<prime_divisor> divisors;        // odd primes below 2^16, ascending
-  std::vector<std::uint32_t> group_end;       // group g is divisors[end(g-1), end(g))
-  std::vector<std::uint64_t> product;         // per group
-  std::vector<std::uint64_t> minus_inverse;   // -P^-1 mod 2^64
-  std::vector<std::uint64_t> limb_weight[weighted_limbs];  // [k][g] = 2^(64(k+1)) mod P
+  std::vector<prime_divisor> divisors;                    // odd primes below 2^16, ascending
+  std::vector<std::uint32_t> group_end;                   // group g is divisors[end(g-1), end(g))
+  std::vector<std::uint64_t> product;                     // per group
+  std::vector<std::uint64_t> minus_inverse;               // -P^-1 mod 2^64
+  std::vector<std::uint64_t> limb_weight[weighted_limbs]; // [k][g] = 2^(64(k+1)) mod P
 
   group_table() {
     for (std::uint32_t p : small_primes()) {
@@ -81,14 +80,12 @@ const group_table& table() {
 }
 
 // n mod P through the group's weights, n given as `size` <= weighted_limbs limbs.
-std::uint64_t group_remainder(const mp_limb_t* limbs, std::size_t size, const group_table& t,
-                              std::size_t g) {
+std::uint64_t group_remainder(const mp_limb_t* limbs, std::size_t size, const group_table& t, std::size_t g) {
   const std::uint64_t p = t.product[g];
   const std::uint64_t minus_inverse = t.minus_inverse[g];
   std::uint64_t sum = 0;
   for (std::size_t k = 0; k < size; ++k) {
-    const std::uint64_t r =
-        redc(static_cast<u128>(limbs[k]) * t.limb_weight[k][g], p, minus_inverse);
+    const std::uint64_t r = redc(static_cast<u128>(limbs[k]) * t.limb_weight[k][g], p, minus_inverse);
     sum = sum >= p - r ? sum - (p - r) : sum + r;
   }
   return sum;

@@ -37,7 +37,7 @@ inline std::uint64_t isqrt_u64(std::uint64_t n) {
 // floor(cbrt(n)), corrected the same way; the result is < 2^22.
 inline std::uint64_t icbrt_u64(std::uint64_t n) {
   auto r = static_cast<std::uint64_t>(std::cbrt(static_cast<double>(n)));
-  if (r > 2642245) r = 2642245;  // floor(cbrt(2^64 - 1))
+  if (r > 2642245) r = 2642245; // floor(cbrt(2^64 - 1))
   while (r * r * r > n) --r;
   while (r < 2642245 && (r + 1) * (r + 1) * (r + 1) <= n) ++r;
   return r;

@@ -21,12 +21,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // no second list to keep in step. Browsers refuse a module script (`import`) that does not
 // come as JavaScript, and we send nosniff.
 std::string_view content_type_of(std::string_view file) {
-  if (ends_with(file, ".html"))
-    return "text/html; charset=utf-8";
-  if (ends_with(file, ".js"))
-    return "text/javascript; charset=utf-8";
-  if (ends_with(file, ".css"))
-    return "text/css; charset=utf-8";
+  if (ends_with(file, ".html")) return "text/html; charset=utf-8";
+  if (ends_with(file, ".js")) return "text/javascript; charset=utf-8";
+  if (ends_with(file, ".css")) return "text/css; charset=utf-8";
   return "application/octet-stream";
 }
 
@@ -40,8 +37,7 @@ std::vector<named_asset> build_table() {
   for (std::size_t i = 0; i < embedded::file_count; ++i) {
     const auto& f = embedded::files[i];
     bool is_versioned = false;
-    for (auto v : versioned)
-      is_versioned = is_versioned || f.name == v;
+    for (auto v : versioned) is_versioned = is_versioned || f.name == v;
     out.push_back({f.name, {content_type_of(f.name), is_versioned ? immutable : revalidate, f.bytes}});
   }
   return out;
@@ -51,11 +47,9 @@ std::vector<named_asset> build_table() {
 
 const console_asset* find_console_asset(std::string_view name) {
   static const auto table = build_table();
-  if (name.empty())
-    name = "index.html";
+  if (name.empty()) name = "index.html";
   for (const auto& entry : table)
-    if (entry.file == name)
-      return &entry.asset;
+    if (entry.file == name) return &entry.asset;
   return nullptr;
 }
 

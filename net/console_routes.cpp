@@ -29,8 +29,7 @@ action_parse_result failed(unsigned status, std::string code, std::string messag
 // A required non-empty string field; empty result means "missing or wrong type".
 std::string string_field(const json& body, const char* name) {
   auto it = body.find(name);
-  if (it == body.end() || !it->is_string())
-    return {};
+  if (it == body.end() || !it->is_string()) return {};
   return it->get<std::string>();
 }
 
@@ -39,14 +38,13 @@ std::string string_field(const json& body, const char* name) {
 interval_result parse_stream_interval(const query_params& params) {
   interval_result r;
   const auto* text = find_param(params, "interval_ms");
-  if (!text)
-    return r;
+  if (!text) return r;
   long long ms = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), ms);
   if (ec != std::errc{} || end != text->data() + text->size() || ms < min_stream_interval.count() ||
       ms > max_stream_interval.count()) {
-    r.error = "interval_ms must be an integer from " + std::to_string(min_stream_interval.count()) +
-              " to " + std::to_string(max_stream_interval.count()) + " (milliseconds)";
+    r.error = "interval_ms must be an integer from " + std::to_string(min_stream_interval.count()) + " to " +
+              std::to_string(max_stream_interval.count()) + " (milliseconds)";
     return r;
   }
   r.value = std::chrono::milliseconds{ms};
@@ -69,8 +67,9 @@ action_parse_result parse_console_action(std::string_view body) {
   if (a.action == "close_session") {
     auto it = j.find("actor");
     if (it == j.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() == 0)
-      return failed(422, "invalid_actor", "close_session needs \"actor\": the ws-session's id "
-                                          "(a positive integer, as listed by GET /v1/actors)");
+      return failed(422, "invalid_actor",
+                    "close_session needs \"actor\": the ws-session's id "
+                    "(a positive integer, as listed by GET /v1/actors)");
     a.actor = it->get<std::uint64_t>();
   } else if (a.action == "cancel_job") {
     a.request_id = string_field(j, "request_id");
@@ -86,8 +85,8 @@ action_parse_result parse_console_action(std::string_view body) {
       auto it = j.find("weight");
       if (it == j.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() < 1 ||
           it->get<std::uint64_t>() > max_weight)
-        return failed(422, "invalid_weight", "set_weight needs \"weight\": an integer from 1 to " +
-                                                 std::to_string(max_weight));
+        return failed(422, "invalid_weight",
+                      "set_weight needs \"weight\": an integer from 1 to " + std::to_string(max_weight));
       a.weight = static_cast<unsigned>(it->get<std::uint64_t>());
     }
   } else {
@@ -100,16 +99,14 @@ action_parse_result parse_console_action(std::string_view body) {
 
 bool bearer_token_matches(std::string_view authorization, std::string_view expected) {
   constexpr std::string_view scheme = "bearer ";
-  if (expected.empty() || authorization.size() < scheme.size())
-    return false;
+  if (expected.empty() || authorization.size() < scheme.size()) return false;
   for (std::size_t i = 0; i < scheme.size(); ++i) {
     char c = authorization[i];
     if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != scheme[i])
       return false; // the scheme is public; only the token must not leak timing
   }
   auto given = authorization.substr(scheme.size());
-  while (!given.empty() && (given.back() == ' ' || given.back() == '\t'))
-    given.remove_suffix(1);
+  while (!given.empty() && (given.back() == ' ' || given.back() == '\t')) given.remove_suffix(1);
   // Touch every byte of the longer of the two, so the time depends on lengths only.
   unsigned diff = given.size() == expected.size() ? 0u : 1u;
   std::size_t n = std::max(given.size(), expected.size());
@@ -137,8 +134,10 @@ void serve_actor_snapshot(const std::shared_ptr<server_state>& state, responder 
 void serve_console_asset(std::string_view name, responder respond) {
   const auto* asset = find_console_asset(name);
   if (!asset)
-    return respond(error_response(route::console, make_http_error(404, "not_found",
-        "no such console file: /console/" + std::string{name} + "; open /console")));
+    return respond(error_response(
+        route::console,
+        make_http_error(404, "not_found",
+                        "no such console file: /console/" + std::string{name} + "; open /console")));
   http_response res;
   res.which = route::console;
   res.content_type = std::string{asset->content_type};
@@ -148,8 +147,8 @@ void serve_console_asset(std::string_view name, responder respond) {
   if (name.empty() || name == "index.html") {
     // Everything the page loads comes from here; the stream is same-origin too.
     res.headers.emplace_back("Content-Security-Policy",
-        "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
-        "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+                             "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+                             "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
     res.headers.emplace_back("Referrer-Policy", "no-referrer");
   }
   respond(std::move(res));
@@ -160,28 +159,29 @@ void serve_console_action(const std::shared_ptr<server_state>& state, const http
   constexpr auto which = route::console_actions;
   const auto& token = state->settings.console_token;
   if (token.empty())
-    return respond(error_response(which, make_http_error(403, "actions_disabled",
-        "start factord with --console-token to enable console actions")));
+    return respond(error_response(
+        which, make_http_error(403, "actions_disabled",
+                               "start factord with --console-token to enable console actions")));
   if (!bearer_token_matches(req.authorization, token)) {
-    auto res = error_response(which, make_http_error(401, "unauthorized",
-        "send the console token as header Authorization: Bearer <token> "
-        "(the value of --console-token)"));
+    auto res = error_response(
+        which, make_http_error(401, "unauthorized",
+                               "send the console token as header Authorization: Bearer <token> "
+                               "(the value of --console-token)"));
     res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"factord console\"");
     return respond(std::move(res));
   }
   if (!req.content_type.empty() && !is_json_content_type(req.content_type))
-    return respond(error_response(which, make_http_error(415, "unsupported_media_type",
-        "send the body as JSON with header Content-Type: application/json")));
+    return respond(error_response(
+        which, make_http_error(415, "unsupported_media_type",
+                               "send the body as JSON with header Content-Type: application/json")));
   auto parsed = parse_console_action(req.body);
-  if (!parsed.ok)
-    return respond(error_response(which, parsed.error));
-  actors::console_act(state->sys, state->node.console, std::move(parsed.action),
-                      [respond](actors::action_result r) {
-    if (!r.ok)
-      return respond(error_response(which, make_http_error(422, "action_failed", r.message)));
-    json body = {{"ok", true}, {"message", r.message}};
-    respond(json_response(which, 200, body.dump(-1, ' ', false, json::error_handler_t::replace)));
-  });
+  if (!parsed.ok) return respond(error_response(which, parsed.error));
+  actors::console_act(
+      state->sys, state->node.console, std::move(parsed.action), [respond](actors::action_result r) {
+        if (!r.ok) return respond(error_response(which, make_http_error(422, "action_failed", r.message)));
+        json body = {{"ok", true}, {"message", r.message}};
+        respond(json_response(which, 200, body.dump(-1, ' ', false, json::error_handler_t::replace)));
+      });
 }
 
 } // namespace factord::net

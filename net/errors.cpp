@@ -20,14 +20,12 @@ mapping map_code(actors::api_errc code) {
   switch (code) {
     case actors::api_errc::invalid_number:
       return {422, "invalid_number", "the number is not a positive decimal integer", false};
-    case actors::api_errc::not_found:
-      return {404, "not_found", "no job has this request id", false};
+    case actors::api_errc::not_found: return {404, "not_found", "no job has this request id", false};
     case actors::api_errc::queue_full:
       return {429, "queue_full", "too many jobs are waiting; retry after the given delay", true};
     case actors::api_errc::not_ready:
       return {503, "not_ready", "the server is not accepting work right now; retry later", true};
-    case actors::api_errc::bad_request:
-      break;
+    case actors::api_errc::bad_request: break;
   }
   return {400, "bad_request", "the request is malformed", false};
 }
@@ -55,8 +53,7 @@ http_error from_api_error(const actors::api_error& e) {
 
 std::string error_body(const http_error& e) {
   nlohmann::ordered_json inner = {{"code", e.code}, {"message", e.message}};
-  if (e.index)
-    inner["index"] = *e.index;
+  if (e.index) inner["index"] = *e.index;
   nlohmann::ordered_json body = {{"error", std::move(inner)}};
   // replace: a message may echo client bytes that are not valid UTF-8.
   return body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);

@@ -14,8 +14,8 @@ namespace factord::net {
 
 struct http_error {
   unsigned status = 400;
-  std::string code;    // snake_case, stable: clients switch on it
-  std::string message; // for a person: what went wrong and what to do
+  std::string code;                    // snake_case, stable: clients switch on it
+  std::string message;                 // for a person: what went wrong and what to do
   std::chrono::seconds retry_after{0}; // > 0: sent as Retry-After (429, 503)
   std::optional<std::size_t> index;    // batch: which number was bad
 };

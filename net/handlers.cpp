@@ -35,8 +35,7 @@ struct job_request {
 std::optional<http_error> read_wait(job_request& jr) {
   if (const auto* w = find_param(jr.params, "wait")) {
     auto parsed = parse_wait(*w);
-    if (!parsed.error.empty())
-      return make_http_error(400, "invalid_wait", parsed.error);
+    if (!parsed.error.empty()) return make_http_error(400, "invalid_wait", parsed.error);
     jr.wait = parsed.value;
   }
   return std::nullopt;
@@ -60,8 +59,7 @@ std::optional<http_error> read_caller(const http_request& req, const query_param
 // Checks shared by the submit routes: caller, content type, readiness.
 std::optional<http_error> check_submit(const state_ptr& state, const http_request& req,
                                        const query_params& params, std::string& caller) {
-  if (auto e = read_caller(req, params, caller))
-    return e;
+  if (auto e = read_caller(req, params, caller)) return e;
   // A missing Content-Type is tolerated (hand-written clients); a wrong one is not.
   if (!req.content_type.empty() && !is_json_content_type(req.content_type))
     return make_http_error(415, "unsupported_media_type",
@@ -74,9 +72,7 @@ std::optional<http_error> check_submit(const state_ptr& state, const http_reques
   return std::nullopt;
 }
 
-std::string_view prefix_of(route which) {
-  return which == route::compute ? "/compute/" : "/v1/jobs/";
-}
+std::string_view prefix_of(route which) { return which == route::compute ? "/compute/" : "/v1/jobs/"; }
 
 http_response accepted(route which, const actors::job& j) {
   std::string url = std::string{prefix_of(which)} + j.request_id;
@@ -87,11 +83,9 @@ http_response accepted(route which, const actors::job& j) {
 
 void submit(const state_ptr& state, const http_request& req, job_request jr, responder respond) {
   std::string caller;
-  if (auto e = check_submit(state, req, jr.params, caller))
-    return respond(error_response(jr.which, *e));
+  if (auto e = check_submit(state, req, jr.params, caller)) return respond(error_response(jr.which, *e));
   auto number = extract_number(req.body);
-  if (!number.ok)
-    return respond(error_response(jr.which, number.error));
+  if (!number.ok) return respond(error_response(jr.which, number.error));
   actors::submission s;
   s.caller_id = std::move(caller);
   s.number = std::move(number.number);
@@ -100,52 +94,44 @@ void submit(const state_ptr& state, const http_request& req, job_request jr, res
   auto wait = jr.wait;
   actors::submit_job(state->sys, state->node.jobs, std::move(s),
                      [state, respond, which, wait](actors::job_reply r) {
-    if (!r.ok)
-      return respond(error_response(which, from_api_error(r.error)));
-    if (r.value.finished())
-      return respond(json_response(which, 200, job_to_json(r.value)));
-    if (wait.count() == 0)
-      return respond(accepted(which, r.value));
-    // ?wait: hold the answer; whatever happens, the job was accepted, so never an error.
-    actors::fetch_job(state->sys, state->node.jobs, r.value.request_id, wait,
-                      [respond, which, first = r.value](actors::job_reply f) {
-      if (f.ok && f.value.finished())
-        respond(json_response(which, 200, job_to_json(f.value)));
-      else
-        respond(accepted(which, f.ok ? f.value : first));
-    });
-  });
+                       if (!r.ok) return respond(error_response(which, from_api_error(r.error)));
+                       if (r.value.finished())
+                         return respond(json_response(which, 200, job_to_json(r.value)));
+                       if (wait.count() == 0) return respond(accepted(which, r.value));
+                       // ?wait: hold the answer; whatever happens, the job was accepted, so never an error.
+                       actors::fetch_job(state->sys, state->node.jobs, r.value.request_id, wait,
+                                         [respond, which, first = r.value](actors::job_reply f) {
+                                           if (f.ok && f.value.finished())
+                                             respond(json_response(which, 200, job_to_json(f.value)));
+                                           else
+                                             respond(accepted(which, f.ok ? f.value : first));
+                                         });
+                     });
 }
 
-void submit_batch(const state_ptr& state, const http_request& req, const job_request& jr,
-                  responder respond) {
+void submit_batch(const state_ptr& state, const http_request& req, const job_request& jr, responder respond) {
   std::string caller;
-  if (auto e = check_submit(state, req, jr.params, caller))
-    return respond(error_response(jr.which, *e));
+  if (auto e = check_submit(state, req, jr.params, caller)) return respond(error_response(jr.which, *e));
   auto numbers = extract_numbers(req.body, state->settings.max_batch);
-  if (!numbers.ok)
-    return respond(error_response(jr.which, numbers.error));
+  if (!numbers.ok) return respond(error_response(jr.which, numbers.error));
   actors::batch_submission b;
   b.caller_id = std::move(caller);
   b.numbers = std::move(numbers.numbers);
   auto which = jr.which;
-  actors::submit_batch(state->sys, state->node.jobs, std::move(b),
-                       [respond, which](actors::batch_reply r) {
-    if (r.ok)
-      return respond(json_response(which, 202, batch_accepted_to_json(r.jobs)));
+  actors::submit_batch(state->sys, state->node.jobs, std::move(b), [respond, which](actors::batch_reply r) {
+    if (r.ok) return respond(json_response(which, 202, batch_accepted_to_json(r.jobs)));
     auto e = from_api_error(r.error);
-    if (r.error.code == actors::api_errc::invalid_number)
-      e.index = r.bad_index;
+    if (r.error.code == actors::api_errc::invalid_number) e.index = r.bad_index;
     respond(error_response(which, e));
   });
 }
 
 void fetch(const state_ptr& state, const job_request& jr, std::string id, responder respond) {
   auto which = jr.which;
-  actors::fetch_job(state->sys, state->node.jobs, std::move(id), jr.wait,
-                    [respond, which](actors::job_reply r) {
-    respond(r.ok ? job_response(which, r.value) : error_response(which, from_api_error(r.error)));
-  });
+  actors::fetch_job(
+      state->sys, state->node.jobs, std::move(id), jr.wait, [respond, which](actors::job_reply r) {
+        respond(r.ok ? job_response(which, r.value) : error_response(which, from_api_error(r.error)));
+      });
 }
 
 void cancel(const state_ptr& state, const job_request& jr, responder respond) {
@@ -159,13 +145,13 @@ void cancel(const state_ptr& state, const job_request& jr, responder respond) {
 void metrics(const state_ptr& state, responder respond) {
   actors::collect_stats(state->sys, state->node.jobs, state->node.dispatcher,
                         [state, respond](actors::node_stats stats) {
-    stats.workers = config::effective_workers(state->settings);
-    http_response res;
-    res.which = route::metrics;
-    res.content_type = std::string{metrics_content_type};
-    res.body = render_metrics(stats, state->probe.read());
-    respond(std::move(res));
-  });
+                          stats.workers = config::effective_workers(state->settings);
+                          http_response res;
+                          res.which = route::metrics;
+                          res.content_type = std::string{metrics_content_type};
+                          res.body = render_metrics(stats, state->probe.read());
+                          respond(std::move(res));
+                        });
 }
 
 } // namespace
@@ -189,26 +175,31 @@ void handle_request(const state_ptr& state, http_request req, responder respond)
   auto [path, query] = split_target(req.target);
   auto m = match_route(req.method, path);
   if (m.which == route::unknown)
-    return respond(error_response(m.which, make_http_error(404, "not_found",
-        "no such resource: " + req.method + " " + std::string{path} + "; GET /openapi.json lists the routes")));
+    return respond(
+        error_response(m.which, make_http_error(404, "not_found",
+                                                "no such resource: " + req.method + " " + std::string{path} +
+                                                    "; GET /openapi.json lists the routes")));
   if (state->node.role == actors::node_role::worker && is_job_route(m.which))
-    return respond(error_response(m.which, make_http_error(404, "not_found",
-        "this is a factord worker: it takes jobs from Kafka only; send them to a gateway")));
+    return respond(error_response(
+        m.which,
+        make_http_error(404, "not_found",
+                        "this is a factord worker: it takes jobs from Kafka only; send them to a gateway")));
   if (!m.method_allowed) {
-    auto res = error_response(m.which, make_http_error(405, "method_not_allowed",
-        req.method + " is not allowed here; use " + std::string{m.allow}));
+    auto res = error_response(
+        m.which, make_http_error(405, "method_not_allowed",
+                                 req.method + " is not allowed here; use " + std::string{m.allow}));
     res.headers.emplace_back("Allow", std::string{m.allow});
     return respond(std::move(res));
   }
   auto params = parse_query(query);
   if (!params)
-    return respond(error_response(m.which, make_http_error(400, "malformed_query",
-        "the query string has a broken percent-escape; encode '%' as %25")));
+    return respond(error_response(
+        m.which, make_http_error(400, "malformed_query",
+                                 "the query string has a broken percent-escape; encode '%' as %25")));
   job_request jr{m.which, std::move(m.id), std::move(*params), milliseconds{0}};
   bool get = req.method == "GET";
   switch (m.which) {
-    case route::healthz:
-      return respond(json_response(m.which, 200, R"({"status":"ok"})"));
+    case route::healthz: return respond(json_response(m.which, 200, R"({"status":"ok"})"));
     case route::readyz:
       if (!state->ready.load())
         return respond(error_response(m.which, [] {
@@ -226,38 +217,31 @@ void handle_request(const state_ptr& state, http_request req, responder respond)
         e.retry_after = std::chrono::seconds{2};
         respond(error_response(which, e));
       });
-    case route::metrics:
-      return metrics(state, std::move(respond));
-    case route::openapi:
-      return respond(json_response(m.which, 200, std::string{openapi_document()}));
+    case route::metrics: return metrics(state, std::move(respond));
+    case route::openapi: return respond(json_response(m.which, 200, std::string{openapi_document()}));
     case route::websocket:
     case route::actors_stream:
-      return respond(error_response(m.which, make_http_error(426, "upgrade_required",
-          "this path speaks WebSocket only; connect with a WebSocket client")));
-    case route::actors:
-      return serve_actor_snapshot(state, std::move(respond));
-    case route::console:
-      return serve_console_asset(jr.id, std::move(respond));
-    case route::console_actions:
-      return serve_console_action(state, req, std::move(respond));
-    case route::jobs_batch:
-      return submit_batch(state, req, jr, std::move(respond));
-    default:
-      break;
+      return respond(error_response(
+          m.which, make_http_error(426, "upgrade_required",
+                                   "this path speaks WebSocket only; connect with a WebSocket client")));
+    case route::actors: return serve_actor_snapshot(state, std::move(respond));
+    case route::console: return serve_console_asset(jr.id, std::move(respond));
+    case route::console_actions: return serve_console_action(state, req, std::move(respond));
+    case route::jobs_batch: return submit_batch(state, req, jr, std::move(respond));
+    default: break;
   }
-  if (auto e = read_wait(jr))
-    return respond(error_response(m.which, *e));
+  if (auto e = read_wait(jr)) return respond(error_response(m.which, *e));
   if (m.which == route::jobs && get) { // GET /v1/jobs?request_id=
     const auto* id = find_param(jr.params, "request_id");
     if (!id || id->empty())
-      return respond(error_response(m.which, make_http_error(400, "missing_request_id",
-          "GET /v1/jobs needs ?request_id=; to submit a job, POST it")));
+      return respond(error_response(
+          m.which, make_http_error(400, "missing_request_id",
+                                   "GET /v1/jobs needs ?request_id=; to submit a job, POST it")));
     return fetch(state, jr, *id, std::move(respond));
   }
   if (m.which == route::jobs || m.which == route::compute)
     return submit(state, req, std::move(jr), std::move(respond));
-  if (get)
-    return fetch(state, jr, jr.id, std::move(respond));
+  if (get) return fetch(state, jr, jr.id, std::move(respond));
   return cancel(state, jr, std::move(respond));
 }
 

@@ -32,7 +32,7 @@ struct http_response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers; // extra: Location, Allow, Retry-After
-  route which = route::unknown; // for factord_http_requests_total
+  route which = route::unknown;                             // for factord_http_requests_total
 };
 
 using responder = std::function<void(http_response)>;
@@ -42,7 +42,6 @@ http_response error_response(route which, const http_error& e);
 http_response json_response(route which, unsigned status, std::string body);
 
 // Answers exactly once through `respond`.
-void handle_request(const std::shared_ptr<server_state>& state, http_request req,
-                    responder respond);
+void handle_request(const std::shared_ptr<server_state>& state, http_request req, responder respond);
 
 } // namespace factord::net

@@ -47,8 +47,7 @@ public:
     state_->probe.connection_opened();
   }
   ~http_session() override {
-    if (track_id_ != 0)
-      state_->untrack(track_id_);
+    if (track_id_ != 0) state_->untrack(track_id_);
     state_->probe.connection_closed();
   }
 
@@ -80,14 +79,11 @@ private:
   // for the go-ahead; answering it saves that second. Oversized bodies were already
   // refused by the header parse (Content-Length > body_limit).
   void on_header(beast::error_code ec, std::size_t bytes) {
-    if (ec)
-      return on_read(ec, bytes);
-    if (!beast::iequals(parser_->get()[http::field::expect], "100-continue"))
-      return read_body();
+    if (ec) return on_read(ec, bytes);
+    if (!beast::iequals(parser_->get()[http::field::expect], "100-continue")) return read_body();
     continue_ = {http::status::continue_, parser_->get().version()};
     http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
-      if (wec)
-        return fail(wec, "http write 100");
+      if (wec) return fail(wec, "http write 100");
       self->read_body();
     });
   }
@@ -106,33 +102,30 @@ private:
     }
     if (ec == http::error::body_limit)
       return answer_and_close(make_http_error(413, "body_too_large",
-          "the request body is larger than " + std::to_string(state_->settings.max_body_bytes) +
-          " bytes; send less or raise --max-body-bytes"));
+                                              "the request body is larger than " +
+                                                  std::to_string(state_->settings.max_body_bytes) +
+                                                  " bytes; send less or raise --max-body-bytes"));
     if (ec == http::error::header_limit)
       return answer_and_close(make_http_error(431, "headers_too_large",
-          "the request line and headers exceed 8 KiB; shorten them"));
+                                              "the request line and headers exceed 8 KiB; shorten them"));
     if (ec && ec.category() == http::make_error_code(http::error::bad_method).category())
       return answer_and_close(make_http_error(400, "malformed_request",
-          "the request is not valid HTTP/1.1 (" + ec.message() + ")"));
-    if (ec)
-      return fail(ec, "http read");
+                                              "the request is not valid HTTP/1.1 (" + ec.message() + ")"));
+    if (ec) return fail(ec, "http read");
 
     auto req = parser_->release();
-    if (beast::websocket::is_upgrade(req) && try_upgrade(req))
-      return;
+    if (beast::websocket::is_upgrade(req) && try_upgrade(req)) return;
     http_request r;
     r.method = std::string{req.method_string()};
     r.target = std::string{req.target()};
     r.content_type = std::string{req[http::field::content_type]};
-    if (auto it = req.find("X-Caller-ID"); it != req.end())
-      r.caller_header = std::string{it->value()};
+    if (auto it = req.find("X-Caller-ID"); it != req.end()) r.caller_header = std::string{it->value()};
     r.idempotency_key = std::string{req["Idempotency-Key"]};
     r.authorization = std::string{req[http::field::authorization]};
     r.body = std::move(req.body());
     auto version = req.version();
     bool keep_alive = req.keep_alive();
-    handle_request(state_, std::move(r),
-                   [self = shared_from_this(), version, keep_alive](http_response res) {
+    handle_request(state_, std::move(r), [self = shared_from_this(), version, keep_alive](http_response res) {
       // May run on a CAF thread: hop back onto this connection's strand.
       auto executor = self->stream_.get_executor();
       asio::post(executor, [self, version, keep_alive, res = std::move(res)]() mutable {
@@ -145,15 +138,15 @@ private:
   bool try_upgrade(upgrade_request& req) {
     auto [path, query] = split_target(req.target());
     auto m = match_route("GET", path);
-    if ((m.which != route::websocket && m.which != route::actors_stream) ||
-        req.method() != http::verb::get)
+    if ((m.which != route::websocket && m.which != route::actors_stream) || req.method() != http::verb::get)
       return false;
     auto refuse = [&](http_error e) {
       answer_and_close(std::move(e), m.which, req.version());
       return true;
     };
     if (m.which == route::websocket && state_->node.role == actors::node_role::worker)
-      return refuse(make_http_error(404, "not_found", "this is a factord worker; open WebSockets on a gateway"));
+      return refuse(
+          make_http_error(404, "not_found", "this is a factord worker; open WebSockets on a gateway"));
     if (!state_->ready.load()) {
       auto e = make_http_error(503, "not_ready", "the server is shutting down; reconnect elsewhere");
       e.retry_after = std::chrono::seconds{1};
@@ -164,8 +157,7 @@ private:
       return refuse(make_http_error(400, "malformed_query", "the query string has a broken percent-escape"));
     if (m.which == route::actors_stream) {
       auto interval = parse_stream_interval(*params);
-      if (!interval.error.empty())
-        return refuse(make_http_error(400, "invalid_interval", interval.error));
+      if (!interval.error.empty()) return refuse(make_http_error(400, "invalid_interval", interval.error));
       state_->probe.observe(route::actors_stream, 101, seconds_since_start());
       stream_.expires_never();
       run_console_stream(stream_.release_socket(), std::move(req), interval.value, state_);
@@ -205,8 +197,7 @@ private:
     response_.version(version);
     response_.set(http::field::server, "factord");
     response_.set(http::field::content_type, res.content_type);
-    for (auto& [name, value] : res.headers)
-      response_.set(name, value);
+    for (auto& [name, value] : res.headers) response_.set(name, value);
     // Errors that leave the stream in an unknown state (413, 431, 400) close it.
     response_.keep_alive(keep_alive && !shutting_down_ && !close_after_write_);
     response_.body() = std::move(res.body);
@@ -217,10 +208,8 @@ private:
   }
 
   void on_write(beast::error_code ec, std::size_t) {
-    if (ec)
-      return fail(ec, "http write");
-    if (!response_.keep_alive())
-      return close_gracefully();
+    if (ec) return fail(ec, "http write");
+    if (!response_.keep_alive()) return close_gracefully();
     do_read();
   }
 
@@ -229,17 +218,15 @@ private:
   void close_gracefully() {
     beast::error_code ignored;
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    if (!stream_.socket().is_open())
-      return;
+    if (!stream_.socket().is_open()) return;
     stream_.expires_after(linger_time); // bounds the whole drain, not each read
     drain();
   }
   void drain() {
     stream_.async_read_some(asio::buffer(drain_buffer_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (!ec)
-        self->drain(); // ends on EOF, any error or the linger timeout
-    });
+                              if (!ec) self->drain(); // ends on EOF, any error or the linger timeout
+                            });
   }
 
   double seconds_since_start() const {

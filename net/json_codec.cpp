@@ -14,13 +14,9 @@ namespace {
 
 using json = nlohmann::ordered_json; // keys in API.md order, not sorted
 
-json timestamp(std::int64_t millis) {
-  return millis == 0 ? json(nullptr) : json(actors::rfc3339(millis));
-}
+json timestamp(std::int64_t millis) { return millis == 0 ? json(nullptr) : json(actors::rfc3339(millis)); }
 
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 http_error malformed(std::string message) {
   return make_http_error(400, "malformed_json", std::move(message));
@@ -42,7 +38,7 @@ public:
   bool top_is_object = false;
   bool found = false;
   bool duplicate = false;
-  bool is_array = false;    // the field's value is an array
+  bool is_array = false;     // the field's value is an array
   std::vector<value> values; // the scalar, or the array's elements
   std::string parse_error_text;
 
@@ -55,8 +51,7 @@ public:
   bool string(std::string& s) { return scalar(kind::string, std::move(s)); }
   bool binary(json::binary_t&) { return scalar(kind::other, {}); }
   bool key(std::string& k) {
-    if (depth_ != 1)
-      return true; // a key inside a nested value
+    if (depth_ != 1) return true; // a key inside a nested value
     in_field_ = k == field_;
     if (in_field_) {
       duplicate = duplicate || found;
@@ -94,15 +89,13 @@ private:
   }
   bool close() {
     --depth_;
-    if (depth_ == 1)
-      in_field_ = false;
+    if (depth_ == 1) in_field_ = false;
     return true;
   }
   bool scalar(kind what, std::string text) {
     if (in_field_ && ((depth_ == 1 && !is_array) || (depth_ == 2 && is_array)))
       values.push_back({what, std::move(text)});
-    if (depth_ == 1)
-      in_field_ = false;
+    if (depth_ == 1) in_field_ = false;
     return true;
   }
 
@@ -112,8 +105,7 @@ private:
 };
 
 // Parses the body; false (with `error` set) unless it is a JSON object naming the field once.
-bool read_field(std::string_view body, field_reader& reader, http_error& error,
-                std::string_view example) {
+bool read_field(std::string_view body, field_reader& reader, http_error& error, std::string_view example) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     error = malformed("the request body is empty; send " + std::string{example});
     return false;
@@ -121,8 +113,8 @@ bool read_field(std::string_view body, field_reader& reader, http_error& error,
   // Integers past a double's range would fail to parse; as strings they keep every digit.
   const std::string quoted = actors::quote_long_json_integers(body);
   if (!json::sax_parse(quoted, &reader)) {
-    error = malformed("the request body is not valid JSON (" + reader.parse_error_text +
-                      "); send " + std::string{example});
+    error = malformed("the request body is not valid JSON (" + reader.parse_error_text + "); send " +
+                      std::string{example});
     return false;
   }
   if (!reader.top_is_object) {
@@ -150,14 +142,13 @@ std::string job_to_json(const actors::job& j) {
               {"caller_id", j.caller_id},
               {"number", j.number},
               {"status", std::string{actors::to_string(j.status)}}};
-  if (j.status == actors::job_status::done)
-    out["factors"] = j.factors;
+  if (j.status == actors::job_status::done) out["factors"] = j.factors;
   if (j.status == actors::job_status::failed || j.status == actors::job_status::cancelled) {
     bool cancelled = j.status == actors::job_status::cancelled;
     std::string code = !j.error_code.empty() ? j.error_code : cancelled ? "cancelled" : "failed";
     std::string message = !j.error_message.empty() ? j.error_message
-                          : cancelled ? "the job was cancelled before it finished"
-                                      : "the job failed";
+                          : cancelled              ? "the job was cancelled before it finished"
+                                                   : "the job failed";
     out["error"] = {{"code", code}, {"message", message}};
   }
   out["queued_at"] = timestamp(j.queued_at);
@@ -174,8 +165,7 @@ std::string accepted_to_json(const actors::job& j, std::string_view status_url) 
 
 std::string batch_accepted_to_json(const std::vector<actors::job>& jobs) {
   json ids = json::array();
-  for (const auto& j : jobs)
-    ids.push_back(j.request_id);
+  for (const auto& j : jobs) ids.push_back(j.request_id);
   return dump({{"request_ids", std::move(ids)}});
 }
 
@@ -183,15 +173,13 @@ number_result extract_number(std::string_view body) {
   static constexpr std::string_view example = R"({"number": "91"})";
   number_result r;
   field_reader reader{"number"};
-  if (!read_field(body, reader, r.error, example))
-    return r;
+  if (!read_field(body, reader, r.error, example)) return r;
   if (!reader.found) {
     r.error = make_http_error(400, "missing_number",
                               "the body has no \"number\" field; send " + std::string{example});
     return r;
   }
-  if (reader.is_array || reader.values.size() != 1 ||
-      reader.values[0].what == field_reader::kind::other) {
+  if (reader.is_array || reader.values.size() != 1 || reader.values[0].what == field_reader::kind::other) {
     r.error = wrong_type("\"number\"");
     return r;
   }
@@ -204,21 +192,20 @@ numbers_result extract_numbers(std::string_view body, std::size_t max_numbers) {
   static constexpr std::string_view example = R"({"numbers": ["91", "97"]})";
   numbers_result r;
   field_reader reader{"numbers"};
-  if (!read_field(body, reader, r.error, example))
-    return r;
+  if (!read_field(body, reader, r.error, example)) return r;
   if (!reader.found) {
     r.error = make_http_error(400, "missing_numbers",
                               "the body has no \"numbers\" field; send " + std::string{example});
     return r;
   }
   if (!reader.is_array) {
-    r.error = make_http_error(422, "not_an_array",
-                              "\"numbers\" must be a JSON array: " + std::string{example});
+    r.error =
+        make_http_error(422, "not_an_array", "\"numbers\" must be a JSON array: " + std::string{example});
     return r;
   }
   if (reader.values.empty()) {
-    r.error = make_http_error(422, "empty_batch", "\"numbers\" is empty; send 1 to " +
-                                                      std::to_string(max_numbers) + " numbers");
+    r.error = make_http_error(422, "empty_batch",
+                              "\"numbers\" is empty; send 1 to " + std::to_string(max_numbers) + " numbers");
     return r;
   }
   if (reader.values.size() > max_numbers) {
@@ -236,23 +223,19 @@ numbers_result extract_numbers(std::string_view body, std::size_t max_numbers) {
   }
   r.ok = true;
   r.numbers.reserve(reader.values.size());
-  for (auto& v : reader.values)
-    r.numbers.push_back(std::move(v.text));
+  for (auto& v : reader.values) r.numbers.push_back(std::move(v.text));
   return r;
 }
 
 bool is_json_content_type(std::string_view content_type) {
   auto semi = content_type.find(';');
   auto media = content_type.substr(0, semi);
-  while (!media.empty() && (media.back() == ' ' || media.back() == '\t'))
-    media.remove_suffix(1);
-  while (!media.empty() && (media.front() == ' ' || media.front() == '\t'))
-    media.remove_prefix(1);
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+  while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
   std::string lower(media);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "application/json")
-    return true;
+  if (lower == "application/json") return true;
   return lower.rfind("application/", 0) == 0 && lower.size() > 17 &&
          lower.compare(lower.size() - 5, 5, "+json") == 0;
 }

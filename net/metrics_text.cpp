@@ -22,15 +22,14 @@ public:
     out_ += type;
     out_ += '\n';
   }
-  void sample(std::string_view name, std::initializer_list<std::pair<std::string_view, std::string_view>> labels,
-              double value) {
+  void sample(std::string_view name,
+              std::initializer_list<std::pair<std::string_view, std::string_view>> labels, double value) {
     out_ += name;
     if (labels.size() > 0) {
       out_ += '{';
       bool first = true;
       for (const auto& [k, v] : labels) {
-        if (!first)
-          out_ += ',';
+        if (!first) out_ += ',';
         first = false;
         out_ += k;
         out_ += "=\"";
@@ -74,14 +73,11 @@ std::string escape_label_value(std::string_view value) {
 }
 
 std::string format_sample(double value) {
-  if (std::isnan(value))
-    return "NaN";
-  if (std::isinf(value))
-    return value > 0 ? "+Inf" : "-Inf";
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  if (ec != std::errc{})
-    return "NaN";
+  if (ec != std::errc{}) return "NaN";
   return std::string(buf, end);
 }
 
@@ -98,7 +94,8 @@ std::string render_metrics(const actors::node_stats& node, const http_probe::sna
   w.single("factord_jobs_running", "gauge", "Jobs on a worker.", as_double(reg.running));
   w.single("factord_jobs_known", "gauge", "Jobs held in memory, all states.", as_double(reg.known));
   w.single("factord_journal_commits_total", "counter", "Journal commits.", as_double(reg.journal_commits));
-  w.single("factord_journal_errors_total", "counter", "Failed journal writes.", as_double(reg.journal_errors));
+  w.single("factord_journal_errors_total", "counter", "Failed journal writes.",
+           as_double(reg.journal_errors));
   w.single("factord_callers_waiting", "gauge", "Callers with queued work in the round-robin ring.",
            as_double(node.callers_waiting));
   w.header("factord_caller_queue_depth", "gauge", "Queued jobs of the deepest caller queues (at most 10).");

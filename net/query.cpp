@@ -7,12 +7,9 @@ namespace factord::net {
 namespace {
 
 int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
 
@@ -34,16 +31,13 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, std::uint32_t& cp) 
   } else {
     return 0;
   }
-  if (i + len > s.size())
-    return 0;
+  if (i + len > s.size()) return 0;
   for (std::size_t k = 1; k < len; ++k) {
     auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80)
-      return 0;
+    if ((b & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (b & 0x3Fu);
   }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return len;
 }
 
@@ -59,8 +53,7 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
         return std::nullopt;
       int hi = hex_value(text[i + 1]);
       int lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0)
-        return std::nullopt;
+      if (hi < 0 || lo < 0) return std::nullopt;
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     } else if (c == '+' && plus_is_space) {
@@ -78,14 +71,11 @@ std::optional<query_params> parse_query(std::string_view query) {
     auto amp = query.find('&');
     auto part = query.substr(0, amp);
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (part.empty())
-      continue; // "a=1&&b=2": tolerated, as browsers produce it
+    if (part.empty()) continue; // "a=1&&b=2": tolerated, as browsers produce it
     auto eq = part.find('=');
     auto key = percent_decode(part.substr(0, eq));
-    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{}
-                                                             : part.substr(eq + 1));
-    if (!key || !value)
-      return std::nullopt;
+    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
+    if (!key || !value) return std::nullopt;
     params.emplace_back(std::move(*key), std::move(*value));
   }
   return params;
@@ -93,14 +83,12 @@ std::optional<query_params> parse_query(std::string_view query) {
 
 const std::string* find_param(const query_params& params, std::string_view key) {
   for (const auto& [k, v] : params)
-    if (k == key)
-      return &v;
+    if (k == key) return &v;
   return nullptr;
 }
 
 wait_result parse_wait(std::string_view text) {
-  static constexpr const char* hint =
-      "wait must be a number of seconds from 0 to 2, e.g. wait=1.5";
+  static constexpr const char* hint = "wait must be a number of seconds from 0 to 2, e.g. wait=1.5";
   wait_result r;
   std::size_t i = 0;
   std::int64_t whole = 0;
@@ -122,11 +110,9 @@ wait_result parse_wait(std::string_view text) {
       had_fraction = true;
       ++i;
     }
-    if (!had_fraction)
-      return {{}, hint};
+    if (!had_fraction) return {{}, hint};
   }
-  if (i != text.size() || (!had_whole && !had_fraction) || millis > max_wait.count())
-    return {{}, hint};
+  if (i != text.size() || (!had_whole && !had_fraction) || millis > max_wait.count()) return {{}, hint};
   r.value = std::chrono::milliseconds{millis};
   return r;
 }
@@ -134,17 +120,14 @@ wait_result parse_wait(std::string_view text) {
 std::string validate_caller_id(std::string_view id) {
   static constexpr const char* hint =
       "a caller id must be 1 to 128 printable characters (UTF-8, no control characters)";
-  if (id.empty())
-    return hint;
+  if (id.empty()) return hint;
   std::size_t chars = 0;
   for (std::size_t i = 0; i < id.size();) {
     std::uint32_t cp = 0;
     auto len = utf8_sequence(id, i, cp);
-    if (len == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
-      return hint;
+    if (len == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) return hint;
     i += len;
-    if (++chars > max_caller_id_chars)
-      return hint;
+    if (++chars > max_caller_id_chars) return hint;
   }
   return {};
 }

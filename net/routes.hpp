@@ -19,12 +19,12 @@ enum class route : unsigned char {
   readyz,
   metrics,
   openapi,
-  websocket,     // GET /ws and GET / (upgrade only)
-  actors,        // GET /v1/actors: the console's snapshot
-  actors_stream, // GET /v1/actors/stream (upgrade only): snapshot, then deltas
-  console,       // GET /console and /console/{asset}: the inspection page
+  websocket,       // GET /ws and GET / (upgrade only)
+  actors,          // GET /v1/actors: the console's snapshot
+  actors_stream,   // GET /v1/actors/stream (upgrade only): snapshot, then deltas
+  console,         // GET /console and /console/{asset}: the inspection page
   console_actions, // POST /v1/console/actions (bearer token)
-  unknown,       // anything else: 404
+  unknown,         // anything else: 404
 };
 
 // Routes that submit, read or cancel jobs, or open a job WebSocket (not on a worker).
@@ -43,9 +43,9 @@ inline constexpr std::size_t max_request_id_chars = 128;
 
 struct route_match {
   route which = route::unknown;
-  std::string id;                // job_by_id, compute_by_id; console: the asset ("" = page)
-  bool method_allowed = false;   // false on a known path: 405 with `allow`
-  std::string_view allow;        // "GET, DELETE"
+  std::string id;              // job_by_id, compute_by_id; console: the asset ("" = page)
+  bool method_allowed = false; // false on a known path: 405 with `allow`
+  std::string_view allow;      // "GET, DELETE"
 };
 
 // `path` is the target without its query. One trailing slash is ignored ("/v1/jobs/").

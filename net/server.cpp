@@ -32,9 +32,8 @@ using tcp = asio::ip::tcp;
 
 void fail(beast::error_code ec, const char* what) {
   // Peers vanish, time out and close all day long; none of that is news for on-call.
-  if (ec == asio::error::operation_aborted || ec == asio::error::eof ||
-      ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-      ec == asio::error::not_connected || ec == beast::error::timeout ||
+  if (ec == asio::error::operation_aborted || ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::error::broken_pipe || ec == asio::error::not_connected || ec == beast::error::timeout ||
       ec == beast::http::error::end_of_stream || ec == beast::http::error::partial_message ||
       ec == beast::websocket::error::closed)
     return;
@@ -56,8 +55,7 @@ constexpr std::string_view over_capacity_response =
 std::string bind_hint(const beast::error_code& ec) {
   if (ec == asio::error::address_in_use)
     return " Hint: pass --port with a free port (or --port 0 for any), or stop the process using it.";
-  if (ec == asio::error::access_denied)
-    return " Hint: ports below 1024 need privileges; pass --port 8080.";
+  if (ec == asio::error::access_denied) return " Hint: ports below 1024 need privileges; pass --port 8080.";
   if (ec == boost::system::errc::address_not_available)
     return " Hint: pass --host with an address of this machine, e.g. 127.0.0.1 or 0.0.0.0.";
   return {};
@@ -68,10 +66,8 @@ std::string bind_hint(const beast::error_code& ec) {
 struct server::impl {
   impl(caf::actor_system& sys, actors::node node, const config::settings& settings)
       : state(std::make_shared<server_state>(sys, std::move(node), settings)),
-        ioc(static_cast<int>(std::max(1u, settings.io_threads))),
-        work(asio::make_work_guard(ioc)),
-        acceptor(asio::make_strand(ioc)),
-        accept_backoff(acceptor.get_executor()) {}
+        ioc(static_cast<int>(std::max(1u, settings.io_threads))), work(asio::make_work_guard(ioc)),
+        acceptor(asio::make_strand(ioc)), accept_backoff(acceptor.get_executor()) {}
 
   std::shared_ptr<server_state> state;
   asio::io_context ioc;
@@ -84,21 +80,18 @@ struct server::impl {
 
   void do_accept() {
     // Each connection gets its own strand: all its handlers run one at a time.
-    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
-      on_accept(ec, std::move(s));
-    });
+    acceptor.async_accept(asio::make_strand(ioc),
+                          [this](beast::error_code ec, tcp::socket s) { on_accept(ec, std::move(s)); });
   }
 
   void on_accept(beast::error_code ec, tcp::socket socket) {
-    if (!acceptor.is_open())
-      return; // stop_accepting()
+    if (!acceptor.is_open()) return; // stop_accepting()
     if (ec) {
       // EMFILE and friends: retrying at once would spin a core; back off briefly.
       logging::warn("net.accept_failed", {{"error", ec.message()}});
       accept_backoff.expires_after(std::chrono::milliseconds{50});
       accept_backoff.async_wait([this](beast::error_code wait_ec) {
-        if (!wait_ec && acceptor.is_open())
-          do_accept();
+        if (!wait_ec && acceptor.is_open()) do_accept();
       });
       return;
     }
@@ -118,10 +111,10 @@ struct server::impl {
     auto s = std::make_shared<tcp::socket>(std::move(socket));
     asio::async_write(*s, asio::buffer(over_capacity_response.data(), over_capacity_response.size()),
                       [s](beast::error_code, std::size_t) {
-      beast::error_code ignored;
-      s->shutdown(tcp::socket::shutdown_both, ignored);
-      s->close(ignored);
-    });
+                        beast::error_code ignored;
+                        s->shutdown(tcp::socket::shutdown_both, ignored);
+                        s->close(ignored);
+                      });
   }
 
   std::string listen() {
@@ -141,12 +134,9 @@ struct server::impl {
       endpoint = results.begin()->endpoint();
     }
     acceptor.open(endpoint.protocol(), ec);
-    if (!ec)
-      acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec)
-      acceptor.bind(endpoint, ec);
-    if (!ec)
-      acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
       beast::error_code ignored;
       acceptor.close(ignored);
@@ -178,16 +168,13 @@ server::~server() {
 }
 
 std::string server::start() {
-  if (impl_->accepting || !impl_->threads.empty())
-    return "the server is already started";
-  if (auto error = impl_->listen(); !error.empty())
-    return error;
+  if (impl_->accepting || !impl_->threads.empty()) return "the server is already started";
+  if (auto error = impl_->listen(); !error.empty()) return error;
   impl_->accepting = true;
   impl_->state->ready = true;
   impl_->do_accept(); // no thread runs yet, so this is still single-threaded
   auto n = std::max(1u, impl_->state->settings.io_threads);
-  for (unsigned i = 0; i < n; ++i)
-    impl_->threads.emplace_back([this] { impl_->run_thread(); });
+  for (unsigned i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->run_thread(); });
   logging::info("net.listening", {{"host", impl_->state->settings.host},
                                   {"port", std::to_string(impl_->bound_port)},
                                   {"io_threads", std::to_string(n)}});
@@ -202,16 +189,14 @@ void server::wait_for_signal() {
   asio::signal_set signals{signal_ioc, SIGINT, SIGTERM};
   int received = 0;
   signals.async_wait([&](const beast::error_code& ec, int signo) {
-    if (!ec)
-      received = signo;
+    if (!ec) received = signo;
   });
   signal_ioc.run();
   logging::info("net.signal", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
 }
 
 void server::stop_accepting() {
-  if (!impl_->accepting)
-    return;
+  if (!impl_->accepting) return;
   impl_->accepting = false;
   impl_->state->ready = false;
   std::promise<void> closed;
@@ -223,18 +208,15 @@ void server::stop_accepting() {
   });
   closed.get_future().wait();
   auto connections = impl_->state->open_connections();
-  for (auto& c : connections)
-    c->shut_down();
+  for (auto& c : connections) c->shut_down();
   logging::info("net.stopped_accepting", {{"connections_closed", std::to_string(connections.size())}});
 }
 
 void server::stop_io() {
-  if (impl_->threads.empty())
-    return;
+  if (impl_->threads.empty()) return;
   impl_->work.reset();
   impl_->ioc.stop();
-  for (auto& t : impl_->threads)
-    t.join();
+  for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
 }
 

@@ -34,7 +34,7 @@ struct server_state {
   const actors::node node;
   const config::settings settings;
   http_probe probe;
-  std::atomic<bool> ready{false};      // /readyz; false before start and once stopping
+  std::atomic<bool> ready{false};               // /readyz; false before start and once stopping
   std::atomic<std::uint64_t> next_ws_caller{0}; // generated ids: ws-1, ws-2, ...
 
   // Connection tracking takes a lock only when a connection opens or closes.
@@ -52,8 +52,7 @@ struct server_state {
     std::vector<std::shared_ptr<closable>> out;
     std::lock_guard<std::mutex> guard{mu_};
     for (auto& [id, weak] : connections_)
-      if (auto c = weak.lock())
-        out.push_back(std::move(c));
+      if (auto c = weak.lock()) out.push_back(std::move(c));
     return out;
   }
 

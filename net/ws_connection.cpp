@@ -40,7 +40,7 @@ constexpr std::string_view binary_frame_reply = "error: binary frames are not su
 
 // Who is behind the socket: a ws-session for `caller_id`, or a console viewer.
 struct ws_peer {
-  std::string caller_id;                   // ws-session; "console" for a viewer (logs)
+  std::string caller_id; // ws-session; "console" for a viewer (logs)
   bool console_viewer = false;
   std::chrono::milliseconds interval{1000}; // viewer: first refresh interval
 };
@@ -50,11 +50,8 @@ class ws_session_socket final : public actors::ws_connection,
                                 public std::enable_shared_from_this<ws_session_socket> {
 public:
   ws_session_socket(asio::ip::tcp::socket socket, ws_peer peer, std::shared_ptr<server_state> state)
-      : ws_(std::move(socket)),
-        state_(std::move(state)),
-        caller_id_(std::move(peer.caller_id)),
-        console_viewer_(peer.console_viewer),
-        viewer_interval_(peer.interval),
+      : ws_(std::move(socket)), state_(std::move(state)), caller_id_(std::move(peer.caller_id)),
+        console_viewer_(peer.console_viewer), viewer_interval_(peer.interval),
         max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
         // Replies to in-flight frames plus room for pushed messages; derived from the
         // in-flight bound so one option governs a socket's memory.
@@ -65,17 +62,15 @@ public:
   ~ws_session_socket() override {
     if (actor_) // only if the strand never saw the end (io_context torn down)
       actors::deliver_closed(actor_);
-    if (track_id_ != 0)
-      state_->untrack(track_id_);
+    if (track_id_ != 0) state_->untrack(track_id_);
     state_->probe.connection_closed();
   }
 
   void run(upgrade_request req) {
     track_id_ = state_->track(weak_from_this());
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-      res.set(beast::http::field::server, "factord");
-    }));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(beast::http::field::server, "factord"); }));
     ws_.read_message_max(state_->settings.max_frame_bytes); // beyond: Beast closes with 1009
     // The handshake reads nothing more from `req`; it may die when this returns.
     ws_.async_accept(req, beast::bind_front_handler(&ws_session_socket::on_accept, shared_from_this()));
@@ -104,14 +99,12 @@ public:
 
 private:
   void on_accept(beast::error_code ec) {
-    if (ec)
-      return fail(ec, "ws handshake");
-    if (shutting_down_)
-      return request_close(websocket::close_code::going_away, "going away");
+    if (ec) return fail(ec, "ws handshake");
+    if (shutting_down_) return request_close(websocket::close_code::going_away, "going away");
     std::weak_ptr<actors::ws_connection> self = shared_from_this();
     if (console_viewer_) {
-      actor_ = actors::spawn_console_viewer(state_->sys, std::move(self), state_->node.console,
-                                            viewer_interval_);
+      actor_ =
+          actors::spawn_console_viewer(state_->sys, std::move(self), state_->node.console, viewer_interval_);
       return do_read();
     }
     actors::ws_session_config config;
@@ -125,8 +118,7 @@ private:
 
   void do_read() {
     auto keep = std::move(paused_self_); // released when this returns; the read holds us
-    if (reading_ || close_requested_ || gone_)
-      return;
+    if (reading_ || close_requested_ || gone_) return;
     reading_ = true;
     ws_.async_read(buffer_, beast::bind_front_handler(&ws_session_socket::on_read, shared_from_this()));
   }
@@ -135,13 +127,12 @@ private:
     reading_ = false;
     if (ec) {
       // Includes too-big frames (Beast sent 1009) and invalid UTF-8 in text (1007).
-      if (ec != websocket::error::message_too_big)
-        fail(ec, "ws read");
+      if (ec != websocket::error::message_too_big) fail(ec, "ws read");
       gone_ = true;
       return report_closed();
     }
     if (!ws_.got_text()) {
-      if (!console_viewer_) // a viewer's stream is JSON only; it ignores binary frames
+      if (!console_viewer_)                       // a viewer's stream is JSON only; it ignores binary frames
         enqueue(std::string{binary_frame_reply}); // answered here; the actor never sees it
     } else if (actor_) {
       actors::deliver_frame(actor_, beast::buffers_to_string(buffer_.data()));
@@ -149,34 +140,29 @@ private:
         ++in_flight_;
     }
     buffer_.consume(buffer_.size());
-    if (in_flight_ < max_in_flight_)
-      return do_read();
+    if (in_flight_ < max_in_flight_) return do_read();
     // Paused: no operation holds this object now and the actor holds only a weak_ptr,
     // so hold ourselves until on_reply() resumes reading or the socket ends.
     paused_self_ = shared_from_this();
   }
 
   void on_reply(std::string text) {
-    if (in_flight_ > 0)
-      --in_flight_;
+    if (in_flight_ > 0) --in_flight_;
     enqueue(std::move(text));
-    if (in_flight_ < max_in_flight_)
-      do_read();
+    if (in_flight_ < max_in_flight_) do_read();
   }
 
   void enqueue(std::string text) {
-    if (close_requested_ || gone_)
-      return;
+    if (close_requested_ || gone_) return;
     if (outbox_.size() >= max_outbox_) {
-      logging::warn("ws.slow_consumer", {{"caller_id", caller_id_},
-                                         {"queued_frames", std::to_string(outbox_.size())}});
+      logging::warn("ws.slow_consumer",
+                    {{"caller_id", caller_id_}, {"queued_frames", std::to_string(outbox_.size())}});
       gone_ = true;
       beast::get_lowest_layer(ws_).close(); // pending ops fail; on_read reports the close
       return;
     }
     outbox_.push_back(std::move(text));
-    if (!writing_)
-      do_write();
+    if (!writing_) do_write();
   }
 
   void do_write() {
@@ -195,29 +181,25 @@ private:
       return report_closed();
     }
     outbox_.pop_front();
-    if (!outbox_.empty())
-      return do_write();
-    if (close_requested_ && !closing_)
-      start_close();
+    if (!outbox_.empty()) return do_write();
+    if (close_requested_ && !closing_) start_close();
   }
 
   // Beast allows one write-like operation at a time and a close is one, so the close
   // waits until the queued replies are written.
   void request_close(std::uint16_t code, const std::string& reason) {
-    if (close_requested_ || gone_)
-      return;
+    if (close_requested_ || gone_) return;
     close_requested_ = true;
-    close_reason_ = websocket::close_reason{static_cast<websocket::close_code>(code), reason.substr(0, 120)}; // 123 bytes max on the wire
-    if (!writing_ && outbox_.empty())
-      start_close();
+    close_reason_ = websocket::close_reason{static_cast<websocket::close_code>(code),
+                                            reason.substr(0, 120)}; // 123 bytes max on the wire
+    if (!writing_ && outbox_.empty()) start_close();
   }
 
   void start_close() {
     paused_self_.reset(); // the close operation holds us from here
     closing_ = true;
     ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code ec) {
-      if (ec)
-        fail(ec, "ws close");
+      if (ec) fail(ec, "ws close");
       self->gone_ = true;
       self->report_closed(); // reading may have been paused: no read reports it then
     });
@@ -225,8 +207,7 @@ private:
 
   void report_closed() {
     paused_self_.reset();
-    if (!actor_)
-      return;
+    if (!actor_) return;
     actors::deliver_closed(actor_);
     actor_ = nullptr;
   }
@@ -242,7 +223,7 @@ private:
   websocket::close_reason close_reason_;
   const unsigned max_in_flight_;
   const std::size_t max_outbox_;
-  unsigned in_flight_ = 0; // frames delivered minus replies sent
+  unsigned in_flight_ = 0;                         // frames delivered minus replies sent
   std::shared_ptr<ws_session_socket> paused_self_; // set only while reading is paused
   std::uint64_t track_id_ = 0;
   bool reading_ = false;
@@ -262,8 +243,8 @@ void run_ws_connection(asio::ip::tcp::socket socket, upgrade_request req, std::s
   connection->run(std::move(req));
 }
 
-void run_console_stream(asio::ip::tcp::socket socket, upgrade_request req,
-                        std::chrono::milliseconds interval, std::shared_ptr<server_state> state) {
+void run_console_stream(asio::ip::tcp::socket socket, upgrade_request req, std::chrono::milliseconds interval,
+                        std::shared_ptr<server_state> state) {
   ws_peer peer{"console", true, interval};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(std::move(req));

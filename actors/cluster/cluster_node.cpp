@@ -54,7 +54,8 @@ start_result start_gateway(caf::actor_system& sys, const config::settings& setti
   n.role = node_role::gateway;
   std::string id = node_name(settings);
   auto topics = topic_names::with_prefix(settings.topic_prefix);
-  n.producer = spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, settings.kafka_timeout}, out.error);
+  n.producer =
+      spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, settings.kafka_timeout}, out.error);
   if (!n.producer) return out;
   n.console = spawn_console(sys);
   n.jobs = spawn_gateway_bridge(sys, {settings, topics, id, n.producer});
@@ -74,7 +75,8 @@ start_result start_gateway(caf::actor_system& sys, const config::settings& setti
   register_actor(n.console, n.producer, "kafka-producer", n.jobs.id(), topics.jobs);
   register_actor(n.console, n.consumer, "kafka-consumer", n.jobs.id(), "reader");
   attach_console(n.console, n.jobs, n.dispatcher);
-  logging::info("gateway_starting", {{"node", id}, {"kafka", settings.kafka}, {"topics", settings.topic_prefix + "*"}});
+  logging::info("gateway_starting",
+                {{"node", id}, {"kafka", settings.kafka}, {"topics", settings.topic_prefix + "*"}});
   return out;
 }
 
@@ -89,7 +91,8 @@ start_result start_worker(caf::actor_system& sys, const config::settings& settin
   // Results wait up to 20 ms to travel together: a result's latency matters less than
   // the broker's load.
   n.producer = spawn_kafka_producer(
-    sys, {settings.kafka, "factord-" + id, std::chrono::milliseconds(0), std::chrono::milliseconds(20)}, out.error);
+      sys, {settings.kafka, "factord-" + id, std::chrono::milliseconds(0), std::chrono::milliseconds(20)},
+      out.error);
   if (!n.producer) return out;
   n.console = spawn_console(sys);
   n.dispatcher = sys.spawn(dispatcher, n.console);
@@ -125,7 +128,8 @@ start_result start_worker(caf::actor_system& sys, const config::settings& settin
   register_actor(n.console, n.consumer, "kafka-consumer", n.jobs.id(), "group " + group.group);
   register_actor(n.console, n.reader, "kafka-consumer", n.jobs.id(), "results reader");
   attach_console(n.console, n.jobs, n.dispatcher);
-  logging::info("worker_starting", {{"node", id}, {"kafka", settings.kafka}, {"workers", std::to_string(workers)}});
+  logging::info("worker_starting",
+                {{"node", id}, {"kafka", settings.kafka}, {"workers", std::to_string(workers)}});
   return out;
 }
 
@@ -136,8 +140,10 @@ void stop_cluster_node(caf::actor_system& sys, node& n) {
     //    running jobs (unfinished, so not committed: another worker runs them) and sends
     //    its last commit to the consumer.
     self->request(n.jobs, std::chrono::seconds(10), drain_atom::value)
-      .receive([](bool) {},
-               [](caf::error& err) { logging::error("drain_failed", {{"error", caf::to_string(err)}}); });
+        .receive([](bool) {},
+                 [](caf::error& err) {
+                   logging::error("drain_failed", {{"error", caf::to_string(err)}});
+                 });
     if (n.pool) {
       self->send(n.pool, drain_atom::value);
       self->wait_for(n.pool);
@@ -145,7 +151,7 @@ void stop_cluster_node(caf::actor_system& sys, node& n) {
     // The bridge's last commit is in the consumer's mailbox; a round trip behind it makes
     // sure it was handled before the (prioritised) exit message arrives.
     self->request(n.consumer, std::chrono::seconds(5), probe_atom::value)
-      .receive([](probe_sample&) {}, [](caf::error&) {});
+        .receive([](probe_sample&) {}, [](caf::error&) {});
   }
   // 2. Consumers close (a worker's commits its last offsets and leaves the group, so its
   //    partitions move at once); then the bridge and the scheduler; the producer last,

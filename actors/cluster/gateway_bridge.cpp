@@ -15,7 +15,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace factord::actors {
 
 namespace {
@@ -33,188 +32,204 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
     auto sessions = st.clients.find(it->second);
     if (sessions != st.clients.end()) {
       auto& v = sessions->second;
-      v.erase(std::remove_if(v.begin(), v.end(), [&](const caf::actor& a) { return a.address() == msg.source; }),
-              v.end());
+      v.erase(
+          std::remove_if(v.begin(), v.end(), [&](const caf::actor& a) { return a.address() == msg.source; }),
+          v.end());
       if (v.empty()) st.clients.erase(sessions);
     }
     st.session_client.erase(it);
   });
   self->delayed_send(self, config::limits::purge_interval, purge_atom::value);
   return {
-    [=](attach_atom, caf::actor& consumer) { self->state.consumer = std::move(consumer); },
-    [=](submit_atom, submission& s) {
-      probe_scope scope(self->state.counters, "submit");
-      auto rp = self->make_response_promise();
-      auto& st = self->state;
-      auto watch = [self](job_book::entry& e, caf::actor session) {
-        self->state.book.watch(e, [self, session](const job& j) { self->send(session, jobdone_atom::value, j); });
-      };
-      // With a key, every gateway derives the same id: a retry through another gateway
-      // finds the same job in the topic.
-      std::string id = s.idempotency_key.empty() ? st.book.new_request_id()
-                                                 : idempotent_request_id(s.caller_id, s.idempotency_key);
-      if (auto* known = st.book.find(id); known && !s.idempotency_key.empty()) {
-        if (s.watcher && !known->value.finished()) watch(*known, s.watcher);
-        auto unacked = st.awaiting_ack.find(id);
-        if (unacked == st.awaiting_ack.end()) {
-          rp.deliver(ok_reply(known->value, false));
+      [=](attach_atom, caf::actor& consumer) { self->state.consumer = std::move(consumer); },
+      [=](submit_atom, submission& s) {
+        probe_scope scope(self->state.counters, "submit");
+        auto rp = self->make_response_promise();
+        auto& st = self->state;
+        auto watch = [self](job_book::entry& e, caf::actor session) {
+          self->state.book.watch(
+              e, [self, session](const job& j) { self->send(session, jobdone_atom::value, j); });
+        };
+        // With a key, every gateway derives the same id: a retry through another gateway
+        // finds the same job in the topic.
+        std::string id = s.idempotency_key.empty() ? st.book.new_request_id()
+                                                   : idempotent_request_id(s.caller_id, s.idempotency_key);
+        if (auto* known = st.book.find(id); known && !s.idempotency_key.empty()) {
+          if (s.watcher && !known->value.finished()) watch(*known, s.watcher);
+          auto unacked = st.awaiting_ack.find(id);
+          if (unacked == st.awaiting_ack.end()) {
+            rp.deliver(ok_reply(known->value, false));
+            return rp;
+          }
+          // Same key still on its way to the broker: answer when the first one is.
+          unacked->second.same_key.push_back(rp);
           return rp;
         }
-        // Same key still on its way to the broker: answer when the first one is.
-        unacked->second.same_key.push_back(rp);
-        return rp;
-      }
-      std::string number;
-      if (auto err = admit(st, s.caller_id, s.number, 1, number)) {
-        ++st.book.counters().rejected;
-        rp.deliver(failed_reply(std::move(*err)));
-        return rp;
-      }
-      auto& e = create(st, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id));
-      if (s.watcher) watch(e, std::move(s.watcher));
-      // The answer is the job as accepted: a fast worker's result may be read before the
-      // broker's acknowledgement arrives, and a submission is a 202, not a finished job.
-      job accepted = e.value;
-      produce_job(self, e.value, [self, rp, accepted](bool acked, const std::string& why) mutable {
-        auto& st2 = self->state;
-        const auto& rid = accepted.request_id;
-        if (!acked && !forget_unless_in_kafka(self, rid)) {
-          ++st2.book.counters().rejected;
-          rp.deliver(failed_reply(kafka_refused(why)));
-          return;
+        std::string number;
+        if (auto err = admit(st, s.caller_id, s.number, 1, number)) {
+          ++st.book.counters().rejected;
+          rp.deliver(failed_reply(std::move(*err)));
+          return rp;
         }
-        acknowledged(st2, rid, accepted);
-        rp.deliver(ok_reply(accepted, true));
-      });
-      return rp;
-    },
-    [=](batch_atom, batch_submission& b) {
-      auto rp = self->make_response_promise();
-      auto& st = self->state;
-      auto admitted = admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
-        return admit(st, b.caller_id, text, b.numbers.size(), number);
-      });
-      if (auto* refused = std::get_if<batch_reply>(&admitted)) {
-        ++st.book.counters().rejected;
-        rp.deliver(std::move(*refused));
-        return rp;
-      }
-      auto& numbers = std::get<std::vector<std::string>>(admitted);
-      struct progress {
-        std::vector<job> jobs;
-        std::size_t answered = 0;
-        std::string failure;
-      };
-      auto p = std::make_shared<progress>();
-      for (auto& n : numbers) p->jobs.push_back(create(st, b.caller_id, std::move(n), {}, st.book.new_request_id()).value);
-      for (const auto& j : p->jobs) {
-        produce_job(self, j, [self, p, rp](bool acked, const std::string& why) mutable {
-          if (!acked && p->failure.empty()) p->failure = why.empty() ? "refused" : why;
-          if (++p->answered < p->jobs.size()) return;
+        auto& e = create(st, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id));
+        if (s.watcher) watch(e, std::move(s.watcher));
+        // The answer is the job as accepted: a fast worker's result may be read before the
+        // broker's acknowledgement arrives, and a submission is a 202, not a finished job.
+        job accepted = e.value;
+        produce_job(self, e.value, [self, rp, accepted](bool acked, const std::string& why) mutable {
           auto& st2 = self->state;
-          if (p->failure.empty()) {
-            for (const auto& accepted : p->jobs) acknowledged(st2, accepted.request_id, accepted);
-            rp.deliver(batch_reply{true, p->jobs, {}, 0});
+          const auto& rid = accepted.request_id;
+          if (!acked && !forget_unless_in_kafka(self, rid)) {
+            ++st2.book.counters().rejected;
+            rp.deliver(failed_reply(kafka_refused(why)));
             return;
           }
-          // All or none: the records that did reach Kafka are cancelled again (their
-          // worker publishes them as cancelled), and the client is told nothing was taken.
-          for (const auto& accepted : p->jobs) {
-            self->send(st2.config.producer, publish_atom::value,
-                       kafka_message{st2.config.topics.jobs, accepted.caller_id, encode_cancel_record(accepted), {}});
-            forget_unless_in_kafka(self, accepted.request_id);
-          }
-          ++st2.book.counters().rejected;
-          rp.deliver(batch_reply{false, {}, kafka_refused(p->failure), 0});
+          acknowledged(st2, rid, accepted);
+          rp.deliver(ok_reply(accepted, true));
         });
-      }
-      return rp;
-    },
-    [=](fetch_atom, const std::string& id, caf::timespan wait) {
-      probe_scope scope(self->state.counters, "fetch");
-      auto rp = self->make_response_promise();
-      if (auto* e = self->state.book.find(id)) answer_fetch(self, *e, wait, rp);
-      else lookup_later(self, {id, wait, rp, false});
-      return rp;
-    },
-    [=](waitover_atom, const std::string& id, std::uint64_t waiter) { self->state.book.expire(id, waiter); },
-    [=](cancel_atom, const std::string& id) {
-      auto rp = self->make_response_promise();
-      if (auto* e = self->state.book.find(id)) start_cancel(self, *e, rp);
-      else lookup_later(self, {id, caf::timespan{0}, rp, true});
-      return rp;
-    },
-    [=](records_atom, std::vector<kafka_record>& batch) {
-      probe_scope scope(self->state.counters, "records");
-      const auto& topics = self->state.config.topics;
-      for (const auto& r : batch) {
-        if (r.topic == topics.results) on_result_record(self, r);
-        else if (r.topic == topics.jobs) on_job_record(self, r);
-        else if (r.topic == topics.commands) on_command_record(self, r);
-      }
-      carry_out(self, self->state.unknown.on_records(known_ids(self->state)));
-    },
-    // The unknown-id lookups' short wait is over (the consumer gets the sync atom with a token).
-    [=](sync_atom) { carry_out(self, self->state.unknown.on_timer(known_ids(self->state))); },
-    [=](health_atom, bool up, const std::string& detail) {
-      auto& st = self->state;
-      st.kafka_up = up;
-      st.kafka_detail = detail;
-    },
-    [=](synced_atom, std::uint64_t token, bool synced) {
-      auto& st = self->state;
-      if (token == 0) {
-        if (!st.caught_up) logging::info("gateway_caught_up", {{"known_jobs", std::to_string(st.book.size())}});
-        st.caught_up = true;
-        return;
-      }
-      carry_out(self, st.unknown.on_synced(token, synced, known_ids(st)));
-    },
-    [=](hello_atom, const std::string& client, const caf::actor& session) {
-      auto& st = self->state;
-      self->monitor(session);
-      st.clients[client].push_back(session);
-      st.session_client[session.address()] = client;
-    },
-    [=](relay_atom, const std::string& client, std::string& frame) {
-      auto rp = self->make_response_promise<std::string>();
-      auto& st = self->state;
-      if (!st.kafka_up) {
-        rp.deliver(std::string("Kafka is unreachable; the message was not published"));
         return rp;
-      }
-      ++st.client_messages;
-      self->request(st.config.producer, caf::infinite, produce_atom::value,
-                    kafka_message{st.config.topics.client_messages, client, std::move(frame), {{"client_id", client}}})
-        .then([rp](std::string& err) mutable { rp.deliver(err); },
-              [rp](caf::error&) mutable { rp.deliver(std::string("the Kafka producer is gone")); });
-      return rp;
-    },
-    [=](ready_atom) { return not_ready(self->state); },
-    [=](stats_atom) { return self->state.book.stats(); },
-    [=](workers_atom) { return registry_view{}; },
-    [=](probe_atom) {
-      auto& st = self->state;
-      auto sample = make_sample(st.counters, self->mailbox().size());
-      sample.text("role", "gateway")
-        .text("node", st.config.node_id)
-        .number("known_jobs", static_cast<std::uint64_t>(st.book.size()))
-        .number("unfinished", st.book.open_total())
-        .number("awaiting_ack", st.producing)
-        .number("accepted", st.book.stats().accepted)
-        .number("sockets_by_client", static_cast<std::uint64_t>(st.clients.size()))
-        .number("commands_pushed", st.commands_pushed)
-        .number("client_messages", st.client_messages)
-        .number("bad_records", st.bad_records);
-      sample.fields.emplace_back("kafka_up", st.kafka_up ? "true" : "false");
-      sample.fields.emplace_back("caught_up", st.caught_up ? "true" : "false");
-      return sample;
-    },
-    [=](purge_atom) { purge(self); },
-    [=](drain_atom) {
-      self->state.draining = true;
-      return true;
-    },
+      },
+      [=](batch_atom, batch_submission& b) {
+        auto rp = self->make_response_promise();
+        auto& st = self->state;
+        auto admitted = admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
+          return admit(st, b.caller_id, text, b.numbers.size(), number);
+        });
+        if (auto* refused = std::get_if<batch_reply>(&admitted)) {
+          ++st.book.counters().rejected;
+          rp.deliver(std::move(*refused));
+          return rp;
+        }
+        auto& numbers = std::get<std::vector<std::string>>(admitted);
+        struct progress {
+          std::vector<job> jobs;
+          std::size_t answered = 0;
+          std::string failure;
+        };
+        auto p = std::make_shared<progress>();
+        for (auto& n : numbers)
+          p->jobs.push_back(create(st, b.caller_id, std::move(n), {}, st.book.new_request_id()).value);
+        for (const auto& j : p->jobs) {
+          produce_job(self, j, [self, p, rp](bool acked, const std::string& why) mutable {
+            if (!acked && p->failure.empty()) p->failure = why.empty() ? "refused" : why;
+            if (++p->answered < p->jobs.size()) return;
+            auto& st2 = self->state;
+            if (p->failure.empty()) {
+              for (const auto& accepted : p->jobs) acknowledged(st2, accepted.request_id, accepted);
+              rp.deliver(batch_reply{true, p->jobs, {}, 0});
+              return;
+            }
+            // All or none: the records that did reach Kafka are cancelled again (their
+            // worker publishes them as cancelled), and the client is told nothing was taken.
+            for (const auto& accepted : p->jobs) {
+              self->send(st2.config.producer, publish_atom::value,
+                         kafka_message{
+                             st2.config.topics.jobs, accepted.caller_id, encode_cancel_record(accepted), {}});
+              forget_unless_in_kafka(self, accepted.request_id);
+            }
+            ++st2.book.counters().rejected;
+            rp.deliver(batch_reply{false, {}, kafka_refused(p->failure), 0});
+          });
+        }
+        return rp;
+      },
+      [=](fetch_atom, const std::string& id, caf::timespan wait) {
+        probe_scope scope(self->state.counters, "fetch");
+        auto rp = self->make_response_promise();
+        if (auto* e = self->state.book.find(id))
+          answer_fetch(self, *e, wait, rp);
+        else
+          lookup_later(self, {id, wait, rp, false});
+        return rp;
+      },
+      [=](waitover_atom, const std::string& id, std::uint64_t waiter) {
+        self->state.book.expire(id, waiter);
+      },
+      [=](cancel_atom, const std::string& id) {
+        auto rp = self->make_response_promise();
+        if (auto* e = self->state.book.find(id))
+          start_cancel(self, *e, rp);
+        else
+          lookup_later(self, {id, caf::timespan{0}, rp, true});
+        return rp;
+      },
+      [=](records_atom, std::vector<kafka_record>& batch) {
+        probe_scope scope(self->state.counters, "records");
+        const auto& topics = self->state.config.topics;
+        for (const auto& r : batch) {
+          if (r.topic == topics.results)
+            on_result_record(self, r);
+          else if (r.topic == topics.jobs)
+            on_job_record(self, r);
+          else if (r.topic == topics.commands)
+            on_command_record(self, r);
+        }
+        carry_out(self, self->state.unknown.on_records(known_ids(self->state)));
+      },
+      // The unknown-id lookups' short wait is over (the consumer gets the sync atom with a token).
+      [=](sync_atom) { carry_out(self, self->state.unknown.on_timer(known_ids(self->state))); },
+      [=](health_atom, bool up, const std::string& detail) {
+        auto& st = self->state;
+        st.kafka_up = up;
+        st.kafka_detail = detail;
+      },
+      [=](synced_atom, std::uint64_t token, bool synced) {
+        auto& st = self->state;
+        if (token == 0) {
+          if (!st.caught_up)
+            logging::info("gateway_caught_up", {{"known_jobs", std::to_string(st.book.size())}});
+          st.caught_up = true;
+          return;
+        }
+        carry_out(self, st.unknown.on_synced(token, synced, known_ids(st)));
+      },
+      [=](hello_atom, const std::string& client, const caf::actor& session) {
+        auto& st = self->state;
+        self->monitor(session);
+        st.clients[client].push_back(session);
+        st.session_client[session.address()] = client;
+      },
+      [=](relay_atom, const std::string& client, std::string& frame) {
+        auto rp = self->make_response_promise<std::string>();
+        auto& st = self->state;
+        if (!st.kafka_up) {
+          rp.deliver(std::string("Kafka is unreachable; the message was not published"));
+          return rp;
+        }
+        ++st.client_messages;
+        self->request(
+                st.config.producer, caf::infinite, produce_atom::value,
+                kafka_message{
+                    st.config.topics.client_messages, client, std::move(frame), {{"client_id", client}}})
+            .then([rp](std::string& err) mutable { rp.deliver(err); },
+                  [rp](caf::error&) mutable { rp.deliver(std::string("the Kafka producer is gone")); });
+        return rp;
+      },
+      [=](ready_atom) { return not_ready(self->state); },
+      [=](stats_atom) { return self->state.book.stats(); },
+      [=](workers_atom) { return registry_view{}; },
+      [=](probe_atom) {
+        auto& st = self->state;
+        auto sample = make_sample(st.counters, self->mailbox().size());
+        sample.text("role", "gateway")
+            .text("node", st.config.node_id)
+            .number("known_jobs", static_cast<std::uint64_t>(st.book.size()))
+            .number("unfinished", st.book.open_total())
+            .number("awaiting_ack", st.producing)
+            .number("accepted", st.book.stats().accepted)
+            .number("sockets_by_client", static_cast<std::uint64_t>(st.clients.size()))
+            .number("commands_pushed", st.commands_pushed)
+            .number("client_messages", st.client_messages)
+            .number("bad_records", st.bad_records);
+        sample.fields.emplace_back("kafka_up", st.kafka_up ? "true" : "false");
+        sample.fields.emplace_back("caught_up", st.caught_up ? "true" : "false");
+        return sample;
+      },
+      [=](purge_atom) { purge(self); },
+      [=](drain_atom) {
+        self->state.draining = true;
+        return true;
+      },
   };
 }
 

@@ -21,7 +21,8 @@ api_error kafka_unavailable(std::string message) {
 // "" when submissions can be accepted now, else why not (for a 503).
 std::string not_ready(const gateway_state& st) {
   if (st.draining) return "the gateway is shutting down; retry on another one";
-  if (!st.kafka_up) return "Kafka is unreachable (" + st.kafka_detail + "); nothing can be accepted, retry shortly";
+  if (!st.kafka_up)
+    return "Kafka is unreachable (" + st.kafka_detail + "); nothing can be accepted, retry shortly";
   if (!st.caught_up) return "the gateway is still reading the job topics after its start; retry shortly";
   return {};
 }
@@ -50,19 +51,23 @@ void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise 
   kafka_message m{st.config.topics.jobs, e.value.caller_id, encode_cancel_record(e.value), {}};
   std::string id = e.value.request_id;
   self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
-    .then([self, id, rp](std::string& err) mutable {
-      auto* known = self->state.book.find(id);
-      if (!known) {
-        rp.deliver(unknown_id_reply(id));
-        return;
-      }
-      if (!err.empty()) {
-        rp.deliver(failed_reply(kafka_unavailable("the cancel could not be written to Kafka (" + err + "); retry")));
-        return;
-      }
-      answer_fetch(self, *known, config::limits::cancel_answer_wait, rp);
-    },
-    [rp](caf::error&) mutable { rp.deliver(failed_reply(kafka_unavailable("the Kafka producer is gone"))); });
+      .then(
+          [self, id, rp](std::string& err) mutable {
+            auto* known = self->state.book.find(id);
+            if (!known) {
+              rp.deliver(unknown_id_reply(id));
+              return;
+            }
+            if (!err.empty()) {
+              rp.deliver(failed_reply(
+                  kafka_unavailable("the cancel could not be written to Kafka (" + err + "); retry")));
+              return;
+            }
+            answer_fetch(self, *known, config::limits::cancel_answer_wait, rp);
+          },
+          [rp](caf::error&) mutable {
+            rp.deliver(failed_reply(kafka_unavailable("the Kafka producer is gone")));
+          });
 }
 
 void lookup_later(self_ptr self, gateway_state::lookups::lookup u) {
@@ -110,8 +115,8 @@ std::optional<api_error> admit(gateway_state& st, const std::string& caller, con
   return st.book.admit(caller, extra);
 }
 
-gateway_state::entry& create(gateway_state& st, const std::string& caller, std::string number, std::string key,
-                             std::string id) {
+gateway_state::entry& create(gateway_state& st, const std::string& caller, std::string number,
+                             std::string key, std::string id) {
   job j;
   j.request_id = std::move(id);
   j.caller_id = caller;
@@ -130,7 +135,8 @@ bool forget_unless_in_kafka(self_ptr self, const std::string& id) {
   if (it == st.awaiting_ack.end()) return st.book.find(id) != nullptr;
   if (it->second.in_kafka) return true;
   for (auto& rp : it->second.same_key)
-    rp.deliver(failed_reply(kafka_unavailable("Kafka did not acknowledge the job; nothing was accepted, retry shortly")));
+    rp.deliver(failed_reply(
+        kafka_unavailable("Kafka did not acknowledge the job; nothing was accepted, retry shortly")));
   st.awaiting_ack.erase(it);
   st.book.erase(id);
   return false;
@@ -147,10 +153,13 @@ void acknowledged(gateway_state& st, const std::string& id, const job& accepted)
 void produce_job(self_ptr self, const job& j, std::function<void(bool, const std::string&)> done) {
   auto& st = self->state;
   ++st.producing;
-  kafka_message m{st.config.topics.jobs, j.caller_id, encode_job_record(j, st.config.node_id),
+  kafka_message m{st.config.topics.jobs,
+                  j.caller_id,
+                  encode_job_record(j, st.config.node_id),
                   {{"request_id", j.request_id}}};
   self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
-    .then([self, done](std::string& err) {
+      .then(
+          [self, done](std::string& err) {
             --self->state.producing;
             done(err.empty(), err);
           },
@@ -161,7 +170,8 @@ void produce_job(self_ptr self, const job& j, std::function<void(bool, const std
 }
 
 api_error kafka_refused(const std::string& why) {
-  return kafka_unavailable("Kafka did not acknowledge the job (" + why + "); nothing was accepted, retry shortly");
+  return kafka_unavailable("Kafka did not acknowledge the job (" + why +
+                           "); nothing was accepted, retry shortly");
 }
 
 } // namespace factord::actors::gateway_ops

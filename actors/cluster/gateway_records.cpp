@@ -64,8 +64,9 @@ void on_result_record(self_ptr self, const kafka_record& r) {
   std::string why;
   if (!decode_result(r.value, j, why) || j.request_id != r.key) {
     ++self->state.bad_records;
-    logging::warn("bad_result_record", {{"partition", std::to_string(r.partition)},
-                                        {"offset", std::to_string(r.offset)}, {"error", why}});
+    logging::warn(
+        "bad_result_record",
+        {{"partition", std::to_string(r.partition)}, {"offset", std::to_string(r.offset)}, {"error", why}});
     return;
   }
   apply_result(self, std::move(j));

@@ -81,8 +81,8 @@ void carry_out(self_ptr self, gateway_state::lookups::step s);
 std::optional<api_error> admit(gateway_state& st, const std::string& caller, const std::string& text,
                                std::uint64_t extra, std::string& number);
 // A new job in the book, awaiting the broker's acknowledgement.
-gateway_state::entry& create(gateway_state& st, const std::string& caller, std::string number, std::string key,
-                             std::string id);
+gateway_state::entry& create(gateway_state& st, const std::string& caller, std::string number,
+                             std::string key, std::string id);
 // The broker refused or timed out: the job was not accepted, forget it (unless the
 // reader has meanwhile seen it in the topic, in which case it was accepted after all).
 bool forget_unless_in_kafka(self_ptr self, const std::string& id);

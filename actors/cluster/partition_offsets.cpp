@@ -4,7 +4,8 @@
 
 namespace factord::actors {
 
-void partition_offsets::assign(const std::vector<std::int32_t>& partitions, const std::vector<std::int64_t>& ends) {
+void partition_offsets::assign(const std::vector<std::int32_t>& partitions,
+                               const std::vector<std::int64_t>& ends) {
   partitions_.clear();
   for (std::size_t i = 0; i < partitions.size(); ++i)
     partitions_[partitions[i]].end_at_assignment = i < ends.size() ? ends[i] : 0;

@@ -119,16 +119,21 @@ private:
     if (recent_.empty()) return;
     std::vector<lookup> still;
     for (auto& l : recent_) {
-      if (known(l.id)) s.answers.push_back(known_answer(std::move(l)));
-      else still.push_back(std::move(l));
+      if (known(l.id))
+        s.answers.push_back(known_answer(std::move(l)));
+      else
+        still.push_back(std::move(l));
     }
     recent_ = std::move(still);
   }
 
   static void settle(std::vector<lookup> lookups, bool synced, const known_fn& known, step& s) {
     for (auto& l : lookups) {
-      if (known(l.id)) s.answers.push_back(known_answer(std::move(l)));
-      else s.answers.push_back({std::move(l), synced ? lookup_answer::not_found : lookup_answer::kafka_unavailable});
+      if (known(l.id))
+        s.answers.push_back(known_answer(std::move(l)));
+      else
+        s.answers.push_back(
+            {std::move(l), synced ? lookup_answer::not_found : lookup_answer::kafka_unavailable});
     }
   }
 

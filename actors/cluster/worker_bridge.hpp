@@ -38,7 +38,7 @@ struct worker_bridge_config {
   config::settings settings;
   topic_names topics;
   std::string node_id;
-  caf::actor producer;   // kafka-producer, results never time out
+  caf::actor producer; // kafka-producer, results never time out
   caf::actor dispatcher;
 };
 

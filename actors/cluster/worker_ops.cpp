@@ -41,9 +41,11 @@ void publish_final(self_ptr self, const std::string& id) {
   auto* e = st.book.find(id);
   if (it == st.jobs.end() || !e) return;
   it->second.publishing = true;
-  kafka_message m{st.config.topics.results, id, encode_result(e->value, st.config.node_id), result_headers(e->value)};
+  kafka_message m{st.config.topics.results, id, encode_result(e->value, st.config.node_id),
+                  result_headers(e->value)};
   self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
-    .then([self, id](std::string& err) {
+      .then(
+          [self, id](std::string& err) {
             auto& s = self->state;
             auto job_it = s.jobs.find(id);
             if (job_it == s.jobs.end()) return;
@@ -59,10 +61,13 @@ void publish_final(self_ptr self, const std::string& id) {
             s.jobs.erase(job_it);
             s.book.erase(id);
           },
-          [self, id](caf::error&) { self->delayed_send(self, config::limits::republish_delay, publish_atom::value, id); });
+          [self, id](caf::error&) {
+            self->delayed_send(self, config::limits::republish_delay, publish_atom::value, id);
+          });
 }
 
-void finish_and_publish(self_ptr self, const std::string& id, job_status status, std::string code, std::string message) {
+void finish_and_publish(self_ptr self, const std::string& id, job_status status, std::string code,
+                        std::string message) {
   auto& st = self->state;
   auto* e = st.book.find(id);
   if (!e) return;
@@ -75,13 +80,15 @@ void finish_and_publish(self_ptr self, const std::string& id, job_status status,
   publish_final(self, id);
 }
 
-void dead_letter(self_ptr self, const std::string& id, const std::string& reason, const std::string& message) {
+void dead_letter(self_ptr self, const std::string& id, const std::string& reason,
+                 const std::string& message) {
   auto& st = self->state;
   auto* e = st.book.find(id);
   if (!e) return;
   ++st.dead_lettered;
-  self->send(st.config.producer, publish_atom::value,
-             kafka_message{st.config.topics.dlq, id, encode_dlq(e->value, reason, message, st.config.node_id), {}});
+  self->send(
+      st.config.producer, publish_atom::value,
+      kafka_message{st.config.topics.dlq, id, encode_dlq(e->value, reason, message, st.config.node_id), {}});
   logging::warn("job_dead_lettered", {{"request_id", id}, {"reason", reason}});
   finish_and_publish(self, id, job_status::failed, reason, message);
 }
@@ -99,7 +106,8 @@ void mark_running(self_ptr self, const std::string& id) {
 }
 
 void enqueue(self_ptr self, const job& j) {
-  self->send(self->state.config.dispatcher, enqueue_atom::value, job_ticket{j.request_id, j.caller_id, j.number});
+  self->send(self->state.config.dispatcher, enqueue_atom::value,
+             job_ticket{j.request_id, j.caller_id, j.number});
 }
 
 void count_attempt_then_enqueue(self_ptr self, const std::string& id) {
@@ -108,9 +116,11 @@ void count_attempt_then_enqueue(self_ptr self, const std::string& id) {
   if (!e) return;
   job marker = e->value;
   marker.attempts += 1; // the attempt about to start; "queued" so gateways show no change
-  kafka_message m{st.config.topics.results, id, encode_result(marker, st.config.node_id), result_headers(marker)};
+  kafka_message m{st.config.topics.results, id, encode_result(marker, st.config.node_id),
+                  result_headers(marker)};
   self->request(st.config.producer, caf::infinite, produce_atom::value, std::move(m))
-    .then([self, id](std::string& err) {
+      .then(
+          [self, id](std::string& err) {
             auto& s = self->state;
             auto job_it = s.jobs.find(id);
             auto* queued = s.book.find(id);
@@ -124,7 +134,9 @@ void count_attempt_then_enqueue(self_ptr self, const std::string& id) {
             job_it->second.marked = true;
             enqueue(self, queued->value);
           },
-          [self, id](caf::error&) { self->delayed_send(self, config::limits::republish_delay, attempt_atom::value, id); });
+          [self, id](caf::error&) {
+            self->delayed_send(self, config::limits::republish_delay, attempt_atom::value, id);
+          });
 }
 
 void on_job_record(self_ptr self, const kafka_record& r) {
@@ -142,13 +154,16 @@ void on_job_record(self_ptr self, const kafka_record& r) {
     // Into the dead-letter topic with the raw record, then past it: one bad record must
     // not stop the partition.
     self->send(st.config.producer, publish_atom::value,
-               kafka_message{st.config.topics.dlq, r.key,
-                             encode_dlq(bad, "malformed_record", why + " (partition " + std::to_string(r.partition) +
-                                                                 ", offset " + std::to_string(r.offset) + ")",
+               kafka_message{st.config.topics.dlq,
+                             r.key,
+                             encode_dlq(bad, "malformed_record",
+                                        why + " (partition " + std::to_string(r.partition) + ", offset " +
+                                            std::to_string(r.offset) + ")",
                                         st.config.node_id),
                              {}});
-    logging::warn("malformed_job_record", {{"partition", std::to_string(r.partition)},
-                                           {"offset", std::to_string(r.offset)}, {"error", why}});
+    logging::warn(
+        "malformed_job_record",
+        {{"partition", std::to_string(r.partition)}, {"offset", std::to_string(r.offset)}, {"error", why}});
     return;
   }
   const std::string id = rec.value.request_id; // a copy: rec.value is moved below
@@ -163,14 +178,17 @@ void on_job_record(self_ptr self, const kafka_record& r) {
       e->cancel.flag->store(cancel_handle::cancel); // the worker reports back, then we publish
     } else {
       self->send(st.config.dispatcher, cancel_atom::value, e->value.caller_id, id);
-      finish_and_publish(self, id, job_status::cancelled, "cancelled", "the job was cancelled by a DELETE request");
+      finish_and_publish(self, id, job_status::cancelled, "cancelled",
+                         "the job was cancelled by a DELETE request");
     }
     return;
   }
   if (auto it = st.jobs.find(id); it != st.jobs.end()) {
     // Known here: re-read after a rebalance (adopt the offset again), or a duplicate.
-    if (!it->second.tracked) track(self, it->second, r.partition, r.offset);
-    else ++st.duplicates_skipped;
+    if (!it->second.tracked)
+      track(self, it->second, r.partition, r.offset);
+    else
+      ++st.duplicates_skipped;
     return;
   }
   if (finished_elsewhere) {
@@ -187,7 +205,7 @@ void on_job_record(self_ptr self, const kafka_record& r) {
   if (j.attempts >= st.config.settings.max_attempts) {
     dead_letter(self, id, "worker_crashed",
                 "the job was started " + std::to_string(j.attempts) +
-                  " times and its worker died each time (option --max-attempts); it will not be retried");
+                    " times and its worker died each time (option --max-attempts); it will not be retried");
     return;
   }
   if (!lj.suspect) {
@@ -222,7 +240,8 @@ void on_result_record(self_ptr self, const kafka_record& r) {
   // Finished by another worker (after a rebalance): drop our queued copy.
   auto it = st.jobs.find(j.request_id);
   auto* ours = st.book.find(j.request_id);
-  if (it == st.jobs.end() || !ours || ours->value.status != job_status::queued || it->second.publishing) return;
+  if (it == st.jobs.end() || !ours || ours->value.status != job_status::queued || it->second.publishing)
+    return;
   ++st.duplicates_skipped;
   self->send(st.config.dispatcher, cancel_atom::value, ours->value.caller_id, j.request_id);
   if (it->second.tracked) offset_done(self, it->second.partition, it->second.offset);

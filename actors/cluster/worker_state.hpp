@@ -24,11 +24,11 @@ struct worker_bridge_state {
   struct local_job {
     std::int32_t partition = 0;
     std::int64_t offset = 0;
-    bool tracked = true;          // its offset counts for commits (false once revoked)
+    bool tracked = true; // its offset counts for commits (false once revoked)
     bool cancel_requested = false;
-    bool publishing = false;      // final result on its way to the broker
-    bool suspect = false;         // in the partition before it was assigned to us
-    bool marked = false;          // its running record (with the attempt) is published
+    bool publishing = false; // final result on its way to the broker
+    bool suspect = false;    // in the partition before it was assigned to us
+    bool marked = false;     // its running record (with the attempt) is published
   };
   struct seen_result {
     bool finished = false;
@@ -71,7 +71,8 @@ void track(self_ptr self, local_job& lj, std::int32_t partition, std::int64_t of
 void publish_final(self_ptr self, const std::string& id);
 
 // The job ended here (cancelled, failed): its final state, then publish_final.
-void finish_and_publish(self_ptr self, const std::string& id, job_status status, std::string code, std::string message);
+void finish_and_publish(self_ptr self, const std::string& id, job_status status, std::string code,
+                        std::string message);
 
 // Copies the job to the dead-letter topic with the reason, and fails it.
 void dead_letter(self_ptr self, const std::string& id, const std::string& reason, const std::string& message);

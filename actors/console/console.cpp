@@ -29,8 +29,7 @@ double percentile_ms(const registry_stats& a, const registry_stats& b, double q)
   double total = static_cast<double>(b.latency_count - a.latency_count);
   for (std::size_t i = 0; i < b.latency_counts.size(); ++i) {
     auto before = i < a.latency_counts.size() ? a.latency_counts[i] : 0;
-    if (static_cast<double>(b.latency_counts[i] - before) >= q * total)
-      return b.latency_bounds[i] * 1000.0;
+    if (static_cast<double>(b.latency_counts[i] - before) >= q * total) return b.latency_bounds[i] * 1000.0;
   }
   return b.latency_bounds.back() * 1000.0;
 }
@@ -79,8 +78,8 @@ void finish_round(self_ptr self, std::shared_ptr<registry_stats> stats) {
   auto clock_now = self->clock().now();
   for (auto& v : st.viewers) {
     if (v.seen_round != 0 && v.next_due > clock_now) continue;
-    std::string frame = v.seen_round == 0 ? console_snapshot_json(st, now)
-                                          : console_delta_json(st, v.seen_round, now);
+    std::string frame =
+        v.seen_round == 0 ? console_snapshot_json(st, now) : console_delta_json(st, v.seen_round, now);
     self->send(v.who, viewframe_atom::value, std::move(frame));
     v.seen_round = st.round;
     // A little early, so a round that ends just before the due time still sends.
@@ -112,38 +111,50 @@ void start_round(self_ptr self) {
     ++*pending;
     caf::actor_id actor_id = id;
     self->request<caf::message_priority::high>(w.handle, probe_timeout, probe_atom::value)
-      .then(
-        [self, actor_id, one_done](probe_sample& sample) {
-          auto it = self->state.live.find(actor_id);
-          if (it != self->state.live.end()) {
-            auto& entry = it->second;
-            auto now = unix_millis_now();
-            if (entry.sampled_ms > 0 && now > entry.sampled_ms)
-              entry.rate = static_cast<double>(sample.handled - entry.last.handled) * 1000.0 /
-                           static_cast<double>(now - entry.sampled_ms);
-            bool changed = sample.handled != entry.last.handled || sample.mailbox != entry.last.mailbox ||
-                           sample.fields != entry.last.fields || entry.rate != 0;
-            if (changed) entry.changed_round = self->state.round;
-            entry.last = std::move(sample);
-            entry.sampled_ms = now;
-          }
-          one_done();
-        },
-        [one_done](caf::error&) { one_done(); });
+        .then(
+            [self, actor_id, one_done](probe_sample& sample) {
+              auto it = self->state.live.find(actor_id);
+              if (it != self->state.live.end()) {
+                auto& entry = it->second;
+                auto now = unix_millis_now();
+                if (entry.sampled_ms > 0 && now > entry.sampled_ms)
+                  entry.rate = static_cast<double>(sample.handled - entry.last.handled) * 1000.0 /
+                               static_cast<double>(now - entry.sampled_ms);
+                bool changed = sample.handled != entry.last.handled || sample.mailbox != entry.last.mailbox ||
+                               sample.fields != entry.last.fields || entry.rate != 0;
+                if (changed) entry.changed_round = self->state.round;
+                entry.last = std::move(sample);
+                entry.sampled_ms = now;
+              }
+              one_done();
+            },
+            [one_done](caf::error&) { one_done(); });
   }
   if (st.registry) {
     *pending += 2;
     self->request(st.registry, probe_timeout, stats_atom::value)
-      .then([stats, one_done](registry_stats& s) { *stats = std::move(s); one_done(); },
+        .then(
+            [stats, one_done](registry_stats& s) {
+              *stats = std::move(s);
+              one_done();
+            },
             [one_done](caf::error&) { one_done(); });
     self->request(st.registry, probe_timeout, workers_atom::value)
-      .then([self, one_done](registry_view& v) { self->state.registry_now = std::move(v); one_done(); },
+        .then(
+            [self, one_done](registry_view& v) {
+              self->state.registry_now = std::move(v);
+              one_done();
+            },
             [one_done](caf::error&) { one_done(); });
   }
   if (st.dispatcher) {
     ++*pending;
     self->request(st.dispatcher, probe_timeout, fairness_atom::value)
-      .then([self, one_done](caller_fairness& f) { self->state.fairness_now = std::move(f); one_done(); },
+        .then(
+            [self, one_done](caller_fairness& f) {
+              self->state.fairness_now = std::move(f);
+              one_done();
+            },
             [one_done](caf::error&) { one_done(); });
   }
   one_done(); // the initial count of one
@@ -186,8 +197,10 @@ void on_down(self_ptr self, caf::down_msg& down) {
 
 caf::result<action_result> act(self_ptr self, console_action& a) {
   auto& st = self->state;
-  logging::info("console_action", {{"action", a.action}, {"actor", std::to_string(a.actor)},
-                                   {"request_id", a.request_id}, {"caller", a.caller}});
+  logging::info("console_action", {{"action", a.action},
+                                   {"actor", std::to_string(a.actor)},
+                                   {"request_id", a.request_id},
+                                   {"caller", a.caller}});
   auto done = [](std::string message) { return action_result{true, std::move(message)}; };
   auto refuse = [](std::string message) { return action_result{false, std::move(message)}; };
   if (a.action == "close_session") {
@@ -200,7 +213,8 @@ caf::result<action_result> act(self_ptr self, console_action& a) {
   if (a.action == "cancel_job") {
     auto rp = self->make_response_promise<action_result>();
     self->request(st.registry, std::chrono::seconds(5), cancel_atom::value, a.request_id)
-      .then([rp](job_reply& r) mutable {
+        .then(
+            [rp](job_reply& r) mutable {
               rp.deliver(r.ok ? action_result{true, "job is " + std::string(to_string(r.value.status))}
                               : action_result{false, r.error.message});
             },
@@ -210,7 +224,8 @@ caf::result<action_result> act(self_ptr self, console_action& a) {
     return rp;
   }
   if (a.caller.empty() || a.caller.size() > 128) return refuse("name the caller (1-128 characters)");
-  if (!st.dispatcher && (a.action == "pause_caller" || a.action == "resume_caller" || a.action == "set_weight"))
+  if (!st.dispatcher &&
+      (a.action == "pause_caller" || a.action == "resume_caller" || a.action == "set_weight"))
     return refuse("this node schedules no jobs (a gateway); act on a worker's console");
   if (a.action == "pause_caller") {
     self->send(st.dispatcher, pause_atom::value, a.caller);
@@ -233,38 +248,37 @@ caf::behavior console_actor(self_ptr self) {
   self->state.started_ms = unix_millis_now();
   self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
   return {
-    [=](register_atom, caf::actor& who, std::string& kind, caf::actor_id parent, std::string& role) {
-      watch(self, std::move(who), std::move(kind), parent, std::move(role));
-    },
-    [=](attach_atom, caf::actor& registry, caf::actor& dispatcher) {
-      self->state.registry = std::move(registry);
-      self->state.dispatcher = std::move(dispatcher);
-    },
-    [=](snapshot_atom) {
-      auto rp = self->make_response_promise<std::string>();
-      self->state.waiting_snapshots.push_back(rp);
-      start_round(self);
-      return rp;
-    },
-    [=](subscribe_atom, caf::actor& viewer, caf::timespan interval) {
-      auto& st = self->state;
-      auto it = std::find_if(st.viewers.begin(), st.viewers.end(),
-                             [&](const auto& v) { return v.who == viewer; });
-      if (it != st.viewers.end()) {
-        it->interval = interval;
-        it->next_due = {};
-        return;
-      }
-      self->monitor(viewer);
-      st.viewers.push_back({std::move(viewer), interval, {}, 0});
-      sampling_enabled = true;
-      if (st.viewers.size() == 1) start_round(self); // first viewer: start sampling now
-    },
-    [=](tick_atom, std::uint64_t generation) {
-      if (generation == self->state.tick_generation && !self->state.viewers.empty())
+      [=](register_atom, caf::actor& who, std::string& kind, caf::actor_id parent, std::string& role) {
+        watch(self, std::move(who), std::move(kind), parent, std::move(role));
+      },
+      [=](attach_atom, caf::actor& registry, caf::actor& dispatcher) {
+        self->state.registry = std::move(registry);
+        self->state.dispatcher = std::move(dispatcher);
+      },
+      [=](snapshot_atom) {
+        auto rp = self->make_response_promise<std::string>();
+        self->state.waiting_snapshots.push_back(rp);
         start_round(self);
-    },
-    [=](action_atom, console_action& a) { return act(self, a); },
+        return rp;
+      },
+      [=](subscribe_atom, caf::actor& viewer, caf::timespan interval) {
+        auto& st = self->state;
+        auto it = std::find_if(st.viewers.begin(), st.viewers.end(),
+                               [&](const auto& v) { return v.who == viewer; });
+        if (it != st.viewers.end()) {
+          it->interval = interval;
+          it->next_due = {};
+          return;
+        }
+        self->monitor(viewer);
+        st.viewers.push_back({std::move(viewer), interval, {}, 0});
+        sampling_enabled = true;
+        if (st.viewers.size() == 1) start_round(self); // first viewer: start sampling now
+      },
+      [=](tick_atom, std::uint64_t generation) {
+        if (generation == self->state.tick_generation && !self->state.viewers.empty()) start_round(self);
+      },
+      [=](action_atom, console_action& a) { return act(self, a); },
   };
 }
 
@@ -275,31 +289,32 @@ struct viewer_state {
   static inline const char* name = "console-viewer";
 };
 
-caf::behavior console_viewer(caf::stateful_actor<viewer_state>* self,
-                             std::weak_ptr<ws_connection> connection, caf::actor console,
-                             caf::timespan interval) {
+caf::behavior console_viewer(caf::stateful_actor<viewer_state>* self, std::weak_ptr<ws_connection> connection,
+                             caf::actor console, caf::timespan interval) {
   self->state.connection = std::move(connection);
   self->state.console = console;
   self->send(console, subscribe_atom::value, caf::actor{self}, interval);
   return {
-    [=](viewframe_atom, std::string& frame) {
-      probe_scope scope(self->state.counters, "viewframe");
-      if (auto c = self->state.connection.lock()) c->send_text(std::move(frame));
-      else self->quit();
-    },
-    [=](frame_atom, const std::string& text) {
-      // {"interval_ms": N}: the only thing a viewer says. Anything else is ignored.
-      auto key = text.find("\"interval_ms\"");
-      if (key == std::string::npos) return;
-      auto digits = text.find_first_of("0123456789", key);
-      if (digits == std::string::npos) return;
-      long ms = std::strtol(text.c_str() + digits, nullptr, 10);
-      ms = std::clamp(ms, 250L, 10'000L);
-      self->send(self->state.console, subscribe_atom::value, caf::actor{self},
-                 caf::timespan{std::chrono::milliseconds(ms)});
-    },
-    [=](closed_atom) { self->quit(); },
-    [=](probe_atom) { return make_sample(self->state.counters, self->mailbox().size()); },
+      [=](viewframe_atom, std::string& frame) {
+        probe_scope scope(self->state.counters, "viewframe");
+        if (auto c = self->state.connection.lock())
+          c->send_text(std::move(frame));
+        else
+          self->quit();
+      },
+      [=](frame_atom, const std::string& text) {
+        // {"interval_ms": N}: the only thing a viewer says. Anything else is ignored.
+        auto key = text.find("\"interval_ms\"");
+        if (key == std::string::npos) return;
+        auto digits = text.find_first_of("0123456789", key);
+        if (digits == std::string::npos) return;
+        long ms = std::strtol(text.c_str() + digits, nullptr, 10);
+        ms = std::clamp(ms, 250L, 10'000L);
+        self->send(self->state.console, subscribe_atom::value, caf::actor{self},
+                   caf::timespan{std::chrono::milliseconds(ms)});
+      },
+      [=](closed_atom) { self->quit(); },
+      [=](probe_atom) { return make_sample(self->state.counters, self->mailbox().size()); },
   };
 }
 
@@ -319,8 +334,8 @@ void console_snapshot(caf::actor_system& sys, const caf::actor& console,
                       std::function<void(std::string)> done) {
   sys.spawn([console, done = std::move(done)](caf::event_based_actor* self) {
     self->request(console, std::chrono::seconds(5), snapshot_atom::value)
-      .then([done](std::string& json) { done(std::move(json)); },
-            [done](caf::error&) { done("{\"error\":\"console unavailable\"}"); });
+        .then([done](std::string& json) { done(std::move(json)); },
+              [done](caf::error&) { done("{\"error\":\"console unavailable\"}"); });
   });
 }
 
@@ -328,8 +343,10 @@ void console_act(caf::actor_system& sys, const caf::actor& console, console_acti
                  std::function<void(action_result)> done) {
   sys.spawn([console, action, done = std::move(done)](caf::event_based_actor* self) {
     self->request(console, std::chrono::seconds(10), action_atom::value, action)
-      .then([done](action_result& r) { done(std::move(r)); },
-            [done, self](caf::error& err) { done({false, self->system().render(err)}); });
+        .then([done](action_result& r) { done(std::move(r)); },
+              [done, self](caf::error& err) {
+                done({false, self->system().render(err)});
+              });
   });
 }
 

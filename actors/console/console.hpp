@@ -32,11 +32,11 @@ namespace factord::actors {
 struct node;
 
 struct console_action {
-  std::string action;    // close_session | cancel_job | pause_caller | resume_caller | set_weight
-  std::uint64_t actor = 0;  // close_session: the ws-session's actor id
-  std::string request_id;   // cancel_job
-  std::string caller;       // pause_caller, resume_caller, set_weight
-  unsigned weight = 1;      // set_weight: 1..100
+  std::string action;      // close_session | cancel_job | pause_caller | resume_caller | set_weight
+  std::uint64_t actor = 0; // close_session: the ws-session's actor id
+  std::string request_id;  // cancel_job
+  std::string caller;      // pause_caller, resume_caller, set_weight
+  unsigned weight = 1;     // set_weight: 1..100
 };
 
 struct action_result {

@@ -14,9 +14,7 @@ using json = nlohmann::ordered_json;
 constexpr std::size_t max_actors_per_frame = 1000;
 constexpr std::size_t max_exits_per_frame = 100;
 
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 json actor_json(caf::actor_id id, const console_state::watched& w) {
   std::string state = "{";
@@ -39,16 +37,18 @@ json actor_json(caf::actor_id id, const console_state::watched& w) {
 }
 
 json exited_json(const console_state::exited_entry& e) {
-  return {{"id", e.id},           {"kind", e.kind},
-          {"role", e.role},       {"started_at", rfc3339(e.started_ms)},
-          {"exited_at", rfc3339(e.exited_ms)}, {"reason", e.reason}};
+  return {{"id", e.id},
+          {"kind", e.kind},
+          {"role", e.role},
+          {"started_at", rfc3339(e.started_ms)},
+          {"exited_at", rfc3339(e.exited_ms)},
+          {"reason", e.reason}};
 }
 
 json jobs_json(const console_state& st) {
   registry_stats s = st.window.empty() ? registry_stats{} : st.window.back().stats;
-  return {{"accepted", s.accepted}, {"done", s.done},       {"failed", s.failed},
-          {"cancelled", s.cancelled}, {"rejected", s.rejected}, {"queued", s.queued},
-          {"running", s.running}};
+  return {{"accepted", s.accepted}, {"done", s.done},     {"failed", s.failed},  {"cancelled", s.cancelled},
+          {"rejected", s.rejected}, {"queued", s.queued}, {"running", s.running}};
 }
 
 json workers_json(const console_state& st, std::int64_t now_ms) {
@@ -58,9 +58,12 @@ json workers_json(const console_state& st, std::int64_t now_ms) {
     json worker = {{"id", id}, {"busy", false}};
     for (const auto& r : st.registry_now.running) {
       if (r.worker != id) continue;
-      worker = {{"id", id},           {"busy", true},
-                {"request_id", r.request_id}, {"caller", r.caller_id},
-                {"digits", r.digits}, {"elapsed_ms", std::max<std::int64_t>(0, now_ms - r.started_at)}};
+      worker = {{"id", id},
+                {"busy", true},
+                {"request_id", r.request_id},
+                {"caller", r.caller_id},
+                {"digits", r.digits},
+                {"elapsed_ms", std::max<std::int64_t>(0, now_ms - r.started_at)}};
     }
     out.push_back(std::move(worker));
   }
@@ -104,20 +107,30 @@ json fairness_json(const console_state& st) {
     sum += x;
     sum_sq += x * x;
     const auto q = queue_view.count(caller) ? queue_view[caller] : caller_fairness::entry{};
-    callers.push_back({{"caller", caller},       {"queued", q.queued},
-                       {"served", q.served},     {"weight", w},
-                       {"paused", q.paused},     {"ring_position", q.ring_position},
-                       {"worker_s", used[caller]}, {"share", share},
+    callers.push_back({{"caller", caller},
+                       {"queued", q.queued},
+                       {"served", q.served},
+                       {"weight", w},
+                       {"paused", q.paused},
+                       {"ring_position", q.ring_position},
+                       {"worker_s", used[caller]},
+                       {"share", share},
                        {"fair_share", fair}});
   }
   for (const auto& [caller, e] : queue_view) {
     if (weights.count(caller)) continue; // paused with nothing served: still worth showing
-    callers.push_back({{"caller", caller}, {"queued", e.queued}, {"served", e.served},
-                       {"weight", e.weight}, {"paused", e.paused},
-                       {"ring_position", e.ring_position}, {"worker_s", 0.0}, {"share", 0.0},
+    callers.push_back({{"caller", caller},
+                       {"queued", e.queued},
+                       {"served", e.served},
+                       {"weight", e.weight},
+                       {"paused", e.paused},
+                       {"ring_position", e.ring_position},
+                       {"worker_s", 0.0},
+                       {"share", 0.0},
                        {"fair_share", 0.0}});
   }
-  double jain = weights.empty() || sum_sq == 0 ? 1.0 : sum * sum / (static_cast<double>(weights.size()) * sum_sq);
+  double jain =
+      weights.empty() || sum_sq == 0 ? 1.0 : sum * sum / (static_cast<double>(weights.size()) * sum_sq);
   return {{"window_s", window_s}, {"jain_index", jain}, {"callers", callers}};
 }
 

@@ -29,7 +29,7 @@ struct console_state {
     std::int64_t started_ms = 0;
     probe_sample last;
     std::int64_t sampled_ms = 0;
-    double rate = 0;              // messages per second between the last two samples
+    double rate = 0; // messages per second between the last two samples
     std::uint64_t changed_round = 0;
   };
   struct exited_entry {
@@ -45,7 +45,7 @@ struct console_state {
     caf::actor who;
     caf::timespan interval;
     caf::actor_clock::time_point next_due{}; // on the actor clock, so tests can drive it
-    std::uint64_t seen_round = 0; // 0: has not had its snapshot yet
+    std::uint64_t seen_round = 0;            // 0: has not had its snapshot yet
   };
   // One sample of the cumulative counters, for rates and the fairness window.
   struct counters_point {
@@ -66,10 +66,10 @@ struct console_state {
   caf::actor registry;
   caf::actor dispatcher;
   std::map<caf::actor_id, watched> live;
-  std::deque<exited_entry> exited;     // the most recent exits
+  std::deque<exited_entry> exited; // the most recent exits
   std::vector<viewer> viewers;
-  std::deque<counters_point> window;   // the last minute of samples
-  std::deque<history_point> history;   // the last ten minutes, one point per second at most
+  std::deque<counters_point> window; // the last minute of samples
+  std::deque<history_point> history; // the last ten minutes, one point per second at most
   registry_view registry_now;
   caller_fairness fairness_now;
   std::int64_t started_ms = 0;

@@ -21,8 +21,7 @@ void log_bridge::event_cb(RdKafka::Event& event) {
       text = event.fac() + ": " + event.str();
       if (event.severity() > RdKafka::Event::EVENT_SEVERITY_ERROR) lvl = logging::level::info;
       break;
-    default:
-      return;
+    default: return;
   }
   auto now = std::chrono::steady_clock::now();
   auto [it, fresh] = last_.try_emplace(text, now);
@@ -90,7 +89,8 @@ std::string ensure_topics(RdKafka::Handle* handle, const std::vector<topic_spec>
   }
   rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
   rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-  rd_kafka_AdminOptions_set_request_timeout(options, static_cast<int>(timeout.count()), errstr, sizeof errstr);
+  rd_kafka_AdminOptions_set_request_timeout(options, static_cast<int>(timeout.count()), errstr,
+                                            sizeof errstr);
   rd_kafka_CreateTopics(rk, wanted.data(), wanted.size(), options, queue);
   rd_kafka_event_t* event = rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 1000);
   if (!event) {
@@ -105,9 +105,10 @@ std::string ensure_topics(RdKafka::Handle* handle, const std::vector<topic_spec>
       if (code == RD_KAFKA_RESP_ERR_NO_ERROR) {
         logging::info("kafka_topic_created", {{"topic", rd_kafka_topic_result_name(results[i])}});
       } else if (code != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) { // another process was first
-        error = std::string("topic ") + rd_kafka_topic_result_name(results[i]) + ": " +
-                (rd_kafka_topic_result_error_string(results[i]) ? rd_kafka_topic_result_error_string(results[i])
-                                                                 : rd_kafka_err2str(code));
+        error =
+            std::string("topic ") + rd_kafka_topic_result_name(results[i]) + ": " +
+            (rd_kafka_topic_result_error_string(results[i]) ? rd_kafka_topic_result_error_string(results[i])
+                                                            : rd_kafka_err2str(code));
       }
     }
   }

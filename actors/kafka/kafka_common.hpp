@@ -36,8 +36,7 @@ private:
 // `extra` properties. Null with `error` set when librdkafka refuses a property.
 std::unique_ptr<RdKafka::Conf> make_conf(const std::string& brokers, const std::string& client_id,
                                          RdKafka::EventCb* events,
-                                         const std::map<std::string, std::string>& extra,
-                                         std::string& error);
+                                         const std::map<std::string, std::string>& extra, std::string& error);
 
 // Creates the topics that do not exist yet, through `handle`'s admin API (blocking, at most
 // `timeout`). "" when every topic exists afterwards, else what failed.

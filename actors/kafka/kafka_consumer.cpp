@@ -36,15 +36,15 @@ struct consumer_state {
   std::unique_ptr<kafka::log_bridge> log;
   std::unique_ptr<rebalancer> rebalance;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;
-  bool started = false;        // subscribed (group) or assigned (reader)
+  bool started = false; // subscribed (group) or assigned (reader)
   bool up = false;
   bool health_known = false;
   unsigned failed_checks = 0;
   clock_type::time_point next_health{};
   std::uint64_t generation = 0;
-  std::vector<std::int32_t> assigned;                  // group mode, partitions of the topic
-  std::vector<partition_key> readable;                 // reader mode: every partition read
-  std::map<partition_key, std::int64_t> next_offset;   // consumed up to (exclusive)
+  std::vector<std::int32_t> assigned;                // group mode, partitions of the topic
+  std::vector<partition_key> readable;               // reader mode: every partition read
+  std::map<partition_key, std::int64_t> next_offset; // consumed up to (exclusive)
   struct barrier {
     std::uint64_t token;
     std::map<partition_key, std::int64_t> target;
@@ -93,8 +93,10 @@ void set_health(self_ptr self, bool up, const std::string& detail) {
   if (st.health_known && st.up == up) return;
   st.health_known = true;
   st.up = up;
-  if (up) logging::info("kafka_reachable", {{"client", st.settings.client_id}});
-  else logging::warn("kafka_unreachable", {{"client", st.settings.client_id}, {"error", detail}});
+  if (up)
+    logging::info("kafka_reachable", {{"client", st.settings.client_id}});
+  else
+    logging::warn("kafka_unreachable", {{"client", st.settings.client_id}, {"error", detail}});
   self->send(st.settings.target, health_atom::value, up, detail);
 }
 
@@ -108,7 +110,8 @@ bool watermarks(self_ptr self, std::map<partition_key, std::int64_t>& out, bool 
       if (t.name == key.first) from_beginning = t.from_beginning;
     if (!from_beginning || (first_only && key.first != st.settings.topics.front().name)) continue;
     std::int64_t low = 0, high = 0;
-    if (st.consumer->query_watermark_offsets(key.first, key.second, &low, &high, 2000) != RdKafka::ERR_NO_ERROR)
+    if (st.consumer->query_watermark_offsets(key.first, key.second, &low, &high, 2000) !=
+        RdKafka::ERR_NO_ERROR)
       return false;
     out[key] = high;
   }
@@ -143,8 +146,9 @@ void try_start(self_ptr self) {
     for (const auto* tm : *md->topics()) {
       if (tm->topic() != t.name || tm->err() != RdKafka::ERR_NO_ERROR) continue;
       for (const auto* pm : *tm->partitions()) {
-        list.push_back(RdKafka::TopicPartition::create(
-          t.name, pm->id(), t.from_beginning ? RdKafka::Topic::OFFSET_BEGINNING : RdKafka::Topic::OFFSET_END));
+        list.push_back(RdKafka::TopicPartition::create(t.name, pm->id(),
+                                                       t.from_beginning ? RdKafka::Topic::OFFSET_BEGINNING
+                                                                        : RdKafka::Topic::OFFSET_END));
         readable.emplace_back(t.name, pm->id());
       }
     }
@@ -256,8 +260,8 @@ void poll_once(self_ptr self) {
   check_barriers(self);
 }
 
-std::vector<RdKafka::TopicPartition*> partition_list(const std::string& topic,
-                                                     const std::vector<std::pair<std::int32_t, std::int64_t>>& offsets) {
+std::vector<RdKafka::TopicPartition*>
+partition_list(const std::string& topic, const std::vector<std::pair<std::int32_t, std::int64_t>>& offsets) {
   std::vector<RdKafka::TopicPartition*> list;
   for (const auto& [p, offset] : offsets) list.push_back(RdKafka::TopicPartition::create(topic, p, offset));
   return list;
@@ -275,7 +279,8 @@ caf::behavior kafka_consumer(self_ptr self, std::shared_ptr<consumer_state> init
     auto& s = self->state;
     if (s.consumer) {
       if (!s.settings.group.empty() && !s.last_commit.empty() && !s.assigned.empty()) {
-        std::vector<std::pair<std::int32_t, std::int64_t>> offsets(s.last_commit.begin(), s.last_commit.end());
+        std::vector<std::pair<std::int32_t, std::int64_t>> offsets(s.last_commit.begin(),
+                                                                   s.last_commit.end());
         auto list = partition_list(s.settings.topics.front().name, offsets);
         s.consumer->commitSync(list);
         for (auto* tp : list) delete tp;
@@ -287,59 +292,59 @@ caf::behavior kafka_consumer(self_ptr self, std::shared_ptr<consumer_state> init
   });
   self->send(self, kpoll_atom::value);
   return {
-    [=](kpoll_atom) {
-      probe_scope scope(self->state.counters, "poll");
-      if (!self->state.consumer) return;
-      poll_once(self);
-      self->send(self, kpoll_atom::value);
-    },
-    [=](sync_atom, std::uint64_t token) {
-      auto& s = self->state;
-      std::map<partition_key, std::int64_t> target;
-      // A job exists once its record is in the first topic (a gateway's jobs topic), so
-      // a sync needs only that topic's ends: half the broker round trips.
-      if (!s.started || !watermarks(self, target, true)) {
-        self->send(s.settings.target, synced_atom::value, token, false);
-        return;
-      }
-      s.barriers.push_back({token, std::move(target)});
-      check_barriers(self);
-    },
-    [=](commit_atom, const std::vector<std::pair<std::int32_t, std::int64_t>>& offsets,
-        std::uint64_t generation) {
-      auto& s = self->state;
-      if (generation != s.generation || offsets.empty() || !s.consumer) return;
-      for (const auto& [p, offset] : offsets) s.last_commit[p] = offset;
-      auto list = partition_list(s.settings.topics.front().name, offsets);
-      if (auto err = s.consumer->commitAsync(list); err != RdKafka::ERR_NO_ERROR)
-        logging::warn("kafka_commit_failed", {{"error", RdKafka::err2str(err)}});
-      for (auto* tp : list) delete tp;
-    },
-    [=](pause_atom, std::int32_t partition, std::uint64_t generation) {
-      auto& s = self->state;
-      if (generation != s.generation || !s.consumer) return;
-      auto list = partition_list(s.settings.topics.front().name, {{partition, 0}});
-      s.consumer->pause(list);
-      for (auto* tp : list) delete tp;
-    },
-    [=](resume_atom, std::int32_t partition, std::uint64_t generation) {
-      auto& s = self->state;
-      if (generation != s.generation || !s.consumer) return;
-      auto list = partition_list(s.settings.topics.front().name, {{partition, 0}});
-      s.consumer->resume(list);
-      for (auto* tp : list) delete tp;
-    },
-    [=](probe_atom) {
-      auto& s = self->state;
-      auto sample = make_sample(s.counters, self->mailbox().size());
-      sample.number("consumed", s.consumed)
-        .number("errors", s.errors)
-        .number("partitions", static_cast<std::uint64_t>(s.settings.group.empty() ? s.readable.size()
-                                                                                     : s.assigned.size()))
-        .text("mode", s.settings.group.empty() ? "reader" : "group " + s.settings.group);
-      sample.fields.emplace_back("broker_up", s.up ? "true" : "false");
-      return sample;
-    },
+      [=](kpoll_atom) {
+        probe_scope scope(self->state.counters, "poll");
+        if (!self->state.consumer) return;
+        poll_once(self);
+        self->send(self, kpoll_atom::value);
+      },
+      [=](sync_atom, std::uint64_t token) {
+        auto& s = self->state;
+        std::map<partition_key, std::int64_t> target;
+        // A job exists once its record is in the first topic (a gateway's jobs topic), so
+        // a sync needs only that topic's ends: half the broker round trips.
+        if (!s.started || !watermarks(self, target, true)) {
+          self->send(s.settings.target, synced_atom::value, token, false);
+          return;
+        }
+        s.barriers.push_back({token, std::move(target)});
+        check_barriers(self);
+      },
+      [=](commit_atom, const std::vector<std::pair<std::int32_t, std::int64_t>>& offsets,
+          std::uint64_t generation) {
+        auto& s = self->state;
+        if (generation != s.generation || offsets.empty() || !s.consumer) return;
+        for (const auto& [p, offset] : offsets) s.last_commit[p] = offset;
+        auto list = partition_list(s.settings.topics.front().name, offsets);
+        if (auto err = s.consumer->commitAsync(list); err != RdKafka::ERR_NO_ERROR)
+          logging::warn("kafka_commit_failed", {{"error", RdKafka::err2str(err)}});
+        for (auto* tp : list) delete tp;
+      },
+      [=](pause_atom, std::int32_t partition, std::uint64_t generation) {
+        auto& s = self->state;
+        if (generation != s.generation || !s.consumer) return;
+        auto list = partition_list(s.settings.topics.front().name, {{partition, 0}});
+        s.consumer->pause(list);
+        for (auto* tp : list) delete tp;
+      },
+      [=](resume_atom, std::int32_t partition, std::uint64_t generation) {
+        auto& s = self->state;
+        if (generation != s.generation || !s.consumer) return;
+        auto list = partition_list(s.settings.topics.front().name, {{partition, 0}});
+        s.consumer->resume(list);
+        for (auto* tp : list) delete tp;
+      },
+      [=](probe_atom) {
+        auto& s = self->state;
+        auto sample = make_sample(s.counters, self->mailbox().size());
+        sample.number("consumed", s.consumed)
+            .number("errors", s.errors)
+            .number("partitions", static_cast<std::uint64_t>(s.settings.group.empty() ? s.readable.size()
+                                                                                      : s.assigned.size()))
+            .text("mode", s.settings.group.empty() ? "reader" : "group " + s.settings.group);
+        sample.fields.emplace_back("broker_up", s.up ? "true" : "false");
+        return sample;
+      },
   };
 }
 
@@ -351,18 +356,18 @@ caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings 
   init->log = std::make_unique<kafka::log_bridge>(settings.client_id + "/consumer");
   bool group = !settings.group.empty();
   std::map<std::string, std::string> extra = {
-    {"group.id", group ? settings.group : settings.client_id + ".reader"},
-    {"enable.auto.commit", "false"},
-    {"enable.auto.offset.store", "false"},
-    {"auto.offset.reset", "earliest"},
-    {"enable.partition.eof", "true"},
-    {"session.timeout.ms", "6000"},    // a killed worker's partitions move within ~6 s
-    {"heartbeat.interval.ms", "1500"},
-    // Under load one fetch per 20 ms or 64 KiB, not one per record: the broker's CPU is
-    // the cluster's limit on few cores (bench/RESULTS.md, "Cluster mode").
-    {"fetch.wait.max.ms", "20"},
-    {"fetch.min.bytes", "65536"},
-    {"reconnect.backoff.max.ms", "1000"},
+      {"group.id", group ? settings.group : settings.client_id + ".reader"},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", "earliest"},
+      {"enable.partition.eof", "true"},
+      {"session.timeout.ms", "6000"}, // a killed worker's partitions move within ~6 s
+      {"heartbeat.interval.ms", "1500"},
+      // Under load one fetch per 20 ms or 64 KiB, not one per record: the broker's CPU is
+      // the cluster's limit on few cores (bench/RESULTS.md, "Cluster mode").
+      {"fetch.wait.max.ms", "20"},
+      {"fetch.min.bytes", "65536"},
+      {"reconnect.backoff.max.ms", "1000"},
   };
   auto conf = kafka::make_conf(settings.brokers, settings.client_id, init->log.get(), extra, error);
   if (!conf) return {};

@@ -46,14 +46,13 @@ struct kafka_consumer_settings {
   };
   std::string brokers;
   std::string client_id;
-  std::string group;                // empty: reader mode
-  std::vector<topic> topics;        // group mode: exactly one
-  std::vector<topic_spec> ensure;   // created when missing
+  std::string group;              // empty: reader mode
+  std::vector<topic> topics;      // group mode: exactly one
+  std::vector<topic_spec> ensure; // created when missing
   caf::actor target;
-  std::size_t max_batch = 1000;     // records per message to the target
+  std::size_t max_batch = 1000; // records per message to the target
 };
 
-caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings settings,
-                                std::string& error);
+caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings settings, std::string& error);
 
 } // namespace factord::actors

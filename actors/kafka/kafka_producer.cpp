@@ -31,7 +31,8 @@ public:
     ok ? ++acked : ++failed;
     auto id = reinterpret_cast<std::uintptr_t>(message.msg_opaque());
     if (id == 0) {
-      if (!ok) logging::warn("kafka_publish_failed", {{"topic", message.topic_name()}, {"error", message.errstr()}});
+      if (!ok)
+        logging::warn("kafka_publish_failed", {{"topic", message.topic_name()}, {"error", message.errstr()}});
       return;
     }
     auto it = waiting.find(id);
@@ -61,9 +62,10 @@ std::string enqueue(self_ptr self, const kafka_message& m, std::uint64_t id) {
     headers = RdKafka::Headers::create();
     for (const auto& [name, value] : m.headers) headers->add(name, value);
   }
-  auto err = st.producer->produce(m.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-                                  const_cast<char*>(m.value.data()), m.value.size(), m.key.data(),
-                                  m.key.size(), 0, headers, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)));
+  auto err =
+      st.producer->produce(m.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                           const_cast<char*>(m.value.data()), m.value.size(), m.key.data(), m.key.size(), 0,
+                           headers, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)));
   if (err != RdKafka::ERR_NO_ERROR) {
     delete headers; // left to us when produce() fails
     return RdKafka::err2str(err);
@@ -97,45 +99,48 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
   // An idle producer still polls now and then, for error events and reconnects.
   self->delayed_send(self, std::chrono::milliseconds(100), kpoll_atom::value);
   return {
-    [=](produce_atom, const kafka_message& m) {
-      probe_scope scope(self->state.counters, "produce");
-      auto rp = self->make_response_promise<std::string>();
-      auto id = self->state.next_id++;
-      if (auto refused = enqueue(self, m, id); !refused.empty()) {
-        ++self->state.reports->failed;
-        rp.deliver(std::move(refused));
-      } else {
-        self->state.reports->waiting.emplace(id, rp);
-      }
-      return rp;
-    },
-    [=](publish_atom, const kafka_message& m) {
-      probe_scope scope(self->state.counters, "publish");
-      if (auto refused = enqueue(self, m, 0); !refused.empty())
-        logging::warn("kafka_publish_refused", {{"topic", m.topic}, {"error", refused}});
-    },
-    [=](tick_atom) {
-      // Busy loop while records are outstanding: poll briefly, then let the mailbox in.
-      auto& s = self->state;
-      if (!s.producer) return;
-      s.producer->poll(s.reports->outstanding > 0 ? 1 : 0);
-      if (s.reports->outstanding > 0) self->send(self, tick_atom::value);
-      else s.polling = false;
-    },
-    [=](kpoll_atom) {
-      auto& s = self->state;
-      if (!s.producer) return;
-      if (!s.polling) s.producer->poll(0);
-      self->delayed_send(self, std::chrono::milliseconds(100), kpoll_atom::value);
-    },
-    [=](probe_atom) {
-      auto& s = self->state;
-      return make_sample(s.counters, self->mailbox().size())
-        .number("acked", s.reports->acked)
-        .number("failed", s.reports->failed)
-        .number("outstanding", s.reports->outstanding)
-        .number("queued_in_librdkafka", static_cast<std::uint64_t>(s.producer ? s.producer->outq_len() : 0));
-    },
+      [=](produce_atom, const kafka_message& m) {
+        probe_scope scope(self->state.counters, "produce");
+        auto rp = self->make_response_promise<std::string>();
+        auto id = self->state.next_id++;
+        if (auto refused = enqueue(self, m, id); !refused.empty()) {
+          ++self->state.reports->failed;
+          rp.deliver(std::move(refused));
+        } else {
+          self->state.reports->waiting.emplace(id, rp);
+        }
+        return rp;
+      },
+      [=](publish_atom, const kafka_message& m) {
+        probe_scope scope(self->state.counters, "publish");
+        if (auto refused = enqueue(self, m, 0); !refused.empty())
+          logging::warn("kafka_publish_refused", {{"topic", m.topic}, {"error", refused}});
+      },
+      [=](tick_atom) {
+        // Busy loop while records are outstanding: poll briefly, then let the mailbox in.
+        auto& s = self->state;
+        if (!s.producer) return;
+        s.producer->poll(s.reports->outstanding > 0 ? 1 : 0);
+        if (s.reports->outstanding > 0)
+          self->send(self, tick_atom::value);
+        else
+          s.polling = false;
+      },
+      [=](kpoll_atom) {
+        auto& s = self->state;
+        if (!s.producer) return;
+        if (!s.polling) s.producer->poll(0);
+        self->delayed_send(self, std::chrono::milliseconds(100), kpoll_atom::value);
+      },
+      [=](probe_atom) {
+        auto& s = self->state;
+        return make_sample(s.counters, self->mailbox().size())
+            .number("acked", s.reports->acked)
+            .number("failed", s.reports->failed)
+            .number("outstanding", s.reports->outstanding)
+            .number("queued_in_librdkafka",
+                    static_cast<std::uint64_t>(s.producer ? s.producer->outq_len() : 0));
+      },
   };
 }
 
@@ -146,17 +151,18 @@ caf::actor spawn_kafka_producer(caf::actor_system& sys, const kafka_producer_set
   auto log = std::make_unique<kafka::log_bridge>(settings.client_id + "/producer");
   auto reports = std::make_unique<delivery_reports>();
   std::map<std::string, std::string> extra = {
-    {"enable.idempotence", "true"}, // acks=all, no duplicates or reordering on retries
-    {"acks", "all"},
-    {"linger.ms", std::to_string(settings.linger.count())},
-    {"message.timeout.ms", std::to_string(settings.delivery_timeout.count())},
-    {"socket.keepalive.enable", "true"},
-    {"reconnect.backoff.max.ms", "1000"},
+      {"enable.idempotence", "true"}, // acks=all, no duplicates or reordering on retries
+      {"acks", "all"},
+      {"linger.ms", std::to_string(settings.linger.count())},
+      {"message.timeout.ms", std::to_string(settings.delivery_timeout.count())},
+      {"socket.keepalive.enable", "true"},
+      {"reconnect.backoff.max.ms", "1000"},
   };
   auto conf = kafka::make_conf(settings.brokers, settings.client_id, log.get(), extra, error);
   if (!conf) return {};
   std::string err;
-  if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(reports.get()), err) != RdKafka::Conf::CONF_OK) {
+  if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(reports.get()), err) !=
+      RdKafka::Conf::CONF_OK) {
     error = "Kafka delivery callback: " + err;
     return {};
   }
@@ -167,10 +173,10 @@ caf::actor spawn_kafka_producer(caf::actor_system& sys, const kafka_producer_set
   }
   // The handles move into the actor's state when it starts (spawn arguments must be
   // copyable, so they travel in a shared bundle).
-  auto bundle = std::make_shared<std::tuple<std::unique_ptr<RdKafka::Producer>,
-                                            std::unique_ptr<kafka::log_bridge>,
-                                            std::unique_ptr<delivery_reports>>>(
-    std::move(producer), std::move(log), std::move(reports));
+  auto bundle =
+      std::make_shared<std::tuple<std::unique_ptr<RdKafka::Producer>, std::unique_ptr<kafka::log_bridge>,
+                                  std::unique_ptr<delivery_reports>>>(std::move(producer), std::move(log),
+                                                                      std::move(reports));
   return sys.spawn<caf::detached>([bundle](self_ptr self) {
     return kafka_producer(self, &std::get<0>(*bundle), &std::get<1>(*bundle), &std::get<2>(*bundle));
   });

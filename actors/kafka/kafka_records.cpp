@@ -55,8 +55,8 @@ bool is_decimal(const std::string& s) {
 } // namespace
 
 std::string encode_job_record(const job& j, std::string_view gateway) {
-  json doc = {{"type", "job"},       {"request_id", j.request_id}, {"caller_id", j.caller_id},
-              {"number", j.number},  {"queued_at", j.queued_at},   {"gateway", gateway}};
+  json doc = {{"type", "job"},      {"request_id", j.request_id}, {"caller_id", j.caller_id},
+              {"number", j.number}, {"queued_at", j.queued_at},   {"gateway", gateway}};
   if (!j.idempotency_key.empty()) doc["idempotency_key"] = j.idempotency_key;
   return dump(doc);
 }
@@ -76,8 +76,10 @@ bool decode_job_record(std::string_view text, job_record& out, std::string& erro
   }
   std::string type;
   if (!get_text(doc, "type", type, true, error)) return false;
-  if (type == "job") out.type = job_record::kind::job;
-  else if (type == "cancel") out.type = job_record::kind::cancel;
+  if (type == "job")
+    out.type = job_record::kind::job;
+  else if (type == "cancel")
+    out.type = job_record::kind::cancel;
   else {
     error = "unknown record type '" + type.substr(0, 32) + "'";
     return false;
@@ -178,13 +180,13 @@ std::vector<topic_spec> factord_topics(const topic_names& names, int partitions,
                                        std::chrono::milliseconds retention) {
   const std::string ms = std::to_string(retention.count());
   return {
-    {names.jobs, partitions, {{"retention.ms", ms}}},
-    // Keyed by request id: compaction keeps each job's last state; delete drops finished
-    // jobs after the retention, as `factord serve` does.
-    {names.results, partitions, {{"cleanup.policy", "compact,delete"}, {"retention.ms", ms}}},
-    {names.dlq, 1, {}},
-    {names.commands, partitions, {{"retention.ms", "3600000"}}},
-    {names.client_messages, partitions, {}},
+      {names.jobs, partitions, {{"retention.ms", ms}}},
+      // Keyed by request id: compaction keeps each job's last state; delete drops finished
+      // jobs after the retention, as `factord serve` does.
+      {names.results, partitions, {{"cleanup.policy", "compact,delete"}, {"retention.ms", ms}}},
+      {names.dlq, 1, {}},
+      {names.commands, partitions, {{"retention.ms", "3600000"}}},
+      {names.client_messages, partitions, {}},
   };
 }
 

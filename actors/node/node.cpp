@@ -39,17 +39,17 @@ start_result start_node(caf::actor_system& sys, const config::settings& settings
   std::string checkpoint_error;
   if (auto cp = wal_checkpointer::open(store->path(), checkpoint_error);
       cp && store->set_auto_checkpoint(false)) {
-    n.checkpointer = sys.spawn<caf::detached>(journal_checkpointer,
-                                              std::shared_ptr<wal_checkpointer>(std::move(cp)),
-                                              caf::timespan{std::chrono::seconds(1)});
+    n.checkpointer =
+        sys.spawn<caf::detached>(journal_checkpointer, std::shared_ptr<wal_checkpointer>(std::move(cp)),
+                                 caf::timespan{std::chrono::seconds(1)});
     register_actor(n.console, n.checkpointer, "journal-checkpointer", 0, "");
   } else {
     logging::warn("journal_checkpoints_inline", {{"error", checkpoint_error}});
   }
   n.dispatcher = sys.spawn(dispatcher, n.console);
   // Detached: the registry does the (short, blocking) journal I/O on its own thread.
-  n.jobs = sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings,
-                                        std::move(recovered), std::move(finished));
+  n.jobs = sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings, std::move(recovered),
+                                    std::move(finished));
   n.pool = sys.spawn(worker_pool, n.dispatcher, n.jobs, workers, limits, n.console);
   register_actor(n.console, n.dispatcher, "dispatcher", 0, "");
   register_actor(n.console, n.jobs, "job-registry", 0, "");
@@ -64,8 +64,10 @@ void stop_node(caf::actor_system& sys, node& n) {
     // 1. The registry refuses new work, raises the shutdown flag of running jobs (they
     //    stay journalled as running and run again after a restart) and commits.
     self->request(n.jobs, std::chrono::seconds(10), drain_atom::value)
-      .receive([](bool) {},
-               [](caf::error& err) { logging::error("drain_failed", {{"error", caf::to_string(err)}}); });
+        .receive([](bool) {},
+                 [](caf::error& err) {
+                   logging::error("drain_failed", {{"error", caf::to_string(err)}});
+                 });
     // 2. Workers finish their (now stopping) computations and exit.
     self->send(n.pool, drain_atom::value);
     self->wait_for(n.pool);

@@ -18,14 +18,14 @@ struct node {
   // The actor that holds the node's jobs and answers the registry protocol (submit, batch,
   // fetch, cancel, stats): the job-registry in serve, the kafka-bridge in gateway and worker.
   caf::actor jobs;
-  caf::actor dispatcher; // round-robin over callers
-  caf::actor pool;       // supervisor of the factor workers
-  caf::actor console;    // actor directory and probes for the inspection console
+  caf::actor dispatcher;   // round-robin over callers
+  caf::actor pool;         // supervisor of the factor workers
+  caf::actor console;      // actor directory and probes for the inspection console
   caf::actor checkpointer; // journal WAL checkpoints off the registry's thread (may be null)
   // Cluster mode: the Kafka clients (detached actors).
   caf::actor producer;
-  caf::actor consumer;     // worker: the consumer group on the jobs topic; gateway: reader
-  caf::actor reader;       // worker: the results reader
+  caf::actor consumer; // worker: the consumer group on the jobs topic; gateway: reader
+  caf::actor reader;   // worker: the results reader
 };
 
 struct start_result {

@@ -66,12 +66,12 @@ struct registry_stats {
   std::uint64_t done = 0;
   std::uint64_t failed = 0;
   std::uint64_t cancelled = 0;
-  std::uint64_t rejected = 0; // invalid or over a bound
-  std::uint64_t requeued = 0; // after a worker crash
+  std::uint64_t rejected = 0;     // invalid or over a bound
+  std::uint64_t requeued = 0;     // after a worker crash
   std::uint64_t workers_lost = 0; // worker crashes (each was replaced)
-  std::uint64_t queued = 0;   // gauge: waiting
-  std::uint64_t running = 0;  // gauge: on a worker
-  std::uint64_t known = 0;    // gauge: jobs held in memory (all states)
+  std::uint64_t queued = 0;       // gauge: waiting
+  std::uint64_t running = 0;      // gauge: on a worker
+  std::uint64_t known = 0;        // gauge: jobs held in memory (all states)
   std::uint64_t journal_commits = 0;
   std::uint64_t journal_errors = 0;
   // Seconds from acceptance to finish of done jobs, bucketed for a histogram.

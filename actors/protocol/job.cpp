@@ -1,6 +1,5 @@
 #include "actors/protocol/job.hpp"
 
-
 namespace factord::actors {
 
 std::string_view to_string(job_status s) noexcept {

@@ -22,21 +22,20 @@ bool parse_job_status(std::string_view text, job_status& out) noexcept;
 struct job {
   std::string request_id;
   std::string caller_id;
-  std::string number;               // normalized decimal, no sign or leading zeros
+  std::string number; // normalized decimal, no sign or leading zeros
   job_status status = job_status::queued;
   std::vector<std::string> factors; // decimal primes, ascending, when done
   std::string error_code;           // snake_case, when failed
   std::string error_message;
-  std::int64_t queued_at = 0;       // Unix time in milliseconds; 0 = not yet
+  std::int64_t queued_at = 0; // Unix time in milliseconds; 0 = not yet
   std::int64_t started_at = 0;
   std::int64_t finished_at = 0;
-  std::string idempotency_key;      // empty when the client sent none
-  std::uint32_t attempts = 0;       // starts on a worker (crashed workers count)
-  std::string method;               // hardest factoring method needed, when done
+  std::string idempotency_key; // empty when the client sent none
+  std::uint32_t attempts = 0;  // starts on a worker (crashed workers count)
+  std::string method;          // hardest factoring method needed, when done
 
   bool finished() const noexcept {
-    return status == job_status::done || status == job_status::failed ||
-           status == job_status::cancelled;
+    return status == job_status::done || status == job_status::failed || status == job_status::cancelled;
   }
 };
 

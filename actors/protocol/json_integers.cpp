@@ -4,9 +4,7 @@ namespace factord::actors {
 
 namespace {
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // A number may start only where a value may: after a structural character or whitespace.
 bool value_boundary(char c) {
@@ -23,8 +21,10 @@ std::string quote_long_json_integers(std::string_view text, std::size_t min_digi
     char c = text[i];
     if (in_string) {
       out += c;
-      if (c == '\\' && i + 1 < text.size()) out += text[++i];
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < text.size())
+        out += text[++i];
+      else if (c == '"')
+        in_string = false;
       ++i;
       continue;
     }
@@ -44,8 +44,8 @@ std::string quote_long_json_integers(std::string_view text, std::size_t min_digi
     std::size_t first_digit = end;
     while (end < text.size() && is_digit(text[end])) ++end;
     std::size_t digits = end - first_digit;
-    bool is_integer = digits > 0 &&
-                      (end == text.size() || (text[end] != '.' && text[end] != 'e' && text[end] != 'E'));
+    bool is_integer =
+        digits > 0 && (end == text.size() || (text[end] != '.' && text[end] != 'e' && text[end] != 'E'));
     if (is_integer && digits >= min_digits) {
       out += '"';
       out.append(text.substr(i, end - i));

@@ -12,8 +12,8 @@ namespace factord::actors {
 
 std::atomic<bool> sampling_enabled{false};
 
-void register_actor(const caf::actor& console, const caf::actor& who, std::string kind,
-                    caf::actor_id parent, std::string role) {
+void register_actor(const caf::actor& console, const caf::actor& who, std::string kind, caf::actor_id parent,
+                    std::string role) {
   if (console && who)
     caf::anon_send(console, register_atom::value, who, std::move(kind), parent, std::move(role));
 }
@@ -49,6 +49,5 @@ probe_sample& probe_sample::null(std::string key) {
   fields.emplace_back(std::move(key), "null");
   return *this;
 }
-
 
 } // namespace factord::actors

@@ -40,7 +40,7 @@ public:
   ~probe_scope() {
     if (start_ != clock::time_point{})
       probe_.busy_ns += static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start_).count());
+          std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start_).count());
   }
   probe_scope(const probe_scope&) = delete;
   probe_scope& operator=(const probe_scope&) = delete;
@@ -68,8 +68,8 @@ struct probe_sample {
 // Tells the console about a new actor so it can watch it (fire and forget, safe from any
 // thread; a null console is ignored). `parent` 0 = none. The console is the only actor
 // directory CAF 0.17 can have: it cannot list live actors itself.
-void register_actor(const caf::actor& console, const caf::actor& who, std::string kind,
-                    caf::actor_id parent, std::string role);
+void register_actor(const caf::actor& console, const caf::actor& who, std::string kind, caf::actor_id parent,
+                    std::string role);
 
 // Fills the common part of a sample from a probe and the actor's mailbox depth.
 probe_sample make_sample(const probe& p, std::uint64_t mailbox);

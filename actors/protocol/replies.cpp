@@ -26,7 +26,7 @@ job_reply unknown_id_reply(const std::string& id) {
   // Ids come from clients: quote at most 64 characters of one back.
   return failed_reply(make_error(api_errc::not_found, "unknown_request_id",
                                  "no job has request id '" + id.substr(0, 64) +
-                                   "'; it may have expired after the retention period"));
+                                     "'; it may have expired after the retention period"));
 }
 
 std::variant<std::string, api_error> normalize_number(const std::string& text, unsigned max_digits) {

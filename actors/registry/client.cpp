@@ -19,16 +19,15 @@ api_error unavailable(caf::actor_system& sys, const caf::error& err) {
 // One request from outside the actor world: a short-lived actor sends it and hands the
 // reply (or a not_ready error) to `done`, then terminates.
 template <class Reply, class... Ts>
-void ask(caf::actor_system& sys, const caf::actor& dest, std::function<void(Reply)> done,
-         Ts... xs) {
+void ask(caf::actor_system& sys, const caf::actor& dest, std::function<void(Reply)> done, Ts... xs) {
   sys.spawn([dest, done = std::move(done), xs...](caf::event_based_actor* self) {
     self->request(dest, caf::infinite, xs...)
-      .then([done](Reply& reply) { done(std::move(reply)); },
-            [done, self](caf::error& err) {
-              Reply reply;
-              reply.error = unavailable(self->system(), err);
-              done(std::move(reply));
-            });
+        .then([done](Reply& reply) { done(std::move(reply)); },
+              [done, self](caf::error& err) {
+                Reply reply;
+                reply.error = unavailable(self->system(), err);
+                done(std::move(reply));
+              });
   });
 }
 
@@ -58,33 +57,35 @@ void cancel_job(caf::actor_system& sys, const caf::actor& registry, std::string 
 void check_ready(caf::actor_system& sys, const caf::actor& registry, std::function<void(std::string)> done) {
   sys.spawn([registry, done = std::move(done)](caf::event_based_actor* self) {
     self->request(registry, std::chrono::seconds(2), ready_atom::value)
-      .then([done](std::string& why) { done(std::move(why)); },
-            [done](caf::error&) { done("the node did not answer"); });
+        .then([done](std::string& why) { done(std::move(why)); },
+              [done](caf::error&) { done("the node did not answer"); });
   });
 }
 
-void collect_stats(caf::actor_system& sys, const caf::actor& registry,
-                   const caf::actor& dispatcher, std::function<void(node_stats)> done) {
+void collect_stats(caf::actor_system& sys, const caf::actor& registry, const caf::actor& dispatcher,
+                   std::function<void(node_stats)> done) {
   sys.spawn([registry, dispatcher, done = std::move(done)](caf::event_based_actor* self) {
     auto out = std::make_shared<node_stats>();
     self->request(registry, caf::infinite, stats_atom::value)
-      .then([=](registry_stats& r) {
-        out->registry = std::move(r);
-        out->workers_restarted = out->registry.workers_lost;
-        out->workers_busy = out->registry.running;
-        if (!dispatcher) { // a gateway schedules nothing itself
-          done(std::move(*out));
-          return;
-        }
-        self->request(dispatcher, caf::infinite, stats_atom::value)
-          .then([=](dispatcher_stats& d) {
-                  out->callers_waiting = d.callers_waiting;
-                  out->deepest_callers = std::move(d.deepest);
-                  done(std::move(*out));
-                },
-                [=](caf::error&) { done(std::move(*out)); });
-      },
-      [=](caf::error&) { done(std::move(*out)); });
+        .then(
+            [=](registry_stats& r) {
+              out->registry = std::move(r);
+              out->workers_restarted = out->registry.workers_lost;
+              out->workers_busy = out->registry.running;
+              if (!dispatcher) { // a gateway schedules nothing itself
+                done(std::move(*out));
+                return;
+              }
+              self->request(dispatcher, caf::infinite, stats_atom::value)
+                  .then(
+                      [=](dispatcher_stats& d) {
+                        out->callers_waiting = d.callers_waiting;
+                        out->deepest_callers = std::move(d.deepest);
+                        done(std::move(*out));
+                      },
+                      [=](caf::error&) { done(std::move(*out)); });
+            },
+            [=](caf::error&) { done(std::move(*out)); });
   });
 }
 

@@ -18,8 +18,8 @@ namespace factord::actors {
 // Everything /metrics and /v1/actors report about one node.
 struct node_stats {
   registry_stats registry;
-  std::uint64_t callers_waiting = 0;   // callers in the round-robin ring
-  std::uint64_t workers = 0;           // filled by the caller, which knows the settings
+  std::uint64_t callers_waiting = 0; // callers in the round-robin ring
+  std::uint64_t workers = 0;         // filled by the caller, which knows the settings
   std::uint64_t workers_busy = 0;
   std::uint64_t workers_restarted = 0; // after crashes
   std::uint64_t ws_sessions = 0;       // ws-session actors alive
@@ -44,8 +44,8 @@ void cancel_job(caf::actor_system& sys, const caf::actor& registry, std::string 
 void check_ready(caf::actor_system& sys, const caf::actor& registry, std::function<void(std::string)> done);
 
 // Asks the registry and the dispatcher; `done` gets the combined snapshot.
-void collect_stats(caf::actor_system& sys, const caf::actor& registry,
-                   const caf::actor& dispatcher, std::function<void(node_stats)> done);
+void collect_stats(caf::actor_system& sys, const caf::actor& registry, const caf::actor& dispatcher,
+                   std::function<void(node_stats)> done);
 
 } // namespace factord::actors
 

@@ -70,14 +70,17 @@ std::uint64_t job_book::open_for(const std::string& caller) const {
 std::optional<api_error> job_book::admit(const std::string& caller, std::uint64_t extra) const {
   const char* what = limits_.bound == open_means::queued ? "jobs waiting" : "unfinished jobs";
   // Compared by subtraction: a huge `extra` must not wrap around and pass.
-  auto over = [](std::uint64_t have, std::uint64_t more, std::uint64_t max) { return have > max || more > max - have; };
+  auto over = [](std::uint64_t have, std::uint64_t more, std::uint64_t max) {
+    return have > max || more > max - have;
+  };
   if (over(open_total_, extra, limits_.max_open))
     return queue_full("server_queue_full", "the server already has " + std::to_string(open_total_) + " " +
-                                             what + " (option --max-queued); retry later");
+                                               what + " (option --max-queued); retry later");
   auto have = open_for(caller);
   if (over(have, extra, limits_.max_open_per_caller))
-    return queue_full("caller_queue_full", "caller '" + caller + "' already has " + std::to_string(have) + " " +
-                                             what + " (option --max-queued-per-caller); retry when some finish");
+    return queue_full("caller_queue_full", "caller '" + caller + "' already has " + std::to_string(have) +
+                                               " " + what +
+                                               " (option --max-queued-per-caller); retry when some finish");
   return std::nullopt;
 }
 
@@ -102,7 +105,10 @@ void job_book::close(const job& j) {
 
 void job_book::count_final(const job& j) {
   switch (j.status) {
-    case job_status::done: ++stats_.done; record_latency(stats_, j); break;
+    case job_status::done:
+      ++stats_.done;
+      record_latency(stats_, j);
+      break;
     case job_status::failed: ++stats_.failed; break;
     default: ++stats_.cancelled; break;
   }
@@ -197,14 +203,13 @@ std::uint64_t job_book::wait(entry& e, waker w) {
   return id;
 }
 
-void job_book::watch(entry& e, waker w) {
-  e.watchers.push_back(std::move(w));
-}
+void job_book::watch(entry& e, waker w) { e.watchers.push_back(std::move(w)); }
 
 void job_book::expire(const std::string& id, std::uint64_t waiter) {
   auto* e = find(id);
   if (!e) return;
-  auto it = std::find_if(e->waiters.begin(), e->waiters.end(), [&](const auto& w) { return w.first == waiter; });
+  auto it =
+      std::find_if(e->waiters.begin(), e->waiters.end(), [&](const auto& w) { return w.first == waiter; });
   if (it == e->waiters.end()) return;
   auto wake = std::move(it->second);
   e->waiters.erase(it);
@@ -256,7 +261,8 @@ registry_view job_book::view() const {
   std::sort(recent.begin(), recent.end(),
             [](const auto& a, const auto& b) { return a.second.last_active > b.second.last_active; });
   if (recent.size() > view_callers) recent.resize(view_callers);
-  for (const auto& [caller, record] : recent) view.callers.push_back({caller, record.jobs_done, record.compute_seconds});
+  for (const auto& [caller, record] : recent)
+    view.callers.push_back({caller, record.jobs_done, record.compute_seconds});
   return view;
 }
 

@@ -40,7 +40,7 @@ public:
   enum class open_means { queued, unfinished };
 
   struct limits {
-    std::uint64_t max_open = 100000;          // --max-queued
+    std::uint64_t max_open = 100000;           // --max-queued
     std::uint64_t max_open_per_caller = 10000; // --max-queued-per-caller
     std::chrono::milliseconds retention{std::chrono::hours{24}};
     std::size_t max_served_callers = config::limits::max_served_callers;
@@ -51,8 +51,8 @@ public:
     job value;
     std::vector<std::pair<std::uint64_t, waker>> waiters; // long-polls, by waiter id
     std::vector<waker> watchers;                          // sessions
-    cancel_handle cancel;    // meaningful while running
-    std::uint64_t worker = 0; // actor id of the worker running it
+    cancel_handle cancel;                                 // meaningful while running
+    std::uint64_t worker = 0;                             // actor id of the worker running it
   };
 
   job_book();

@@ -45,159 +45,163 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
   self->delayed_send(self, config::limits::purge_interval, purge_atom::value);
 
   return {
-    [=](submit_atom, submission& s) {
-      probe_scope scope(self->state.counters, "submit");
-      auto rp = self->make_response_promise();
-      auto& st = self->state;
-      if (!s.idempotency_key.empty()) {
-        if (auto* known = st.book.find_by_key(s.caller_id, s.idempotency_key)) {
-          if (s.watcher && !known->value.finished()) st.book.watch(*known, tell(self, s.watcher));
-          rp.deliver(ok_reply(known->value, false));
+      [=](submit_atom, submission& s) {
+        probe_scope scope(self->state.counters, "submit");
+        auto rp = self->make_response_promise();
+        auto& st = self->state;
+        if (!s.idempotency_key.empty()) {
+          if (auto* known = st.book.find_by_key(s.caller_id, s.idempotency_key)) {
+            if (s.watcher && !known->value.finished()) st.book.watch(*known, tell(self, s.watcher));
+            rp.deliver(ok_reply(known->value, false));
+            return rp;
+          }
+        }
+        std::string number;
+        if (auto err = admit(st, s.caller_id, s.number, 1, number)) {
+          ++st.book.counters().rejected;
+          rp.deliver(failed_reply(std::move(*err)));
           return rp;
         }
-      }
-      std::string number;
-      if (auto err = admit(st, s.caller_id, s.number, 1, number)) {
-        ++st.book.counters().rejected;
-        rp.deliver(failed_reply(std::move(*err)));
+        job& j = create_job(self, s.caller_id, std::move(number), std::move(s.idempotency_key));
+        if (s.watcher) st.book.watch(*st.book.find(j.request_id), tell(self, std::move(s.watcher)));
+        st.unacked.push_back({rp, {j.request_id}, false, true});
         return rp;
-      }
-      job& j = create_job(self, s.caller_id, std::move(number), std::move(s.idempotency_key));
-      if (s.watcher) st.book.watch(*st.book.find(j.request_id), tell(self, std::move(s.watcher)));
-      st.unacked.push_back({rp, {j.request_id}, false, true});
-      return rp;
-    },
-    [=](batch_atom, batch_submission& b) {
-      auto rp = self->make_response_promise();
-      auto& st = self->state;
-      auto admitted = admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
-        return admit(st, b.caller_id, text, b.numbers.size(), number);
-      });
-      if (auto* refused = std::get_if<batch_reply>(&admitted)) {
-        ++st.book.counters().rejected;
-        rp.deliver(std::move(*refused));
+      },
+      [=](batch_atom, batch_submission& b) {
+        auto rp = self->make_response_promise();
+        auto& st = self->state;
+        auto admitted = admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
+          return admit(st, b.caller_id, text, b.numbers.size(), number);
+        });
+        if (auto* refused = std::get_if<batch_reply>(&admitted)) {
+          ++st.book.counters().rejected;
+          rp.deliver(std::move(*refused));
+          return rp;
+        }
+        auto& numbers = std::get<std::vector<std::string>>(admitted);
+        registry_state::pending_ack ack{rp, {}, true, true};
+        for (auto& n : numbers)
+          ack.request_ids.push_back(create_job(self, b.caller_id, std::move(n), {}).request_id);
+        st.unacked.push_back(std::move(ack));
+        schedule_flush(self);
         return rp;
-      }
-      auto& numbers = std::get<std::vector<std::string>>(admitted);
-      registry_state::pending_ack ack{rp, {}, true, true};
-      for (auto& n : numbers) ack.request_ids.push_back(create_job(self, b.caller_id, std::move(n), {}).request_id);
-      st.unacked.push_back(std::move(ack));
-      schedule_flush(self);
-      return rp;
-    },
-    [=](fetch_atom, const std::string& id, caf::timespan wait) {
-      probe_scope scope(self->state.counters, "fetch");
-      auto rp = self->make_response_promise();
-      auto& book = self->state.book;
-      auto* e = book.find(id);
-      if (!e) {
-        rp.deliver(unknown_id_reply(id));
-      } else if (e->value.finished() || wait.count() <= 0) {
-        rp.deliver(ok_reply(e->value));
-      } else {
-        auto waiter = book.wait(*e, answer(rp));
-        self->delayed_send(self, wait, waitover_atom::value, id, waiter);
-      }
-      return rp;
-    },
-    [=](waitover_atom, const std::string& id, std::uint64_t waiter) { self->state.book.expire(id, waiter); },
-    [=](cancel_atom, const std::string& id) {
-      auto rp = self->make_response_promise();
-      auto& st = self->state;
-      auto* e = st.book.find(id);
-      if (!e) {
-        rp.deliver(unknown_id_reply(id));
+      },
+      [=](fetch_atom, const std::string& id, caf::timespan wait) {
+        probe_scope scope(self->state.counters, "fetch");
+        auto rp = self->make_response_promise();
+        auto& book = self->state.book;
+        auto* e = book.find(id);
+        if (!e) {
+          rp.deliver(unknown_id_reply(id));
+        } else if (e->value.finished() || wait.count() <= 0) {
+          rp.deliver(ok_reply(e->value));
+        } else {
+          auto waiter = book.wait(*e, answer(rp));
+          self->delayed_send(self, wait, waitover_atom::value, id, waiter);
+        }
         return rp;
-      }
-      if (e->value.finished()) {
-        rp.deliver(ok_reply(e->value));
-        return rp;
-      }
-      if (e->value.status == job_status::queued)
-        self->send(st.dispatcher, cancel_atom::value, e->value.caller_id, id);
-      else
-        e->cancel.flag->store(cancel_handle::cancel);
-      st.book.finish(id, final_state(e->value, job_status::cancelled, "cancelled",
-                                     "the job was cancelled by a DELETE request"));
-      journal_final(self, id);
-      st.unacked.push_back({rp, {id}, false, false});
-      return rp;
-    },
-    [=](started_atom, const std::string& id, cancel_handle& handle, const caf::actor& worker) {
-      auto& st = self->state;
-      if (st.draining) handle.flag->store(cancel_handle::shutdown);
-      if (!st.book.start(id, worker.id(), handle)) {
-        // Cancelled (or unknown) before it reached the worker: stop it at once.
-        handle.flag->store(cancel_handle::cancel);
-        return;
-      }
-      persist(self, id);
-    },
-    [=](finished_atom, job_outcome& outcome) {
-      auto& st = self->state;
-      probe_scope scope(st.counters, "finished");
-      st.book.counters().worker_busy_seconds += outcome.compute_seconds;
-      auto* e = st.book.find(outcome.request_id);
-      if (!e) return;
-      st.book.charge(e->value.caller_id, outcome.compute_seconds, outcome.ok);
-      if (e->value.status != job_status::running) return;
-      job final = e->value;
-      final.method = std::move(outcome.method);
-      if (outcome.ok) {
-        final.status = job_status::done;
-        final.factors = std::move(outcome.factors);
-      } else {
-        final = final_state(std::move(final), job_status::failed, std::move(outcome.error_code),
-                            std::move(outcome.error_message));
-      }
-      st.book.finish(outcome.request_id, std::move(final));
-      journal_final(self, outcome.request_id);
-    },
-    [=](lost_atom, const caf::actor_addr& worker) {
-      auto& st = self->state;
-      ++st.book.counters().workers_lost;
-      auto* e = st.book.running_on(worker.id());
-      if (!e) return;
-      std::string id = e->value.request_id;
-      if (e->value.attempts >= st.settings.max_attempts) {
-        st.book.finish(id, final_state(e->value, job_status::failed, "worker_crashed",
-                                       "the job crashed a factor worker " + std::to_string(e->value.attempts) +
-                                         " times (option --max-attempts); it will not be retried"));
+      },
+      [=](waitover_atom, const std::string& id, std::uint64_t waiter) {
+        self->state.book.expire(id, waiter);
+      },
+      [=](cancel_atom, const std::string& id) {
+        auto rp = self->make_response_promise();
+        auto& st = self->state;
+        auto* e = st.book.find(id);
+        if (!e) {
+          rp.deliver(unknown_id_reply(id));
+          return rp;
+        }
+        if (e->value.finished()) {
+          rp.deliver(ok_reply(e->value));
+          return rp;
+        }
+        if (e->value.status == job_status::queued)
+          self->send(st.dispatcher, cancel_atom::value, e->value.caller_id, id);
+        else
+          e->cancel.flag->store(cancel_handle::cancel);
+        st.book.finish(id, final_state(e->value, job_status::cancelled, "cancelled",
+                                       "the job was cancelled by a DELETE request"));
         journal_final(self, id);
-        return;
-      }
-      st.book.requeue(id);
-      persist(self, id);
-      enqueue(self, e->value);
-    },
-    [=](flush_atom) {
-      probe_scope scope(self->state.counters, "flush");
-      flush(self);
-    },
-    [=](workers_atom) { return self->state.book.view(); },
-    [=](probe_atom) {
-      const auto& st = self->state;
-      auto stats = st.book.stats();
-      return make_sample(st.counters, self->mailbox().size())
-        .number("known_jobs", stats.known)
-        .number("queued", stats.queued)
-        .number("running", stats.running)
-        .number("journal_commits", stats.journal_commits)
-        .number("journal_errors", stats.journal_errors);
-    },
-    [=](purge_atom) {
-      auto& st = self->state;
-      st.store->purge_finished_before(st.book.purge(unix_millis_now()));
-      self->delayed_send(self, config::limits::purge_interval, purge_atom::value);
-    },
-    [=](drain_atom) {
-      auto& st = self->state;
-      st.draining = true;
-      st.book.signal_running(cancel_handle::shutdown);
-      flush(self);
-      return true;
-    },
-    [=](stats_atom) { return self->state.book.stats(); },
+        st.unacked.push_back({rp, {id}, false, false});
+        return rp;
+      },
+      [=](started_atom, const std::string& id, cancel_handle& handle, const caf::actor& worker) {
+        auto& st = self->state;
+        if (st.draining) handle.flag->store(cancel_handle::shutdown);
+        if (!st.book.start(id, worker.id(), handle)) {
+          // Cancelled (or unknown) before it reached the worker: stop it at once.
+          handle.flag->store(cancel_handle::cancel);
+          return;
+        }
+        persist(self, id);
+      },
+      [=](finished_atom, job_outcome& outcome) {
+        auto& st = self->state;
+        probe_scope scope(st.counters, "finished");
+        st.book.counters().worker_busy_seconds += outcome.compute_seconds;
+        auto* e = st.book.find(outcome.request_id);
+        if (!e) return;
+        st.book.charge(e->value.caller_id, outcome.compute_seconds, outcome.ok);
+        if (e->value.status != job_status::running) return;
+        job final = e->value;
+        final.method = std::move(outcome.method);
+        if (outcome.ok) {
+          final.status = job_status::done;
+          final.factors = std::move(outcome.factors);
+        } else {
+          final = final_state(std::move(final), job_status::failed, std::move(outcome.error_code),
+                              std::move(outcome.error_message));
+        }
+        st.book.finish(outcome.request_id, std::move(final));
+        journal_final(self, outcome.request_id);
+      },
+      [=](lost_atom, const caf::actor_addr& worker) {
+        auto& st = self->state;
+        ++st.book.counters().workers_lost;
+        auto* e = st.book.running_on(worker.id());
+        if (!e) return;
+        std::string id = e->value.request_id;
+        if (e->value.attempts >= st.settings.max_attempts) {
+          st.book.finish(id,
+                         final_state(e->value, job_status::failed, "worker_crashed",
+                                     "the job crashed a factor worker " + std::to_string(e->value.attempts) +
+                                         " times (option --max-attempts); it will not be retried"));
+          journal_final(self, id);
+          return;
+        }
+        st.book.requeue(id);
+        persist(self, id);
+        enqueue(self, e->value);
+      },
+      [=](flush_atom) {
+        probe_scope scope(self->state.counters, "flush");
+        flush(self);
+      },
+      [=](workers_atom) { return self->state.book.view(); },
+      [=](probe_atom) {
+        const auto& st = self->state;
+        auto stats = st.book.stats();
+        return make_sample(st.counters, self->mailbox().size())
+            .number("known_jobs", stats.known)
+            .number("queued", stats.queued)
+            .number("running", stats.running)
+            .number("journal_commits", stats.journal_commits)
+            .number("journal_errors", stats.journal_errors);
+      },
+      [=](purge_atom) {
+        auto& st = self->state;
+        st.store->purge_finished_before(st.book.purge(unix_millis_now()));
+        self->delayed_send(self, config::limits::purge_interval, purge_atom::value);
+      },
+      [=](drain_atom) {
+        auto& st = self->state;
+        st.draining = true;
+        st.book.signal_running(cancel_handle::shutdown);
+        flush(self);
+        return true;
+      },
+      [=](stats_atom) { return self->state.book.stats(); },
   };
 }
 

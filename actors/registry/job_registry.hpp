@@ -51,8 +51,8 @@ struct registry_state {
   job_book book;
   std::shared_ptr<journal> store;
   std::vector<pending_ack> unacked;
-  std::vector<std::string> to_enqueue;  // accepted jobs, sent to the dispatcher on commit
-  std::vector<std::string> dirty;       // jobs to write at the next flush, in order
+  std::vector<std::string> to_enqueue; // accepted jobs, sent to the dispatcher on commit
+  std::vector<std::string> dirty;      // jobs to write at the next flush, in order
   std::unordered_set<std::string> dirty_set;
   bool flush_scheduled = false;
   bool draining = false;

@@ -30,7 +30,8 @@ void persist(self_ptr self, const std::string& id) {
 
 std::optional<api_error> admit(registry_state& st, const std::string& caller, const std::string& text,
                                std::uint64_t extra, std::string& number) {
-  if (st.draining) return make_error(api_errc::not_ready, "shutting_down", "the server is shutting down; retry shortly", 1);
+  if (st.draining)
+    return make_error(api_errc::not_ready, "shutting_down", "the server is shutting down; retry shortly", 1);
   auto normalized = normalize_number(text, st.settings.max_digits);
   if (auto* err = std::get_if<api_error>(&normalized)) return std::move(*err);
   number = std::move(std::get<std::string>(normalized));
@@ -56,10 +57,9 @@ void journal_final(self_ptr self, const std::string& id) {
   const auto* e = self->state.book.find(id);
   if (!e) return;
   // Done jobs are the bulk (thousands a second under load): debug. Failures stay visible.
-  logging::write(e->value.status == job_status::done ? logging::level::debug : logging::level::info,
-                 "job_finished", {{"request_id", id},
-                                 {"status", std::string(to_string(e->value.status))},
-                                 {"method", e->value.method}});
+  logging::write(
+      e->value.status == job_status::done ? logging::level::debug : logging::level::info, "job_finished",
+      {{"request_id", id}, {"status", std::string(to_string(e->value.status))}, {"method", e->value.method}});
 }
 
 void enqueue(self_ptr self, const job& j) {
@@ -86,9 +86,12 @@ void refuse(registry_state& st, registry_state::pending_ack& ack) {
   for (const auto& id : ack.request_ids) st.book.erase(id);
   api_error e = make_error(api_errc::not_ready, "journal_unavailable",
                            "the job journal could not be written (" + st.store->last_error() +
-                             "); nothing was accepted, retry shortly", 1);
-  if (ack.batch) ack.promise.deliver(batch_reply{false, {}, e, 0});
-  else ack.promise.deliver(failed_reply(e));
+                               "); nothing was accepted, retry shortly",
+                           1);
+  if (ack.batch)
+    ack.promise.deliver(batch_reply{false, {}, e, 0});
+  else
+    ack.promise.deliver(failed_reply(e));
 }
 
 } // namespace

@@ -29,8 +29,7 @@ struct statement_reset {
 };
 
 void bind_text(sqlite3_stmt* stmt, int index, std::string_view text) {
-  sqlite3_bind_text64(stmt, index, text.data(), text.size(), bound_text_outlives_step,
-                      SQLITE_UTF8);
+  sqlite3_bind_text64(stmt, index, text.data(), text.size(), bound_text_outlives_step, SQLITE_UTF8);
 }
 
 std::string join_factors(const std::vector<std::string>& factors) {
@@ -112,8 +111,8 @@ journal::open_result journal::open(const std::string& data_dir, bool sync_full) 
   std::unique_ptr<journal> j{new journal()};
   j->path_ = (fs::path(data_dir) / "journal.db").string();
   // On failure SQLite still hands out a handle (for the message); ~journal closes it.
-  if (sqlite3_open_v2(j->path_.c_str(), &j->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(j->path_.c_str(), &j->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
     result.error = failure(j->db_, "cannot open journal", j->path_);
     return result;
   }
@@ -155,7 +154,8 @@ bool journal::put(const job& j) {
   last_error_.clear();
   if (transaction_lost(db_, in_transaction_)) {
     // Refuse until commit() has reported the loss, so the registry re-puts those jobs.
-    last_error_ = "journal '" + path_ + "': an earlier error rolled back the open "
+    last_error_ = "journal '" + path_ +
+                  "': an earlier error rolled back the open "
                   "transaction; call commit() to acknowledge the loss before new puts";
     return false;
   }
@@ -176,7 +176,8 @@ bool journal::commit() {
   if (!in_transaction_) return true;
   if (transaction_lost(db_, in_transaction_)) {
     in_transaction_ = false;
-    last_error_ = "journal '" + path_ + "': the open transaction was rolled back by an "
+    last_error_ = "journal '" + path_ +
+                  "': the open transaction was rolled back by an "
                   "earlier write error; its puts are lost and must be repeated";
     return false;
   }
@@ -197,17 +198,14 @@ std::vector<job> journal::query(sqlite3_stmt* stmt) {
     if (read_job(stmt, j)) {
       jobs.push_back(std::move(j));
     } else {
-      last_error_ = "journal '" + path_ + "': job " + j.request_id +
-                    " has an unknown status and was skipped";
+      last_error_ = "journal '" + path_ + "': job " + j.request_id + " has an unknown status and was skipped";
     }
   }
   if (rc != SQLITE_DONE) last_error_ = failure(db_, "cannot read jobs from journal", path_);
   return jobs;
 }
 
-std::vector<job> journal::unfinished() {
-  return query(unfinished_);
-}
+std::vector<job> journal::unfinished() { return query(unfinished_); }
 
 std::vector<job> journal::finished_since(std::int64_t since_unix_millis) {
   sqlite3_bind_int64(finished_since_, 1, since_unix_millis);

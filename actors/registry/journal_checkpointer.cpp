@@ -12,28 +12,24 @@
 
 namespace factord::actors {
 
-std::unique_ptr<wal_checkpointer> wal_checkpointer::open(const std::string& db_path,
-                                                         std::string& error) {
+std::unique_ptr<wal_checkpointer> wal_checkpointer::open(const std::string& db_path, std::string& error) {
   std::unique_ptr<wal_checkpointer> cp(new wal_checkpointer);
   if (sqlite3_open_v2(db_path.c_str(), &cp->db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-    error = "cannot open journal '" + db_path + "' for checkpoints: " +
-            (cp->db_ ? sqlite3_errmsg(cp->db_) : "out of memory");
+    error = "cannot open journal '" + db_path +
+            "' for checkpoints: " + (cp->db_ ? sqlite3_errmsg(cp->db_) : "out of memory");
     return nullptr;
   }
   sqlite3_busy_timeout(cp->db_, 2000); // a RESTART waits this long for the current commit
   // A connection opens the WAL only when it first reads; until then a checkpoint sees no
   // frames at all.
-  if (sqlite3_exec(cp->db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_exec(cp->db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK) {
     error = "cannot read journal '" + db_path + "' for checkpoints: " + sqlite3_errmsg(cp->db_);
     return nullptr;
   }
   return cp;
 }
 
-wal_checkpointer::~wal_checkpointer() {
-  sqlite3_close(db_);
-}
+wal_checkpointer::~wal_checkpointer() { sqlite3_close(db_); }
 
 bool wal_checkpointer::checkpoint() {
   // Under steady writes the WAL never empties by itself, so it would grow without bound.
@@ -58,21 +54,20 @@ bool wal_checkpointer::checkpoint() {
 }
 
 caf::behavior journal_checkpointer(caf::event_based_actor* self,
-                                   std::shared_ptr<wal_checkpointer> checkpointer,
-                                   caf::timespan interval) {
+                                   std::shared_ptr<wal_checkpointer> checkpointer, caf::timespan interval) {
   self->delayed_send(self, interval, tick_atom::value);
   return {
-    [=](tick_atom) {
-      if (!checkpointer->checkpoint())
-        logging::error("journal_checkpoint_failed", {{"error", checkpointer->last_error()}});
-      self->delayed_send(self, interval, tick_atom::value);
-    },
-    [=](probe_atom) {
-      return make_sample(probe{}, self->mailbox().size())
-        .number("checkpoints", checkpointer->checkpoints())
-        .number("wal_frames", static_cast<std::uint64_t>(std::max(0, checkpointer->wal_frames())))
-        .number("copied_frames", static_cast<std::uint64_t>(std::max(0, checkpointer->copied_frames())));
-    },
+      [=](tick_atom) {
+        if (!checkpointer->checkpoint())
+          logging::error("journal_checkpoint_failed", {{"error", checkpointer->last_error()}});
+        self->delayed_send(self, interval, tick_atom::value);
+      },
+      [=](probe_atom) {
+        return make_sample(probe{}, self->mailbox().size())
+            .number("checkpoints", checkpointer->checkpoints())
+            .number("wal_frames", static_cast<std::uint64_t>(std::max(0, checkpointer->wal_frames())))
+            .number("copied_frames", static_cast<std::uint64_t>(std::max(0, checkpointer->copied_frames())));
+      },
   };
 }
 

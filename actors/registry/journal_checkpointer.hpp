@@ -31,7 +31,7 @@ public:
   // Copies committed WAL frames into the database. False (with last_error) on failure.
   bool checkpoint();
   std::uint64_t checkpoints() const { return checkpoints_; }
-  int wal_frames() const { return wal_frames_; }     // at the last checkpoint
+  int wal_frames() const { return wal_frames_; } // at the last checkpoint
   int copied_frames() const { return copied_frames_; }
   const std::string& last_error() const { return last_error_; }
 
@@ -45,7 +45,6 @@ private:
 };
 
 caf::behavior journal_checkpointer(caf::event_based_actor* self,
-                                   std::shared_ptr<wal_checkpointer> checkpointer,
-                                   caf::timespan interval);
+                                   std::shared_ptr<wal_checkpointer> checkpointer, caf::timespan interval);
 
 } // namespace factord::actors

@@ -54,8 +54,7 @@ const char* hint_for(int primary_code) {
     case SQLITE_PERM:
       return "make the directory and journal.db writable by the user running factord, or "
              "pass --data-dir to a writable directory";
-    case SQLITE_FULL:
-      return "free space on that filesystem, or pass --data-dir to one with room";
+    case SQLITE_FULL: return "free space on that filesystem, or pass --data-dir to one with room";
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
       return "the file is damaged or not a factord journal; move journal.db (and any "
@@ -65,10 +64,8 @@ const char* hint_for(int primary_code) {
     case SQLITE_LOCKED:
       return "another process holds the journal; stop the other factord (or sqlite3 shell) "
              "using this --data-dir";
-    case SQLITE_IOERR:
-      return "the disk or filesystem reported an I/O error; check the kernel log (dmesg)";
-    default:
-      return "check the journal file and the --data-dir directory";
+    case SQLITE_IOERR: return "the disk or filesystem reported an I/O error; check the kernel log (dmesg)";
+    default: return "check the journal file and the --data-dir directory";
   }
 }
 
@@ -90,7 +87,8 @@ std::string failure(sqlite3* db, std::string_view what, const std::string& path)
 std::string prepare_directory(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-    return "data directory '" + dir.string() + "' exists but is not a directory. Hint: "
+    return "data directory '" + dir.string() +
+           "' exists but is not a directory. Hint: "
            "rename that file, or pass --data-dir to a directory";
   fs::create_directories(dir, ec);
   if (ec)
@@ -133,8 +131,7 @@ std::string configure(sqlite3* db, const std::string& path, bool sync_full) {
   sqlite3_busy_timeout(db, busy_timeout_ms);
   // The first statement that reads the file: a corrupt or foreign file fails here.
   std::string mode;
-  if (!pragma_value(db, "PRAGMA journal_mode = WAL", mode))
-    return failure(db, "cannot read journal", path);
+  if (!pragma_value(db, "PRAGMA journal_mode = WAL", mode)) return failure(db, "cannot read journal", path);
   if (mode != "wal")
     return "cannot switch journal '" + path + "' to WAL mode (SQLite kept '" + mode +
            "'). Hint: put --data-dir on a local filesystem (not NFS or a read-only mount)";
@@ -171,8 +168,7 @@ std::string ensure_schema(sqlite3* db, const std::string& path) {
   return {};
 }
 
-std::string prepare(sqlite3* db, const std::string& path, const char* sql,
-                    sqlite3_stmt*& stmt) {
+std::string prepare(sqlite3* db, const std::string& path, const char* sql, sqlite3_stmt*& stmt) {
   // PERSISTENT: these statements live as long as the connection.
   if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
     return failure(db, "cannot prepare statements for journal", path);

@@ -27,8 +27,8 @@ ON CONFLICT (request_id) DO UPDATE SET
 
 // The column order read_job() expects. Unfinished jobs keep finished_at = 0, hence the
 // status filters.
-#define FACTORD_JOB_COLUMNS                                                                  \
-  "request_id, caller_id, number, status, factors, error_code, error_message, queued_at, "  \
+#define FACTORD_JOB_COLUMNS                                                                                  \
+  "request_id, caller_id, number, status, factors, error_code, error_message, queued_at, "                   \
   "started_at, finished_at, idempotency_key, attempts, method"
 
 inline constexpr const char* unfinished_sql =

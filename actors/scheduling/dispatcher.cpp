@@ -48,8 +48,7 @@ dispatcher_stats snapshot(const dispatcher_state& st) {
   out.dispatched = st.dispatched;
   for (const auto& [caller, entry] : st.callers) out.deepest.emplace_back(caller, entry.depth);
   auto keep = std::min<std::size_t>(10, out.deepest.size());
-  std::partial_sort(out.deepest.begin(), out.deepest.begin() + static_cast<long>(keep),
-                    out.deepest.end(),
+  std::partial_sort(out.deepest.begin(), out.deepest.begin() + static_cast<long>(keep), out.deepest.end(),
                     [](const auto& a, const auto& b) { return a.second > b.second; });
   out.deepest.resize(keep);
   out.ring_order = st.ring.order();
@@ -86,65 +85,64 @@ caller_fairness fairness_view(const dispatcher_state& st) {
 
 caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self, caf::actor console) {
   return {
-    [=](enqueue_atom, job_ticket& ticket) {
-      probe_scope scope(self->state.counters, "enqueue");
-      auto& entry = self->state.callers[ticket.caller_id];
-      if (!entry.queue) {
-        // Linked: the queues go down with the dispatcher at shutdown.
-        entry.queue = self->spawn<caf::linked>(caller_queue, ticket.caller_id, caf::actor{self});
-        register_actor(console, entry.queue, "caller-queue", self->id(), ticket.caller_id);
-      }
-      if (!self->state.paused.count(ticket.caller_id)) self->state.ring.add(ticket.caller_id);
-      ++entry.depth;
-      self->send(entry.queue, push_atom::value, std::move(ticket));
-      serve_idle_workers(self);
-    },
-    [=](demand_atom, caf::actor& worker) {
-      probe_scope scope(self->state.counters, "demand");
-      self->state.idle_workers.push_back(std::move(worker));
-      serve_idle_workers(self);
-    },
-    [=](qempty_atom, caf::actor& worker) {
-      self->state.idle_workers.push_front(std::move(worker));
-      serve_idle_workers(self);
-    },
-    [=](cancel_atom, const std::string& caller, const std::string& request_id) {
-      auto it = self->state.callers.find(caller);
-      if (it != self->state.callers.end())
-        self->send(it->second.queue, cancel_atom::value, request_id);
-    },
-    [=](removed_atom, const std::string& caller) {
-      auto it = self->state.callers.find(caller);
-      // A reply from a queue already retired (and maybe replaced) is stale.
-      if (it == self->state.callers.end() ||
-          it->second.queue.address() != caf::actor_cast<caf::actor_addr>(self->current_sender()))
-        return;
-      if (--it->second.depth == 0) retire_caller(self, caller);
-    },
-    [=](stats_atom) { return snapshot(self->state); },
-    [=](pause_atom, const std::string& caller) {
-      self->state.paused.insert(caller);
-      self->state.ring.remove(caller);
-    },
-    [=](resume_atom, const std::string& caller) {
-      auto& st = self->state;
-      st.paused.erase(caller);
-      if (auto it = st.callers.find(caller); it != st.callers.end() && it->second.depth > 0)
-        st.ring.add(caller);
-      serve_idle_workers(self);
-    },
-    [=](weight_atom, const std::string& caller, unsigned weight) {
-      self->state.ring.set_weight(caller, weight);
-    },
-    [=](fairness_atom) { return fairness_view(self->state); },
-    [=](probe_atom) {
-      const auto& st = self->state;
-      return make_sample(st.counters, self->mailbox().size())
-        .number("callers_waiting", static_cast<std::uint64_t>(st.ring.size()))
-        .number("idle_workers", static_cast<std::uint64_t>(st.idle_workers.size()))
-        .number("dispatched", st.dispatched)
-        .number("paused_callers", static_cast<std::uint64_t>(st.paused.size()));
-    },
+      [=](enqueue_atom, job_ticket& ticket) {
+        probe_scope scope(self->state.counters, "enqueue");
+        auto& entry = self->state.callers[ticket.caller_id];
+        if (!entry.queue) {
+          // Linked: the queues go down with the dispatcher at shutdown.
+          entry.queue = self->spawn<caf::linked>(caller_queue, ticket.caller_id, caf::actor{self});
+          register_actor(console, entry.queue, "caller-queue", self->id(), ticket.caller_id);
+        }
+        if (!self->state.paused.count(ticket.caller_id)) self->state.ring.add(ticket.caller_id);
+        ++entry.depth;
+        self->send(entry.queue, push_atom::value, std::move(ticket));
+        serve_idle_workers(self);
+      },
+      [=](demand_atom, caf::actor& worker) {
+        probe_scope scope(self->state.counters, "demand");
+        self->state.idle_workers.push_back(std::move(worker));
+        serve_idle_workers(self);
+      },
+      [=](qempty_atom, caf::actor& worker) {
+        self->state.idle_workers.push_front(std::move(worker));
+        serve_idle_workers(self);
+      },
+      [=](cancel_atom, const std::string& caller, const std::string& request_id) {
+        auto it = self->state.callers.find(caller);
+        if (it != self->state.callers.end()) self->send(it->second.queue, cancel_atom::value, request_id);
+      },
+      [=](removed_atom, const std::string& caller) {
+        auto it = self->state.callers.find(caller);
+        // A reply from a queue already retired (and maybe replaced) is stale.
+        if (it == self->state.callers.end() ||
+            it->second.queue.address() != caf::actor_cast<caf::actor_addr>(self->current_sender()))
+          return;
+        if (--it->second.depth == 0) retire_caller(self, caller);
+      },
+      [=](stats_atom) { return snapshot(self->state); },
+      [=](pause_atom, const std::string& caller) {
+        self->state.paused.insert(caller);
+        self->state.ring.remove(caller);
+      },
+      [=](resume_atom, const std::string& caller) {
+        auto& st = self->state;
+        st.paused.erase(caller);
+        if (auto it = st.callers.find(caller); it != st.callers.end() && it->second.depth > 0)
+          st.ring.add(caller);
+        serve_idle_workers(self);
+      },
+      [=](weight_atom, const std::string& caller, unsigned weight) {
+        self->state.ring.set_weight(caller, weight);
+      },
+      [=](fairness_atom) { return fairness_view(self->state); },
+      [=](probe_atom) {
+        const auto& st = self->state;
+        return make_sample(st.counters, self->mailbox().size())
+            .number("callers_waiting", static_cast<std::uint64_t>(st.ring.size()))
+            .number("idle_workers", static_cast<std::uint64_t>(st.idle_workers.size()))
+            .number("dispatched", st.dispatched)
+            .number("paused_callers", static_cast<std::uint64_t>(st.paused.size()));
+      },
   };
 }
 

@@ -8,16 +8,14 @@
 
 namespace factord::actors {
 
-job_outcome run_job(const job_ticket& ticket, const worker_limits& limits,
-                    const std::atomic<int>& flag) {
+job_outcome run_job(const job_ticket& ticket, const worker_limits& limits, const std::atomic<int>& flag) {
   factor::options opts;
   opts.budget = limits.job_budget;
   opts.stop_requested = [&flag] { return flag.load(std::memory_order_relaxed) != cancel_handle::run; };
   auto start = std::chrono::steady_clock::now();
   factor::factorization result = factor::factorize(ticket.number, limits.max_digits, opts);
   job_outcome out;
-  out.compute_seconds =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.compute_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out.request_id = ticket.request_id;
   out.method = std::string(factor::to_string(result.hardest));
   out.ok = result.ok();
@@ -35,20 +33,20 @@ job_outcome run_job(const job_ticket& ticket, const worker_limits& limits,
   return out;
 }
 
-caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher,
-                            caf::actor registry, worker_limits limits) {
+caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher, caf::actor registry,
+                            worker_limits limits) {
   self->send(dispatcher, demand_atom::value, caf::actor{self});
   return {
-    [=](job_atom, const job_ticket& ticket) {
-      cancel_handle handle;
-      self->send(registry, started_atom::value, ticket.request_id, handle, caf::actor{self});
-      job_outcome outcome = run_job(ticket, limits, *handle.flag);
-      // On shutdown the job is left as journalled; it runs again after a restart.
-      if (handle.flag->load() != cancel_handle::shutdown)
-        self->send(registry, finished_atom::value, std::move(outcome));
-      self->send(dispatcher, demand_atom::value, caf::actor{self});
-    },
-    [=](probe_atom) { return make_sample(probe{}, self->mailbox().size()); },
+      [=](job_atom, const job_ticket& ticket) {
+        cancel_handle handle;
+        self->send(registry, started_atom::value, ticket.request_id, handle, caf::actor{self});
+        job_outcome outcome = run_job(ticket, limits, *handle.flag);
+        // On shutdown the job is left as journalled; it runs again after a restart.
+        if (handle.flag->load() != cancel_handle::shutdown)
+          self->send(registry, finished_atom::value, std::move(outcome));
+        self->send(dispatcher, demand_atom::value, caf::actor{self});
+      },
+      [=](probe_atom) { return make_sample(probe{}, self->mailbox().size()); },
   };
 }
 

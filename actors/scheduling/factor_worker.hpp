@@ -32,7 +32,7 @@ struct job_outcome {
   std::vector<std::string> factors; // when ok
   std::string error_code;           // when not ok
   std::string error_message;
-  std::string method;               // hardest method the engine needed
+  std::string method; // hardest method the engine needed
   double compute_seconds = 0;
 };
 
@@ -41,12 +41,11 @@ struct worker_limits {
   std::chrono::milliseconds job_budget{600000};
 };
 
-caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher,
-                            caf::actor registry, worker_limits limits);
+caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher, caf::actor registry,
+                            worker_limits limits);
 
 // The engine run of one job, outside any actor (tested alone).
-job_outcome run_job(const job_ticket& ticket, const worker_limits& limits,
-                    const std::atomic<int>& flag);
+job_outcome run_job(const job_ticket& ticket, const worker_limits& limits, const std::atomic<int>& flag);
 
 } // namespace factord::actors
 

@@ -27,8 +27,10 @@ const std::string& round_robin::next() {
 }
 
 void round_robin::set_weight(const std::string& caller, unsigned w) {
-  if (w <= 1) weights_.erase(caller);
-  else weights_[caller] = w;
+  if (w <= 1)
+    weights_.erase(caller);
+  else
+    weights_[caller] = w;
 }
 
 unsigned round_robin::weight(const std::string& caller) const {

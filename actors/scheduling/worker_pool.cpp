@@ -16,11 +16,9 @@
 namespace factord::actors {
 
 caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, caf::actor dispatcher,
-                          caf::actor registry, unsigned count, worker_limits limits,
-                          caf::actor console) {
+                          caf::actor registry, unsigned count, worker_limits limits, caf::actor console) {
   auto spawn_worker = [=] {
-    auto worker =
-      self->spawn<caf::detached + caf::monitored>(factor_worker, dispatcher, registry, limits);
+    auto worker = self->spawn<caf::detached + caf::monitored>(factor_worker, dispatcher, registry, limits);
     register_actor(console, worker, "factor-worker", self->id(), "");
     self->state.workers.push_back(std::move(worker));
   };
@@ -42,24 +40,24 @@ caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, caf::act
   });
 
   return {
-    [=](drain_atom) {
-      self->state.draining = true;
-      if (self->state.workers.empty()) {
-        self->quit();
-        return;
-      }
-      // A computing worker sees this only after its job returns; the registry has already
-      // raised the shutdown flag of every running job, so that is soon.
-      for (const auto& w : self->state.workers) self->send_exit(w, caf::exit_reason::user_shutdown);
-    },
-    [=](probe_atom) {
-      return make_sample(probe{}, self->mailbox().size())
-        .number("workers", static_cast<std::uint64_t>(self->state.workers.size()))
-        .number("restarted", self->state.restarted);
-    },
-    [=](stats_atom) {
-      return pool_stats{self->state.workers.size(), self->state.restarted};
-    },
+      [=](drain_atom) {
+        self->state.draining = true;
+        if (self->state.workers.empty()) {
+          self->quit();
+          return;
+        }
+        // A computing worker sees this only after its job returns; the registry has already
+        // raised the shutdown flag of every running job, so that is soon.
+        for (const auto& w : self->state.workers) self->send_exit(w, caf::exit_reason::user_shutdown);
+      },
+      [=](probe_atom) {
+        return make_sample(probe{}, self->mailbox().size())
+            .number("workers", static_cast<std::uint64_t>(self->state.workers.size()))
+            .number("restarted", self->state.restarted);
+      },
+      [=](stats_atom) {
+        return pool_stats{self->state.workers.size(), self->state.restarted};
+      },
   };
 }
 

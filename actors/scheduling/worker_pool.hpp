@@ -36,8 +36,7 @@ struct worker_pool_state {
 };
 
 caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, caf::actor dispatcher,
-                          caf::actor registry, unsigned count, worker_limits limits,
-                          caf::actor console);
+                          caf::actor registry, unsigned count, worker_limits limits, caf::actor console);
 
 } // namespace factord::actors
 

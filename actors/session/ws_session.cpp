@@ -38,9 +38,7 @@ void send_text(self_ptr self, std::string text) {
   if (auto c = self->state.connection.lock()) c->send_text(std::move(text));
 }
 
-std::size_t pending(self_ptr self) {
-  return self->state.submitting + self->state.in_flight.size();
-}
+std::size_t pending(self_ptr self) { return self->state.submitting + self->state.in_flight.size(); }
 
 // At most one tick is in flight; it re-arms itself from the stored deadline.
 void arm(self_ptr self, caf::timespan delay) {
@@ -54,9 +52,7 @@ void restart_idle_clock(self_ptr self) {
   if (!st.timer_armed && pending(self) == 0) arm(self, st.config.idle_timeout);
 }
 
-void answer(self_ptr self, const ws_request& req, const job& j) {
-  send_text(self, format_ws_reply(req, j));
-}
+void answer(self_ptr self, const ws_request& req, const job& j) { send_text(self, format_ws_reply(req, j)); }
 
 void on_accepted(self_ptr self, const ws_request& req, job_reply& reply) {
   auto& st = self->state;
@@ -85,12 +81,14 @@ void on_frame(self_ptr self, const std::string& text) {
   }
   if (req.form == ws_request::kind::json && req.type == "client_message") {
     if (!st.config.push) {
-      send_text(self, format_ws_error(req, "client_message frames are relayed only in cluster mode (factord gateway)"));
+      send_text(self, format_ws_error(
+                          req, "client_message frames are relayed only in cluster mode (factord gateway)"));
       return;
     }
     ++st.submitting;
     self->request(st.config.push, caf::infinite, relay_atom::value, st.config.caller_id, text)
-      .then([=](std::string& err) {
+        .then(
+            [=](std::string& err) {
               --self->state.submitting;
               send_text(self, err.empty() ? std::string(R"({"type":"ack","of":"client_message"})")
                                           : format_ws_error(req, "client_message not published: " + err));
@@ -98,7 +96,8 @@ void on_frame(self_ptr self, const std::string& text) {
             },
             [=](caf::error& err) {
               --self->state.submitting;
-              send_text(self, format_ws_error(req, "client_message not published: " + self->system().render(err)));
+              send_text(self,
+                        format_ws_error(req, "client_message not published: " + self->system().render(err)));
               if (pending(self) == 0) restart_idle_clock(self);
             });
     return;
@@ -106,16 +105,16 @@ void on_frame(self_ptr self, const std::string& text) {
   ++st.submitting;
   submission s{st.config.caller_id, req.number, {}, caf::actor{self}};
   self->request(st.registry, caf::infinite, submit_atom::value, std::move(s))
-    .then([=](job_reply& reply) { on_accepted(self, req, reply); },
-          [=](caf::error& err) {
-            job_reply reply;
-            reply.error.message = "internal error: " + self->system().render(err);
-            on_accepted(self, req, reply);
-          });
+      .then([=](job_reply& reply) { on_accepted(self, req, reply); },
+            [=](caf::error& err) {
+              job_reply reply;
+              reply.error.message = "internal error: " + self->system().render(err);
+              on_accepted(self, req, reply);
+            });
 }
 
-caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> connection,
-                               caf::actor registry, ws_session_config config) {
+caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> connection, caf::actor registry,
+                               ws_session_config config) {
   auto& st = self->state;
   st.connection = std::move(connection);
   st.registry = std::move(registry);
@@ -124,59 +123,65 @@ caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> conne
   arm(self, st.config.idle_timeout);
   if (st.config.push) self->send(st.config.push, hello_atom::value, st.config.caller_id, caf::actor{self});
   return {
-    [=](command_atom, const std::string& frame) {
-      probe_scope scope(self->state.counters, "command");
-      if (!self->state.closing) send_text(self, frame);
-    },
-    [=](frame_atom, const std::string& text) {
-      probe_scope scope(self->state.counters, "frame");
-      on_frame(self, text);
-    },
-    [=](jobdone_atom, const job& j) {
-      auto& s = self->state;
-      auto it = s.in_flight.find(j.request_id);
-      if (it == s.in_flight.end()) {
-        s.early.emplace(j.request_id, j);
-        return;
-      }
-      answer(self, it->second, j);
-      s.in_flight.erase(it);
-      if (pending(self) == 0) restart_idle_clock(self);
-    },
-    [=](tick_atom, std::uint64_t generation) {
-      auto& s = self->state;
-      if (generation != s.timer_generation || s.closing) return; // stale
-      s.timer_armed = false;
-      if (pending(self) > 0) return; // suspended; re-armed when the last result is out
-      auto now = self->clock().now();
-      if (now < s.deadline) {
-        arm(self, s.deadline - now);
-        return;
-      }
-      s.closing = true;
-      if (auto c = s.connection.lock()) c->close(1000, "idle");
-      else self->quit();
-    },
-    [=](closed_atom) { self->quit(); },
-    [=](close_atom) {
-      self->state.closing = true;
-      if (auto c = self->state.connection.lock()) c->close(1000, "closed by operator");
-      else self->quit();
-    },
-    [=](probe_atom) {
-      auto& s = self->state;
-      auto sample = make_sample(s.counters, self->mailbox().size());
-      sample.text("caller", s.config.caller_id)
-        .number("in_flight", static_cast<std::uint64_t>(pending(self)));
-      if (pending(self) > 0 || s.closing) sample.null("idle_closes_in_ms");
-      else
-        sample.number("idle_closes_in_ms",
-                      static_cast<double>(std::max<std::int64_t>(
-                        0, std::chrono::duration_cast<std::chrono::milliseconds>(
-                             s.deadline - self->clock().now()).count())));
-      sample.fields.emplace_back("closing", s.closing ? "true" : "false");
-      return sample;
-    },
+      [=](command_atom, const std::string& frame) {
+        probe_scope scope(self->state.counters, "command");
+        if (!self->state.closing) send_text(self, frame);
+      },
+      [=](frame_atom, const std::string& text) {
+        probe_scope scope(self->state.counters, "frame");
+        on_frame(self, text);
+      },
+      [=](jobdone_atom, const job& j) {
+        auto& s = self->state;
+        auto it = s.in_flight.find(j.request_id);
+        if (it == s.in_flight.end()) {
+          s.early.emplace(j.request_id, j);
+          return;
+        }
+        answer(self, it->second, j);
+        s.in_flight.erase(it);
+        if (pending(self) == 0) restart_idle_clock(self);
+      },
+      [=](tick_atom, std::uint64_t generation) {
+        auto& s = self->state;
+        if (generation != s.timer_generation || s.closing) return; // stale
+        s.timer_armed = false;
+        if (pending(self) > 0) return; // suspended; re-armed when the last result is out
+        auto now = self->clock().now();
+        if (now < s.deadline) {
+          arm(self, s.deadline - now);
+          return;
+        }
+        s.closing = true;
+        if (auto c = s.connection.lock())
+          c->close(1000, "idle");
+        else
+          self->quit();
+      },
+      [=](closed_atom) { self->quit(); },
+      [=](close_atom) {
+        self->state.closing = true;
+        if (auto c = self->state.connection.lock())
+          c->close(1000, "closed by operator");
+        else
+          self->quit();
+      },
+      [=](probe_atom) {
+        auto& s = self->state;
+        auto sample = make_sample(s.counters, self->mailbox().size());
+        sample.text("caller", s.config.caller_id)
+            .number("in_flight", static_cast<std::uint64_t>(pending(self)));
+        if (pending(self) > 0 || s.closing)
+          sample.null("idle_closes_in_ms");
+        else
+          sample.number(
+              "idle_closes_in_ms",
+              static_cast<double>(std::max<std::int64_t>(
+                  0, std::chrono::duration_cast<std::chrono::milliseconds>(s.deadline - self->clock().now())
+                         .count())));
+        sample.fields.emplace_back("closing", s.closing ? "true" : "false");
+        return sample;
+      },
   };
 }
 
@@ -195,8 +200,6 @@ void deliver_frame(const caf::actor& session, std::string text) {
   caf::anon_send(session, frame_atom::value, std::move(text));
 }
 
-void deliver_closed(const caf::actor& session) {
-  caf::anon_send(session, closed_atom::value);
-}
+void deliver_closed(const caf::actor& session) { caf::anon_send(session, closed_atom::value); }
 
 } // namespace factord::actors

@@ -41,11 +41,11 @@ public:
 };
 
 struct ws_session_config {
-  std::string caller_id;                 // from ?userid= / ?client_id=, or generated
+  std::string caller_id; // from ?userid= / ?client_id=, or generated
   std::chrono::milliseconds idle_timeout{5000};
-  caf::actor console;                    // may be null; learns about the session
-  caf::actor push;                       // cluster gateway: the kafka-bridge (commands in,
-                                         // client_message frames out); null otherwise
+  caf::actor console; // may be null; learns about the session
+  caf::actor push;    // cluster gateway: the kafka-bridge (commands in,
+                      // client_message frames out); null otherwise
 };
 
 caf::actor spawn_ws_session(caf::actor_system& sys, std::weak_ptr<ws_connection> connection,

@@ -51,11 +51,12 @@ private:
   }
   void do_write() {
     ws_.text(true);
-    ws_.async_write(asio::buffer(outbox_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return;
-      self->outbox_.pop_front();
-      if (!self->outbox_.empty()) self->do_write();
-    });
+    ws_.async_write(asio::buffer(outbox_.front()),
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      if (ec) return;
+                      self->outbox_.pop_front();
+                      if (!self->outbox_.empty()) self->do_write();
+                    });
   }
 
   websocket::stream<beast::tcp_stream> ws_;
@@ -73,9 +74,8 @@ private:
     parser_.emplace();
     parser_->body_limit(1 << 20);
     stream_.expires_after(std::chrono::seconds(30));
-    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_read(ec);
-    });
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
   void on_read(beast::error_code ec) {
     if (ec) return;
@@ -117,28 +117,34 @@ public:
 
 private:
   void do_accept() {
-    acceptor_.async_accept(asio::make_strand(ioc_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
-      if (!ec) {
-        s.set_option(tcp::no_delay(true));
-        std::make_shared<http_echo>(std::move(s))->run();
-      }
-      self->do_accept();
-    });
+    acceptor_.async_accept(asio::make_strand(ioc_),
+                           [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+                             if (!ec) {
+                               s.set_option(tcp::no_delay(true));
+                               std::make_shared<http_echo>(std::move(s))->run();
+                             }
+                             self->do_accept();
+                           });
   }
   asio::io_context& ioc_;
   tcp::acceptor acceptor_;
 };
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
   unsigned short port = 8081;
   int threads = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--port") port = static_cast<unsigned short>(std::stoi(argv[i + 1]));
-    else if (a == "--io-threads") threads = std::stoi(argv[i + 1]);
-    else { std::fprintf(stderr, "usage: echo-server --port P [--io-threads N]\n"); return 2; }
+    if (a == "--port")
+      port = static_cast<unsigned short>(std::stoi(argv[i + 1]));
+    else if (a == "--io-threads")
+      threads = std::stoi(argv[i + 1]);
+    else {
+      std::fprintf(stderr, "usage: echo-server --port P [--io-threads N]\n");
+      return 2;
+    }
   }
   asio::io_context ioc(threads);
   auto l = std::make_shared<listener>(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));

@@ -41,14 +41,16 @@ void http_connection::on_connect(beast::error_code ec) {
 }
 
 void http_connection::write_request() {
-  http::async_write(stream_, request_, beast::bind_front_handler(&http_connection::on_write, shared_from_this()));
+  http::async_write(stream_, request_,
+                    beast::bind_front_handler(&http_connection::on_write, shared_from_this()));
 }
 
 void http_connection::on_write(beast::error_code ec, std::size_t) {
   if (ec) return fail("write", ec);
   parser_.emplace();
   parser_->body_limit(16 * 1024 * 1024);
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_connection::on_read, shared_from_this()));
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_connection::on_read, shared_from_this()));
 }
 
 void http_connection::on_read(beast::error_code ec, std::size_t) {
@@ -57,7 +59,8 @@ void http_connection::on_read(beast::error_code ec, std::size_t) {
   http_result result;
   result.status = res.result_int();
   result.body = std::move(res.body());
-  if (auto it = res.find(http::field::retry_after); it != res.end()) result.retry_after = std::string(it->value());
+  if (auto it = res.find(http::field::retry_after); it != res.end())
+    result.retry_after = std::string(it->value());
   if (!res.keep_alive()) {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -71,10 +74,12 @@ void http_connection::on_read(beast::error_code ec, std::size_t) {
 
 void http_connection::fail(const char* kind, beast::error_code ec) {
   http_result result;
-  if (ec == beast::error::timeout) result.failure = "timeout";
+  if (ec == beast::error::timeout)
+    result.failure = "timeout";
   else if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset)
     result.failure = std::string(kind) + "_closed";
-  else result.failure = kind;
+  else
+    result.failure = kind;
   stream_.close();
   connected_ = false;
   buffer_.clear();
@@ -82,4 +87,4 @@ void http_connection::fail(const char* kind, beast::error_code ec) {
   done(std::move(result));
 }
 
-}  // namespace load
+} // namespace load

@@ -25,7 +25,7 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 struct http_result {
-  std::string failure;  // empty on success; else "connect", "write", "read", "timeout", "closed"
+  std::string failure; // empty on success; else "connect", "write", "read", "timeout", "closed"
   unsigned status = 0;
   std::string body;
   std::string retry_after;
@@ -37,8 +37,8 @@ public:
 
   http_connection(asio::io_context& ioc, tcp::endpoint server, std::chrono::seconds timeout);
 
-  void send(http::verb method, const std::string& target, std::string body,
-            const std::string& caller, done_fn done);
+  void send(http::verb method, const std::string& target, std::string body, const std::string& caller,
+            done_fn done);
 
 private:
   void on_connect(beast::error_code ec);
@@ -57,4 +57,4 @@ private:
   done_fn done_;
 };
 
-}  // namespace load
+} // namespace load

@@ -38,7 +38,10 @@ void http_shard::tick() {
   auto due_total = static_cast<std::uint64_t>(elapsed * rate_);
   while (!source_dry_ && issued_ < due_total) {
     auto call = pull_(*this);
-    if (!call) { source_dry_ = true; break; }
+    if (!call) {
+      source_dry_ = true;
+      break;
+    }
     // The due time of call k is started + k/rate, not "now": a late tick must not hide delay.
     call->due = started_ + std::chrono::duration_cast<clock_type::duration>(
                                std::chrono::duration<double>(static_cast<double>(issued_) / rate_));
@@ -53,7 +56,9 @@ void http_shard::tick() {
   }
   if (source_dry_) return;
   ticker_.expires_after(std::chrono::microseconds(500));
-  ticker_.async_wait([this](beast::error_code ec) { if (!ec) tick(); });
+  ticker_.async_wait([this](beast::error_code ec) {
+    if (!ec) tick();
+  });
 }
 
 void http_shard::start(std::shared_ptr<http_connection> conn, http_call call) {
@@ -83,7 +88,7 @@ void http_shard::submit(http_call call) {
 }
 
 void http_shard::finished(std::shared_ptr<http_connection> conn) {
-  if (!backlog_.empty()) {  // follow-ups, and open-loop calls that found no connection
+  if (!backlog_.empty()) { // follow-ups, and open-loop calls that found no connection
     auto call = std::move(backlog_.front());
     backlog_.pop_front();
     start(std::move(conn), std::move(call));
@@ -101,4 +106,4 @@ void http_shard::finished(std::shared_ptr<http_connection> conn) {
   idle_.push_back(std::move(conn));
 }
 
-}  // namespace load
+} // namespace load

@@ -23,10 +23,10 @@ struct http_call {
   std::string target;
   std::string body;
   std::string caller;
-  int kind = 0;                  // scenario-defined (post, get, verify, ...)
-  std::size_t job = 0;           // index into http_shard::jobs, when it refers to one
-  std::string number;            // the number a POST submits
-  clock_type::time_point due{};  // latency is measured from here
+  int kind = 0;                 // scenario-defined (post, get, verify, ...)
+  std::size_t job = 0;          // index into http_shard::jobs, when it refers to one
+  std::string number;           // the number a POST submits
+  clock_type::time_point due{}; // latency is measured from here
 };
 
 // A job the server accepted (202), remembered for GETs and the final check.
@@ -48,7 +48,10 @@ public:
   // "no more" and every call has finished.
   void open_loop(double calls_per_second, pull_fn pull, done_fn done);
   void closed_loop(pull_fn pull, done_fn done);
-  void run() { ioc.run(); ioc.restart(); }
+  void run() {
+    ioc.run();
+    ioc.restart();
+  }
   // A follow-up call (e.g. a GET ?wait after a 202), keeping its `due`; call from this
   // shard's thread.
   void submit(http_call call);
@@ -75,4 +78,4 @@ private:
   clock_type::time_point started_{};
 };
 
-}  // namespace load
+} // namespace load

@@ -24,8 +24,10 @@ long share(long total, std::size_t n, std::size_t i) {
 }
 
 void handle_answer(http_shard& s, http_call& call, const http_result& r, bool echo) {
-  if (call.kind == post_job) handle_post_answer(s, call, r, echo);
-  else handle_get_answer(s, call, r, echo);
+  if (call.kind == post_job)
+    handle_post_answer(s, call, r, echo);
+  else
+    handle_get_answer(s, call, r, echo);
 }
 
 json finish(const options& opt, const char* scenario, run_stats& stats, double seconds) {
@@ -47,7 +49,9 @@ json run_open_loop(const options& opt, const char* name, double rate, run_stats&
   std::vector<std::function<void()>> bodies;
   for (std::size_t i = 0; i < shards.size(); ++i) {
     auto& shard = *shards[i];
-    auto done = [&opt](http_shard& s, http_call& c, const http_result& r) { handle_answer(s, c, r, opt.echo); };
+    auto done = [&opt](http_shard& s, http_call& c, const http_result& r) {
+      handle_answer(s, c, r, opt.echo);
+    };
     shard.open_loop(rate / static_cast<double>(shards.size()), make_pull(i), done);
     bodies.push_back([&shard] { shard.run(); });
   }
@@ -61,7 +65,7 @@ json run_open_loop(const options& opt, const char* name, double rate, run_stats&
   return out;
 }
 
-}  // namespace
+} // namespace
 
 json run_trellis(const options& opt) {
   const long posts = opt.count > 0 ? opt.count : 20000, gets = posts;
@@ -69,7 +73,10 @@ json run_trellis(const options& opt) {
   run_stats stats;
   auto shards = make_shards(opt, opt.connections > 0 ? opt.connections : 32, stats);
   return run_open_loop(opt, "trellis", rate, stats, shards, [&](std::size_t i) -> http_shard::pull_fn {
-    struct plan { long posts_left, gets_left; bool post_next = true; };
+    struct plan {
+      long posts_left, gets_left;
+      bool post_next = true;
+    };
     auto p = std::make_shared<plan>(plan{share(posts, shards.size(), i), share(gets, shards.size(), i)});
     auto pull = [p, &opt](http_shard& s) -> std::optional<http_call> {
       if (p->posts_left == 0 && p->gets_left == 0) return std::nullopt;
@@ -82,7 +89,7 @@ json run_trellis(const options& opt) {
         return c;
       }
       --p->gets_left;
-      if (s.jobs.empty()) {  // every POST so far failed: ask for an id that cannot exist
+      if (s.jobs.empty()) { // every POST so far failed: ask for an id that cannot exist
         http_call c = make_get({"no-such-job", "1", "trellis-0", {}}, 0);
         c.kind = get_job;
         return c;
@@ -100,8 +107,8 @@ json run_mixed_max(const options& opt) {
   const double duration = opt.duration > 0 ? opt.duration : 20;
   run_stats stats;
   auto shards = make_shards(opt, opt.connections > 0 ? opt.connections : 64, stats);
-  auto deadline = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
-                                          std::chrono::duration<double>(duration));
+  auto deadline = clock_type::now() +
+                  std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(duration));
   std::vector<std::function<void()>> bodies;
   for (auto& sp : shards) {
     auto& shard = *sp;
@@ -122,7 +129,9 @@ json run_mixed_max(const options& opt) {
       c.kind = get_job;
       return c;
     };
-    auto done = [&opt](http_shard& s, http_call& c, const http_result& r) { handle_answer(s, c, r, opt.echo); };
+    auto done = [&opt](http_shard& s, http_call& c, const http_result& r) {
+      handle_answer(s, c, r, opt.echo);
+    };
     shard.closed_loop(pull, done);
     bodies.push_back([&shard] { shard.run(); });
   }
@@ -154,7 +163,6 @@ json run_spike(const options& opt) {
   });
 }
 
-
 // Heavy caller: one shard, closed loop, floods its jobs as fast as 16 connections go.
 // Light callers: another shard, open loop, each caller one job every 200 ms, POST ?wait=2
 // then GET ?wait=2 until done; their latency is submit → done as the client sees it.
@@ -185,7 +193,8 @@ json run_fairness(const options& opt) {
       [light_left, next_caller](http_shard& s) -> std::optional<http_call> {
         if (*light_left == 0) return std::nullopt;
         --*light_left;
-        auto c = make_post(random_semiprime38(s.rng), "light-" + std::to_string((*next_caller)++ % light_callers), "?wait=2");
+        auto c = make_post(random_semiprime38(s.rng),
+                           "light-" + std::to_string((*next_caller)++ % light_callers), "?wait=2");
         c.kind = light_post;
         return c;
       },
@@ -199,11 +208,17 @@ json run_fairness(const options& opt) {
             return;
           }
           body = json::parse(r.body, nullptr, false);
-          if (!body.is_object() || !body.contains("request_id")) { s.stats.failures.add("bad_body"); return; }
+          if (!body.is_object() || !body.contains("request_id")) {
+            s.stats.failures.add("bad_body");
+            return;
+          }
           s.jobs.push_back({body["request_id"].get<std::string>(), c.number, c.caller, c.due});
           index = s.jobs.size() - 1;
         } else {
-          if (r.status != 200) { s.stats.failures.add("http_" + std::to_string(r.status)); return; }
+          if (r.status != 200) {
+            s.stats.failures.add("http_" + std::to_string(r.status));
+            return;
+          }
           body = json::parse(r.body, nullptr, false);
           index = c.job;
         }
@@ -233,4 +248,4 @@ json run_fairness(const options& opt) {
   return out;
 }
 
-}  // namespace load
+} // namespace load

@@ -30,9 +30,7 @@ http_call make_get(const accepted_job& job, std::size_t index, const std::string
 
 namespace {
 
-json parse_body(const std::string& body) {
-  return json::parse(body, nullptr, /*allow_exceptions=*/false);
-}
+json parse_body(const std::string& body) { return json::parse(body, nullptr, /*allow_exceptions=*/false); }
 
 bool done_factors_ok(const json& job, const std::string& number) {
   if (!job.contains("factors") || !job["factors"].is_array()) return false;
@@ -44,7 +42,7 @@ bool done_factors_ok(const json& job, const std::string& number) {
   return factors_match(number, factors);
 }
 
-}  // namespace
+} // namespace
 
 json handle_post_answer(http_shard& shard, const http_call& call, const http_result& result, bool echo) {
   if (!result.failure.empty()) return nullptr;
@@ -121,10 +119,10 @@ struct verify_state {
 
 std::string caller_class(const std::string& caller) { return caller.substr(0, caller.find('-')); }
 
-}  // namespace
+} // namespace
 
 json verify_jobs(const options& opt, std::vector<std::unique_ptr<http_shard>>& shards) {
-  run_stats stats;  // own counters, so verification does not blur the scenario's latencies
+  run_stats stats; // own counters, so verification does not blur the scenario's latencies
   std::vector<verify_state> states(shards.size());
   std::uint64_t accepted = 0;
   for (std::size_t i = 0; i < shards.size(); ++i) {
@@ -155,22 +153,41 @@ json verify_jobs(const options& opt, std::vector<std::unique_ptr<http_shard>>& s
       stats.ok.fetch_add(1, std::memory_order_relaxed);
       auto& job = s.jobs[call.job];
       if (!r.failure.empty() || (r.status != 200 && r.status != 404)) {
-        if (++st.transport_retries[call.job] < 5) st.queue.push_back(call.job);
-        else { ++st.checked; ++st.unresolved; }
+        if (++st.transport_retries[call.job] < 5)
+          st.queue.push_back(call.job);
+        else {
+          ++st.checked;
+          ++st.unresolved;
+        }
         return;
       }
-      if (r.status == 404) { ++st.checked; ++st.lost_404; return; }
+      if (r.status == 404) {
+        ++st.checked;
+        ++st.lost_404;
+        return;
+      }
       auto body = json::parse(r.body, nullptr, false);
       std::string status = body.is_object() && body.contains("status") && body["status"].is_string()
-                               ? body["status"].get<std::string>() : "";
+                               ? body["status"].get<std::string>()
+                               : "";
       if (status == "queued" || status == "running") {
-        if (clock_type::now() < deadline) st.queue.push_back(call.job);
-        else { ++st.checked; ++st.not_finished; }
+        if (clock_type::now() < deadline)
+          st.queue.push_back(call.job);
+        else {
+          ++st.checked;
+          ++st.not_finished;
+        }
         return;
       }
       ++st.checked;
-      if (status != "done") { ++st.failed; return; }
-      if (done_factors_ok(body, job.number)) ++st.done; else ++st.wrong;
+      if (status != "done") {
+        ++st.failed;
+        return;
+      }
+      if (done_factors_ok(body, job.number))
+        ++st.done;
+      else
+        ++st.wrong;
       double ms = server_latency_ms(body);
       if (ms >= 0) st.server_ms[caller_class(job.caller)].push_back(ms);
     };
@@ -182,20 +199,30 @@ json verify_jobs(const options& opt, std::vector<std::unique_ptr<http_shard>>& s
   run_threads(std::move(bodies), reporter);
   verify_state total;
   for (auto& st : states) {
-    total.checked += st.checked; total.done += st.done; total.wrong += st.wrong;
-    total.lost_404 += st.lost_404; total.not_finished += st.not_finished;
-    total.failed += st.failed; total.unresolved += st.unresolved;
+    total.checked += st.checked;
+    total.done += st.done;
+    total.wrong += st.wrong;
+    total.lost_404 += st.lost_404;
+    total.not_finished += st.not_finished;
+    total.failed += st.failed;
+    total.unresolved += st.unresolved;
     for (auto& [k, v] : st.server_ms) total.server_ms[k].insert(total.server_ms[k].end(), v.begin(), v.end());
   }
-  json out = {{"accepted", accepted}, {"checked", total.checked}, {"done_correct", total.done},
-              {"wrong_factors", total.wrong}, {"lost_404", total.lost_404},
-              {"not_finished", total.not_finished}, {"failed_or_cancelled", total.failed},
+  json out = {{"accepted", accepted},
+              {"checked", total.checked},
+              {"done_correct", total.done},
+              {"wrong_factors", total.wrong},
+              {"lost_404", total.lost_404},
+              {"not_finished", total.not_finished},
+              {"failed_or_cancelled", total.failed},
               {"unresolved", total.unresolved},
               {"lost", total.lost_404 + total.not_finished + total.failed + total.unresolved},
               {"seconds", std::chrono::duration<double>(clock_type::now() - started).count()}};
   for (auto& [cls, v] : total.server_ms)
-    out["server_ms"][cls] = {{"jobs", v.size()}, {"p50", sample_percentile(v, 0.5)},
-                             {"p99", sample_percentile(v, 0.99)}, {"max", sample_percentile(v, 1.0)}};
+    out["server_ms"][cls] = {{"jobs", v.size()},
+                             {"p50", sample_percentile(v, 0.5)},
+                             {"p99", sample_percentile(v, 0.99)},
+                             {"max", sample_percentile(v, 1.0)}};
   return out;
 }
 
@@ -210,4 +237,4 @@ std::vector<std::unique_ptr<http_shard>> make_shards(const options& opt, int con
   return shards;
 }
 
-}  // namespace load
+} // namespace load

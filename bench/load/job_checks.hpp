@@ -31,4 +31,4 @@ json verify_jobs(const options& opt, std::vector<std::unique_ptr<http_shard>>& s
 
 std::vector<std::unique_ptr<http_shard>> make_shards(const options& opt, int connections, run_stats& stats);
 
-}  // namespace load
+} // namespace load

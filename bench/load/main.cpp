@@ -40,27 +40,50 @@ bool parse_args(int argc, char** argv, load::options& opt) {
   opt.scenario = argv[1];
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--echo") { opt.echo = true; continue; }
+    if (a == "--echo") {
+      opt.echo = true;
+      continue;
+    }
     if (i + 1 >= argc) return false;
     std::string v = argv[++i];
-    if (a == "--host") opt.host = v;
-    else if (a == "--port") opt.port = static_cast<unsigned short>(std::stoi(v));
-    else if (a == "--threads") opt.threads = std::stoi(v);
-    else if (a == "--connections") opt.connections = std::stoi(v);
-    else if (a == "--rate") opt.rate = std::stod(v);
-    else if (a == "--count") opt.count = std::stol(v);
-    else if (a == "--duration") opt.duration = std::stod(v);
-    else if (a == "--sockets") opt.sockets = std::stoi(v);
-    else if (a == "--in-flight") opt.in_flight = std::stoi(v);
-    else if (a == "--callers") opt.callers = std::stoi(v);
-    else if (a == "--verify-max") opt.verify_max = std::stol(v);
-    else if (a == "--verify-timeout") opt.verify_timeout = std::stod(v);
-    else if (a == "--server-pid") opt.server_pid = std::stoi(v);
-    else if (a == "--label") opt.label = v;
-    else if (a == "--csv") opt.csv = v;
-    else if (a == "--json") opt.json = v;
-    else if (a == "--seed") opt.seed = std::stoull(v);
-    else { std::fprintf(stderr, "unknown option %s\n", a.c_str()); return false; }
+    if (a == "--host")
+      opt.host = v;
+    else if (a == "--port")
+      opt.port = static_cast<unsigned short>(std::stoi(v));
+    else if (a == "--threads")
+      opt.threads = std::stoi(v);
+    else if (a == "--connections")
+      opt.connections = std::stoi(v);
+    else if (a == "--rate")
+      opt.rate = std::stod(v);
+    else if (a == "--count")
+      opt.count = std::stol(v);
+    else if (a == "--duration")
+      opt.duration = std::stod(v);
+    else if (a == "--sockets")
+      opt.sockets = std::stoi(v);
+    else if (a == "--in-flight")
+      opt.in_flight = std::stoi(v);
+    else if (a == "--callers")
+      opt.callers = std::stoi(v);
+    else if (a == "--verify-max")
+      opt.verify_max = std::stol(v);
+    else if (a == "--verify-timeout")
+      opt.verify_timeout = std::stod(v);
+    else if (a == "--server-pid")
+      opt.server_pid = std::stoi(v);
+    else if (a == "--label")
+      opt.label = v;
+    else if (a == "--csv")
+      opt.csv = v;
+    else if (a == "--json")
+      opt.json = v;
+    else if (a == "--seed")
+      opt.seed = std::stoull(v);
+    else {
+      std::fprintf(stderr, "unknown option %s\n", a.c_str());
+      return false;
+    }
   }
   return true;
 }
@@ -81,31 +104,36 @@ void print_summary(const load::json& s) {
   print_row("sent / ok", std::to_string(s.value("sent", 0ull)) + " / " + std::to_string(s.value("ok", 0ull)));
   if (s.contains("ok_per_s")) print_row("ok per second", fmt(s["ok_per_s"].get<double>(), 0));
   print_row("latency p50 / p99 / max ms", fmt(s.value("p50_ms", 0.0)) + " / " + fmt(s.value("p99_ms", 0.0)) +
-                                             " / " + fmt(s.value("max_ms", 0.0), 1));
+                                              " / " + fmt(s.value("max_ms", 0.0), 1));
   print_row("failures", s.value("failures", load::json::object()).dump());
   if (s.contains("outcomes") && !s["outcomes"].empty()) print_row("HTTP statuses", s["outcomes"].dump());
   if (s.contains("verify")) {
     auto& v = s["verify"];
-    print_row("accepted / checked", std::to_string(v.value("accepted", 0ull)) + " / " + std::to_string(v.value("checked", 0ull)));
-    print_row("lost / wrong factors", std::to_string(v.value("lost", 0ull)) + " / " + std::to_string(v.value("wrong_factors", 0ull)));
+    print_row("accepted / checked",
+              std::to_string(v.value("accepted", 0ull)) + " / " + std::to_string(v.value("checked", 0ull)));
+    print_row("lost / wrong factors",
+              std::to_string(v.value("lost", 0ull)) + " / " + std::to_string(v.value("wrong_factors", 0ull)));
     if (v.contains("server_ms"))
       for (auto& [cls, m] : v["server_ms"].items())
         print_row(("server ms " + cls + " p50/p99/max").c_str(),
                   fmt(m["p50"].get<double>(), 0) + " / " + fmt(m["p99"].get<double>(), 0) + " / " +
-                      fmt(m["max"].get<double>(), 0) + "  (" + std::to_string(m["jobs"].get<std::size_t>()) + " jobs)");
+                      fmt(m["max"].get<double>(), 0) + "  (" + std::to_string(m["jobs"].get<std::size_t>()) +
+                      " jobs)");
   }
   if (s.contains("server_rss_mib")) {
     auto& r = s["server_rss_mib"];
-    print_row("opened / still open", std::to_string(s.value("opened", 0)) + " / " + std::to_string(s.value("still_open_after_hold", 0)));
+    print_row("opened / still open", std::to_string(s.value("opened", 0)) + " / " +
+                                         std::to_string(s.value("still_open_after_hold", 0)));
     print_row("server RSS MiB before/open/end", fmt(r["before"].get<double>(), 1) + " / " +
-                                                  fmt(r["all_open"].get<double>(), 1) + " / " +
-                                                  fmt(r["after_hold"].get<double>(), 1));
-    if (s.contains("server_kib_per_socket")) print_row("server KiB per socket", fmt(s["server_kib_per_socket"].get<double>(), 1));
+                                                    fmt(r["all_open"].get<double>(), 1) + " / " +
+                                                    fmt(r["after_hold"].get<double>(), 1));
+    if (s.contains("server_kib_per_socket"))
+      print_row("server KiB per socket", fmt(s["server_kib_per_socket"].get<double>(), 1));
   }
   std::fflush(stdout);
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
   load::options opt;
@@ -114,12 +142,18 @@ int main(int argc, char** argv) {
     return 2;
   }
   load::json summary;
-  if (opt.scenario == "trellis") summary = load::run_trellis(opt);
-  else if (opt.scenario == "mixed-max") summary = load::run_mixed_max(opt);
-  else if (opt.scenario == "spike") summary = load::run_spike(opt);
-  else if (opt.scenario == "fairness") summary = load::run_fairness(opt);
-  else if (opt.scenario == "websocket") summary = load::run_websocket(opt);
-  else if (opt.scenario == "idle") summary = load::run_idle(opt);
+  if (opt.scenario == "trellis")
+    summary = load::run_trellis(opt);
+  else if (opt.scenario == "mixed-max")
+    summary = load::run_mixed_max(opt);
+  else if (opt.scenario == "spike")
+    summary = load::run_spike(opt);
+  else if (opt.scenario == "fairness")
+    summary = load::run_fairness(opt);
+  else if (opt.scenario == "websocket")
+    summary = load::run_websocket(opt);
+  else if (opt.scenario == "idle")
+    summary = load::run_idle(opt);
   else {
     std::fputs(usage, stderr);
     return 2;

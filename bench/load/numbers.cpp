@@ -59,7 +59,10 @@ bool is_prime_u64(std::uint64_t n) {
     if (n % p == 0) return n == p;
   std::uint64_t d = n - 1;
   int s = 0;
-  while ((d & 1) == 0) { d >>= 1; ++s; }
+  while ((d & 1) == 0) {
+    d >>= 1;
+    ++s;
+  }
   for (auto a : bases) {
     std::uint64_t x = pow_mod(a, d, n);
     if (x == 1 || x == n - 1) continue;
@@ -81,7 +84,7 @@ std::uint64_t random_prime(std::mt19937_64& rng, std::uint64_t lo, std::uint64_t
   }
 }
 
-}  // namespace
+} // namespace
 
 std::string random_semiprime38(std::mt19937_64& rng) {
   // sqrt(1e37) ≈ 3.1623e18, so both primes at or above 3.17e18 give a 38-digit product.
@@ -124,4 +127,4 @@ bool parse_ws_reply(const std::string& text, std::string& number, std::vector<st
   return true;
 }
 
-}  // namespace load
+} // namespace load

@@ -10,10 +10,10 @@
 
 namespace load {
 
-__extension__ typedef unsigned __int128 u128;  // __extension__: no -Wpedantic noise
+__extension__ typedef unsigned __int128 u128; // __extension__: no -Wpedantic noise
 
 std::string to_decimal(u128 v);
-bool parse_decimal(const std::string& s, u128& out);  // false on overflow / non-digit
+bool parse_decimal(const std::string& s, u128& out); // false on overflow / non-digit
 
 // Uniform digit count in [min_digits, max_digits], then uniform within that count.
 std::string random_number(std::mt19937_64& rng, int min_digits, int max_digits);
@@ -27,4 +27,4 @@ bool factors_match(const std::string& number, const std::vector<std::string>& fa
 // Parses a bare WebSocket reply "N : [p1 p2 ...]"; false if it is not that shape.
 bool parse_ws_reply(const std::string& text, std::string& number, std::vector<std::string>& factors);
 
-}  // namespace load
+} // namespace load

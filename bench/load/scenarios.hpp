@@ -17,26 +17,24 @@ struct options {
   std::string scenario;
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
-  int threads = 1;          // io threads (shards) in the generator
-  int connections = 0;      // 0: the scenario's default
-  double rate = 0;          // open-loop calls per second; 0: scenario default
-  long count = 0;           // requests / jobs; 0: scenario default
-  double duration = 0;      // seconds; 0: scenario default
-  int sockets = 0;          // websocket / idle
-  int in_flight = 0;        // websocket: numbers in flight per socket
+  int threads = 1;     // io threads (shards) in the generator
+  int connections = 0; // 0: the scenario's default
+  double rate = 0;     // open-loop calls per second; 0: scenario default
+  long count = 0;      // requests / jobs; 0: scenario default
+  double duration = 0; // seconds; 0: scenario default
+  int sockets = 0;     // websocket / idle
+  int in_flight = 0;   // websocket: numbers in flight per socket
   int callers = 50;
-  long verify_max = -1;     // accepted jobs to check at the end; -1: all
+  long verify_max = -1; // accepted jobs to check at the end; -1: all
   double verify_timeout = 120;
-  bool echo = false;        // target is bench/load/echo-server: don't parse or verify
-  int server_pid = 0;       // idle: read this process's VmRSS
-  std::string label;        // name in the summary ("factord", "echo")
-  std::string csv;          // per-second CSV
-  std::string json;         // summary JSON
+  bool echo = false;  // target is bench/load/echo-server: don't parse or verify
+  int server_pid = 0; // idle: read this process's VmRSS
+  std::string label;  // name in the summary ("factord", "echo")
+  std::string csv;    // per-second CSV
+  std::string json;   // summary JSON
   std::uint64_t seed = 42;
 
-  boost::asio::ip::tcp::endpoint endpoint() const {
-    return {boost::asio::ip::make_address(host), port};
-  }
+  boost::asio::ip::tcp::endpoint endpoint() const { return {boost::asio::ip::make_address(host), port}; }
 };
 
 using json = nlohmann::json;
@@ -57,4 +55,4 @@ json run_fairness(const options& opt);
 json run_websocket(const options& opt);
 json run_idle(const options& opt);
 
-}  // namespace load
+} // namespace load

@@ -27,7 +27,7 @@ void run_threads(std::vector<std::function<void()>> bodies, progress_reporter& r
     reporter.tick();
     next += std::chrono::seconds(1);
   }
-  reporter.tick();  // the last, partial second
+  reporter.tick(); // the last, partial second
   for (auto& t : threads) t.join();
 }
 
@@ -38,10 +38,15 @@ json latency_summary(const run_stats& stats) {
   for (auto& [k, v] : stats.failures.snapshot()) failures[k] = v;
   json outcomes = json::object();
   for (auto& [k, v] : stats.outcomes.snapshot()) outcomes[k] = v;
-  return {{"sent", stats.sent.load()}, {"ok", stats.ok.load()},
-          {"p50_ms", ms(0.5)}, {"p99_ms", ms(0.99)}, {"p999_ms", ms(0.999)},
+  return {{"sent", stats.sent.load()},
+          {"ok", stats.ok.load()},
+          {"p50_ms", ms(0.5)},
+          {"p99_ms", ms(0.99)},
+          {"p999_ms", ms(0.999)},
           {"max_ms", static_cast<double>(latency_histogram::max_value(h)) / 1000.0},
-          {"failures", failures}, {"outcomes", outcomes}, {"failed", stats.failures.total()}};
+          {"failures", failures},
+          {"outcomes", outcomes},
+          {"failed", stats.failures.total()}};
 }
 
 double sample_percentile(std::vector<double> samples, double q) {
@@ -51,4 +56,4 @@ double sample_percentile(std::vector<double> samples, double q) {
   return samples[idx];
 }
 
-}  // namespace load
+} // namespace load

@@ -85,7 +85,9 @@ void progress_reporter::tick() {
   last_ = now_counts;
   std::uint64_t ok = stats_.ok.load(), sent = stats_.sent.load(), fail = stats_.failures.total();
   std::uint64_t d_ok = ok - last_ok_, d_sent = sent - last_sent_, d_fail = fail - last_fail_;
-  last_ok_ = ok; last_sent_ = sent; last_fail_ = fail;
+  last_ok_ = ok;
+  last_sent_ = sent;
+  last_fail_ = fail;
   auto now = clock_type::now();
   double secs = std::chrono::duration<double>(now - start_).count();
   // Rates over the real interval: the last tick of a run covers only part of a second.
@@ -95,13 +97,13 @@ void progress_reporter::tick() {
   double p99 = static_cast<double>(latency_histogram::percentile(window, 0.99)) / 1000.0;
   double mx = static_cast<double>(latency_histogram::max_value(window)) / 1000.0;
   auto in_flight = stats_.in_flight.load();
-  std::fprintf(stderr,
-               "[%s] t=%5.1fs sent=%llu ok=%llu (+%llu/s) fail=%llu p50=%.2fms p99=%.2fms max=%.1fms in_flight=%llu\n",
-               label_.c_str(), secs, static_cast<unsigned long long>(sent),
-               static_cast<unsigned long long>(ok), static_cast<unsigned long long>(d_ok),
-               static_cast<unsigned long long>(fail), p50, p99, mx,
-               static_cast<unsigned long long>(in_flight));
-  if (interval < 0.5) return;  // too short a tail to plot as a rate
+  std::fprintf(
+      stderr,
+      "[%s] t=%5.1fs sent=%llu ok=%llu (+%llu/s) fail=%llu p50=%.2fms p99=%.2fms max=%.1fms in_flight=%llu\n",
+      label_.c_str(), secs, static_cast<unsigned long long>(sent), static_cast<unsigned long long>(ok),
+      static_cast<unsigned long long>(d_ok), static_cast<unsigned long long>(fail), p50, p99, mx,
+      static_cast<unsigned long long>(in_flight));
+  if (interval < 0.5) return; // too short a tail to plot as a rate
   char row[256];
   std::snprintf(row, sizeof row, "%.1f,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%llu", secs,
                 static_cast<double>(d_sent) / interval, static_cast<double>(d_ok) / interval,
@@ -116,4 +118,4 @@ void progress_reporter::write_csv(const std::string& path) const {
   for (auto& r : rows_) out << r << '\n';
 }
 
-}  // namespace load
+} // namespace load

@@ -55,9 +55,9 @@ private:
 };
 
 struct run_stats {
-  latency_histogram latency;  // successful requests / replies
+  latency_histogram latency; // successful requests / replies
   failure_counters failures;
-  failure_counters outcomes;  // e.g. "202", "429", "503": what the server answered
+  failure_counters outcomes; // e.g. "202", "429", "503": what the server answered
   std::atomic<std::uint64_t> sent{0};
   std::atomic<std::uint64_t> ok{0};
   std::atomic<std::uint64_t> in_flight{0};
@@ -73,7 +73,7 @@ struct run_stats {
 class progress_reporter {
 public:
   progress_reporter(run_stats& stats, std::string label);
-  void tick();  // call once a second
+  void tick(); // call once a second
   void write_csv(const std::string& path) const;
 
 private:
@@ -86,4 +86,4 @@ private:
   std::vector<std::string> rows_;
 };
 
-}  // namespace load
+} // namespace load

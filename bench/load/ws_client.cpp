@@ -60,7 +60,8 @@ void ws_client::queue_write(std::string text) {
   if (writing_) return;
   writing_ = true;
   ws_.text(true);
-  ws_.async_write(asio::buffer(outbox_.front()), beast::bind_front_handler(&ws_client::on_write, shared_from_this()));
+  ws_.async_write(asio::buffer(outbox_.front()),
+                  beast::bind_front_handler(&ws_client::on_write, shared_from_this()));
 }
 
 void ws_client::on_write(beast::error_code ec, std::size_t) {
@@ -77,7 +78,8 @@ void ws_client::on_write(beast::error_code ec, std::size_t) {
   }
   if (!outbox_.empty()) {
     writing_ = true;
-    ws_.async_write(asio::buffer(outbox_.front()), beast::bind_front_handler(&ws_client::on_write, shared_from_this()));
+    ws_.async_write(asio::buffer(outbox_.front()),
+                    beast::bind_front_handler(&ws_client::on_write, shared_from_this()));
     return;
   }
   maybe_finish();
@@ -125,8 +127,10 @@ void ws_client::handle_reply(const std::string& text) {
   if (it->second.empty()) pending_.erase(it);
   --outstanding_;
   stats_.in_flight.fetch_sub(1, std::memory_order_relaxed);
-  if (!settings_.echo && !factors_match(number, factors)) stats_.failures.add("ws_bad_factors");
-  else stats_.record_ok(sent_at);
+  if (!settings_.echo && !factors_match(number, factors))
+    stats_.failures.add("ws_bad_factors");
+  else
+    stats_.record_ok(sent_at);
   send_number();
   maybe_finish();
 }
@@ -144,8 +148,8 @@ void ws_client::maybe_finish() {
 void ws_client::close() {
   if (closing_ || !open_) return;
   closing_ = true;
-  if (writing_) return;  // one write-like op at a time: on_write closes when it ends
+  if (writing_) return; // one write-like op at a time: on_write closes when it ends
   ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {});
 }
 
-}  // namespace load
+} // namespace load

@@ -19,8 +19,8 @@ namespace load {
 struct ws_settings {
   tcp::endpoint server;
   std::string caller;
-  int in_flight = 0;   // 0: idle socket
-  bool echo = false;   // the peer echoes frames instead of factoring them
+  int in_flight = 0; // 0: idle socket
+  bool echo = false; // the peer echoes frames instead of factoring them
 };
 
 class ws_client : public std::enable_shared_from_this<ws_client> {
@@ -29,8 +29,8 @@ public:
 
   // `on_open(ok)` runs once the handshake succeeded or failed.
   void start(std::function<void(bool)> on_open);
-  void stop_sending();              // pump: no new numbers; close when the last reply came
-  void close();                     // close now (normal closure)
+  void stop_sending(); // pump: no new numbers; close when the last reply came
+  void close();        // close now (normal closure)
   bool open() const { return open_; }
   bool closed_by_peer() const { return closed_by_peer_; }
   std::size_t outstanding() const { return outstanding_; }
@@ -58,4 +58,4 @@ private:
   std::function<void(bool)> on_open_;
 };
 
-}  // namespace load
+} // namespace load

@@ -41,7 +41,7 @@ long threads_of(int pid) {
   return -1;
 }
 
-}  // namespace
+} // namespace
 
 json run_websocket(const options& opt) {
   const int sockets = opt.sockets > 0 ? opt.sockets : 64;
@@ -52,9 +52,10 @@ json run_websocket(const options& opt) {
   for (int t = 0; t < std::max(1, opt.threads); ++t) shards.push_back(std::make_unique<ws_shard>());
   for (int i = 0; i < sockets; ++i) {
     auto& shard = *shards[static_cast<std::size_t>(i) % shards.size()];
-    ws_settings settings{opt.endpoint(), "ws-" + std::to_string(i % std::max(1, opt.callers)), in_flight, opt.echo};
-    shard.clients.push_back(std::make_shared<ws_client>(shard.ioc, settings, stats,
-                                                        opt.seed + static_cast<std::uint64_t>(i)));
+    ws_settings settings{opt.endpoint(), "ws-" + std::to_string(i % std::max(1, opt.callers)), in_flight,
+                         opt.echo};
+    shard.clients.push_back(
+        std::make_shared<ws_client>(shard.ioc, settings, stats, opt.seed + static_cast<std::uint64_t>(i)));
   }
   auto started = clock_type::now();
   std::vector<std::function<void()>> bodies;
@@ -74,9 +75,15 @@ json run_websocket(const options& opt) {
       *check = [&shard, poll, grace_ptr, check] {
         bool any_open = false;
         for (auto& c : shard.clients) any_open = any_open || c->open();
-        if (!any_open) { grace_ptr->cancel(); *check = nullptr; return; }
+        if (!any_open) {
+          grace_ptr->cancel();
+          *check = nullptr;
+          return;
+        }
         poll->expires_after(std::chrono::milliseconds(100));
-        poll->async_wait([check](beast::error_code) { if (auto f = *check) f(); });
+        poll->async_wait([check](beast::error_code) {
+          if (auto f = *check) f();
+        });
       };
       auto first = *check;
       first();
@@ -107,7 +114,7 @@ json run_websocket(const options& opt) {
 json run_idle(const options& opt) {
   const int sockets = opt.sockets > 0 ? opt.sockets : 10000;
   const double hold = opt.duration > 0 ? opt.duration : 10;
-  const int window = opt.connections > 0 ? opt.connections : 200;  // handshakes in progress at once
+  const int window = opt.connections > 0 ? opt.connections : 200; // handshakes in progress at once
   run_stats stats;
   std::vector<std::unique_ptr<ws_shard>> shards;
   for (int t = 0; t < std::max(1, opt.threads); ++t) shards.push_back(std::make_unique<ws_shard>());
@@ -121,10 +128,13 @@ json run_idle(const options& opt) {
   for (std::size_t t = 0; t < shards.size(); ++t) {
     auto& shard = *shards[t];
     guards.push_back(std::make_unique<guard_t>(shard.ioc.get_executor()));
-    int mine = sockets / static_cast<int>(shards.size()) + (static_cast<int>(t) < sockets % static_cast<int>(shards.size()) ? 1 : 0);
+    int mine = sockets / static_cast<int>(shards.size()) +
+               (static_cast<int>(t) < sockets % static_cast<int>(shards.size()) ? 1 : 0);
     for (int i = 0; i < mine; ++i) {
-      ws_settings settings{opt.endpoint(), "idle-" + std::to_string(i % std::max(1, opt.callers)), 0, opt.echo};
-      shard.clients.push_back(std::make_shared<ws_client>(shard.ioc, settings, stats, opt.seed + static_cast<std::uint64_t>(i)));
+      ws_settings settings{opt.endpoint(), "idle-" + std::to_string(i % std::max(1, opt.callers)), 0,
+                           opt.echo};
+      shard.clients.push_back(
+          std::make_shared<ws_client>(shard.ioc, settings, stats, opt.seed + static_cast<std::uint64_t>(i)));
     }
     // A bounded window of handshakes: each finished one starts the next.
     auto next = std::make_shared<std::size_t>(0);
@@ -135,13 +145,18 @@ json run_idle(const options& opt) {
       auto t0 = clock_type::now();
       stats.sent.fetch_add(1, std::memory_order_relaxed);
       c->start([&stats, &settled, &opened, t0, launch](bool ok) {
-        if (ok) { stats.record_ok(t0); opened.fetch_add(1); }
+        if (ok) {
+          stats.record_ok(t0);
+          opened.fetch_add(1);
+        }
         settled.fetch_add(1);
         (*launch)();
       });
     };
     int first = window / static_cast<int>(shards.size()) + 1;
-    asio::post(shard.ioc, [launch, first] { for (int i = 0; i < first; ++i) (*launch)(); });
+    asio::post(shard.ioc, [launch, first] {
+      for (int i = 0; i < first; ++i) (*launch)();
+    });
     threads.emplace_back([&shard] { shard.ioc.run(); });
   }
   progress_reporter reporter(stats, "idle");
@@ -182,7 +197,7 @@ json run_idle(const options& opt) {
   for (auto& g : guards) g->reset();
   for (auto& t : threads) t.join();
   reporter.write_csv(opt.csv);
-  auto out = latency_summary(stats);  // latency here is the WebSocket handshake
+  auto out = latency_summary(stats); // latency here is the WebSocket handshake
   out["scenario"] = "idle";
   out["target"] = opt.label.empty() ? "factord" : opt.label;
   out["sockets"] = sockets;
@@ -201,4 +216,4 @@ json run_idle(const options& opt) {
   return out;
 }
 
-}  // namespace load
+} // namespace load

@@ -25,8 +25,7 @@ struct actor_fixture {
   caf::actor_system_config cfg;
   caf::actor_system sys{test_config(cfg)};
   caf::scoped_actor self{sys};
-  caf::scheduler::test_coordinator& sched =
-    dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  caf::scheduler::test_coordinator& sched = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
 
   // Runs every pending message, then moves the clock and runs what became due.
   void advance(caf::timespan d) {

@@ -36,8 +36,8 @@ TEST_CASE("durations parse the way people write them", "[config]") {
   CHECK(parse_duration("1h") == 3600000ms);
   CHECK(parse_duration(" 3 ") == 3000ms);
   CHECK(parse_duration("0ms") == 0ms);
-  for (const char* bad : {"", "s", "-5s", "5 s", "1.5s", "5sec", "99999999999999999999s",
-                          "9223372036854775807h", "\x01"})
+  for (const char* bad :
+       {"", "s", "-5s", "5 s", "1.5s", "5sec", "99999999999999999999s", "9223372036854775807h", "\x01"})
     CHECK_FALSE(parse_duration(bad).has_value());
   CHECK(format_duration(5000ms) == "5s");
   CHECK(format_duration(600000ms) == "10min");
@@ -76,9 +76,9 @@ TEST_CASE("command line, environment and file combine with the right precedence"
   auto r = load_args({"serve", "--config", path, "--port=9200", "--workers", "3"}, env);
   std::remove(path.c_str());
   REQUIRE(r.ok());
-  CHECK(r.cmd.values.port == 9200);         // CLI beats env and file
+  CHECK(r.cmd.values.port == 9200);             // CLI beats env and file
   CHECK(r.cmd.values.ws_idle_timeout == 250ms); // env beats default
-  CHECK(r.cmd.values.max_digits == 50);     // file beats default
+  CHECK(r.cmd.values.max_digits == 50);         // file beats default
   CHECK(r.cmd.values.host == "0.0.0.0");
   CHECK(r.cmd.values.workers == 3);
 }
@@ -157,13 +157,13 @@ TEST_CASE("help lists every option with its default and environment name", "[con
 TEST_CASE("log lines are parseable in both formats", "[config][log]") {
   using factord::logging::format_line;
   using factord::logging::level;
-  auto text = format_line(log_format::text, level::info, "job_done",
-                          {{"request_id", "r1"}, {"caller", "a b"}, {"note", "x=\"y\""}},
-                          "2026-11-23T00:00:00.000Z");
+  auto text =
+      format_line(log_format::text, level::info, "job_done",
+                  {{"request_id", "r1"}, {"caller", "a b"}, {"note", "x=\"y\""}}, "2026-11-23T00:00:00.000Z");
   CHECK(text == "2026-11-23T00:00:00.000Z info job_done request_id=r1 caller=\"a b\" "
                 "note=\"x=\\\"y\\\"\"\n");
-  auto json = format_line(log_format::json, level::warn, "bad\nframe", {{"k", "\x01"}},
-                          "2026-11-23T00:00:00.000Z");
+  auto json =
+      format_line(log_format::json, level::warn, "bad\nframe", {{"k", "\x01"}}, "2026-11-23T00:00:00.000Z");
   CHECK(json == "{\"ts\":\"2026-11-23T00:00:00.000Z\",\"level\":\"warn\",\"event\":"
                 "\"bad\\nframe\",\"k\":\"\\u0001\"}\n");
 }
@@ -176,7 +176,7 @@ TEST_CASE("JSON string literals are always valid, whatever the bytes", "[config]
   CHECK(json_quote("a\"b\\c") == "\"a\\\"b\\\\c\"");
   CHECK(json_quote("line\nnext\t\r\x01") == "\"line\\nnext\\t\\r\\u0001\"");
   CHECK(json_quote("caf\xc3\xa9 \xe2\x82\xac") == "\"caf\xc3\xa9 \xe2\x82\xac\""); // kept
-  CHECK(json_quote("bad \xff\xc3") == "\"bad \xef\xbf\xbd\xef\xbf\xbd\"");      // replaced
+  CHECK(json_quote("bad \xff\xc3") == "\"bad \xef\xbf\xbd\xef\xbf\xbd\"");         // replaced
   CHECK(json_quote("") == "\"\"");
 }
 

@@ -53,17 +53,17 @@ TEST_CASE("the seeds' numbers", "[engine]") {
 TEST_CASE("edge cases", "[engine]") {
   CHECK(factor_strings("1").empty());
   CHECK(factor_strings("2") == strings{"2"});
-  CHECK(factor_strings("4294967291") == strings{"4294967291"});             // prime < 2^32
-  CHECK(factor_strings("4294967297") == strings{"641", "6700417"});         // 2^32+1
+  CHECK(factor_strings("4294967291") == strings{"4294967291"});                     // prime < 2^32
+  CHECK(factor_strings("4294967297") == strings{"641", "6700417"});                 // 2^32+1
   CHECK(factor_strings("18446744073709551557") == strings{"18446744073709551557"}); // prime < 2^64
   CHECK(factor_strings("18446744073709551615") ==
-        strings{"3", "5", "17", "257", "641", "65537", "6700417"});        // 2^64-1
+        strings{"3", "5", "17", "257", "641", "65537", "6700417"});                     // 2^64-1
   CHECK(factor_strings("18446744073709551617") == strings{"274177", "67280421310721"}); // 2^64+1
   CHECK(factor_strings("340282366920938463463374607431768211457") ==
-        strings{"59649589127497217", "5704689200685129054721"});          // 2^128+1
+        strings{"59649589127497217", "5704689200685129054721"}); // 2^128+1
   CHECK(factor_strings("340282366920938463463374607431768211297") ==
-        strings{"340282366920938463463374607431768211297"});              // 2^128-159, prime
-  CHECK(factor_strings("561") == strings{"3", "11", "17"});                 // Carmichael
+        strings{"340282366920938463463374607431768211297"}); // 2^128-159, prime
+  CHECK(factor_strings("561") == strings{"3", "11", "17"});  // Carmichael
   CHECK(factor_strings("9746347772161") == strings{"7", "11", "13", "17", "19", "31", "37", "41", "641"});
   // Square and cube of large primes.
   mpz_class q("18446744073709551557");

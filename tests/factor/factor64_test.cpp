@@ -59,7 +59,7 @@ TEST_CASE("factor_u64 on the smallest numbers", "[u64][factor64]") {
   CHECK(factor_completely(2) == list{2});
   CHECK(factor_completely(3) == list{3});
   CHECK(factor_completely(4) == list{2, 2});
-  CHECK(factor_completely(1031ull * 1031ull) == list{1031, 1031});  // first past trial division
+  CHECK(factor_completely(1031ull * 1031ull) == list{1031, 1031}); // first past trial division
 }
 
 TEST_CASE("factor_u64 on known factorizations", "[u64][factor64]") {
@@ -73,16 +73,15 @@ TEST_CASE("factor_u64 on known factorizations", "[u64][factor64]") {
   CHECK(factor_completely(2097143ull * 2097143 * 2097131) == list{2097131, 2097143, 2097143});
   CHECK(factor_completely(65521ull * 65521 * 65521 * 65521) == list(4, 65521));
   CHECK(factor_completely(1ull << 63) == list(63, 2));
-  CHECK(factor_completely(12157665459056928801ull) == list(40, 3));  // 3^40
+  CHECK(factor_completely(12157665459056928801ull) == list(40, 3)); // 3^40
 }
 
 TEST_CASE("factor_u64 on pseudoprimes and Carmichael numbers", "[u64][factor64]") {
   CHECK(factor_completely(2047) == list{23, 89});
   CHECK(factor_completely(561) == list{3, 11, 17});
   CHECK(factor_completely(3825123056546413051ull) == list{149491, 747451, 34233211});
-  for (std::uint64_t n : {3215031751ull, 2152302898747ull, 3474749660383ull,
-                          341550071728321ull, 41041ull, 825265ull, 321197185ull,
-                          5394826801ull, 232250619601ull, 9746347772161ull})
+  for (std::uint64_t n : {3215031751ull, 2152302898747ull, 3474749660383ull, 341550071728321ull, 41041ull,
+                          825265ull, 321197185ull, 5394826801ull, 232250619601ull, 9746347772161ull})
     check_factorization(n);
 }
 
@@ -123,8 +122,7 @@ TEST_CASE("factor_u64 stops early and hands back the cofactor", "[u64][factor64]
   CHECK(factor_u64(8 * 1000000087ull, stop, primes) == 1);
   CHECK(primes == list{2, 2, 2, 1000000087});
   primes.clear();
-  CHECK(factor_u64(12 * 1000000087ull * 1000000123ull / 4, stop, primes) ==
-        1000000087ull * 1000000123ull);
+  CHECK(factor_u64(12 * 1000000087ull * 1000000123ull / 4, stop, primes) == 1000000087ull * 1000000123ull);
   CHECK(primes == list{3});
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(100));
 }

@@ -36,7 +36,7 @@ TEST_CASE("BPSW: known primes and composites beyond 64 bits", "[primality]") {
   CHECK(is_probable_prime(mpz_class("100000000000000000039")));
   CHECK(is_probable_prime(mpz_class("1000000000000000000117")));
   CHECK_FALSE(is_probable_prime(mpz_class("100000000000000000050700000000000000004563")));
-  CHECK(is_probable_prime((mpz_class(1) << 127) - 1));        // Mersenne prime
+  CHECK(is_probable_prime((mpz_class(1) << 127) - 1)); // Mersenne prime
   CHECK_FALSE(is_probable_prime((mpz_class(1) << 128) - 1));
   // Carmichael numbers and squares of primes fool weaker tests.
   mpz_class spsp("3825123056546413051");
@@ -96,8 +96,7 @@ TEST_CASE("trial division: remainders by prime groups agree with plain division"
   for (int i = 0; i < 300; ++i) {
     mpz_class cofactor = mpz_class(rng.get_z_bits(20 + (i * 7) % 700)) | 1;
     mpz_class n = cofactor;
-    for (int k = 0; k < i % 9; ++k)
-      n *= table[mpz_class(rng.get_z_range(table.size())).get_ui()];
+    for (int k = 0; k < i % 9; ++k) n *= table[mpz_class(rng.get_z_range(table.size())).get_ui()];
     n <<= i % 5;
     std::vector<mpz_class> expected;
     mpz_class rest = n;
@@ -127,4 +126,3 @@ TEST_CASE("trial division: remainders by prime groups agree with plain division"
   CHECK(primes == std::vector<mpz_class>{7});
   CHECK(n == mpz_class("1000000000000000000117") * 1009 * 65521);
 }
-

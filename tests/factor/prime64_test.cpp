@@ -32,7 +32,7 @@ TEST_CASE("is_prime_u64 on the smallest numbers", "[u64][prime64]") {
   CHECK(is_prime_u64(2));
   CHECK(is_prime_u64(3));
   CHECK_FALSE(is_prime_u64(4));
-  CHECK(is_prime_u64(127));          // first number past trial division
+  CHECK(is_prime_u64(127)); // first number past trial division
   CHECK_FALSE(is_prime_u64(127 * 127));
   CHECK_FALSE(is_prime_u64(127 * 131));
 }
@@ -51,8 +51,8 @@ TEST_CASE("is_prime_u64 agrees with a sieve below 2^20", "[u64][prime64]") {
 }
 
 TEST_CASE("strong base-2 pseudoprimes pass Fermat and fail BPSW", "[u64][prime64]") {
-  for (std::uint64_t n : {2047ull, 3215031751ull, 2152302898747ull, 3474749660383ull,
-                          341550071728321ull, 3825123056546413051ull}) {
+  for (std::uint64_t n : {2047ull, 3215031751ull, 2152302898747ull, 3474749660383ull, 341550071728321ull,
+                          3825123056546413051ull}) {
     CAPTURE(n);
     CHECK(strong_fermat_base2_u64(n));
     CHECK_FALSE(strong_lucas_selfridge_u64(n));
@@ -71,19 +71,19 @@ TEST_CASE("strong Lucas pseudoprimes pass Lucas and fail BPSW", "[u64][prime64]"
 }
 
 TEST_CASE("Carmichael numbers are composite", "[u64][prime64]") {
-  for (std::uint64_t n : {561ull, 41041ull, 825265ull, 321197185ull, 5394826801ull,
-                          232250619601ull, 9746347772161ull}) {
+  for (std::uint64_t n :
+       {561ull, 41041ull, 825265ull, 321197185ull, 5394826801ull, 232250619601ull, 9746347772161ull}) {
     CAPTURE(n);
     CHECK_FALSE(is_prime_u64(n));
   }
 }
 
 TEST_CASE("is_prime_u64 near 2^32 and 2^64", "[u64][prime64]") {
-  CHECK(is_prime_u64(4294967291ull));  // largest prime < 2^32
-  CHECK(is_prime_u64(4294967311ull));  // smallest prime > 2^32
+  CHECK(is_prime_u64(4294967291ull)); // largest prime < 2^32
+  CHECK(is_prime_u64(4294967311ull)); // smallest prime > 2^32
   CHECK_FALSE(is_prime_u64(4294967296ull));
   CHECK_FALSE(is_prime_u64(4294967291ull * 4294967291ull));
-  CHECK(is_prime_u64(18446744073709551557ull));  // 2^64 - 59, largest prime < 2^64
+  CHECK(is_prime_u64(18446744073709551557ull)); // 2^64 - 59, largest prime < 2^64
   CHECK_FALSE(is_prime_u64(max_u64));
   for (std::uint64_t n = max_u64 - 2000; n != 0; ++n) {
     CAPTURE(n);
@@ -105,7 +105,7 @@ TEST_CASE("is_prime_u64 agrees with GMP on random numbers of every size", "[u64]
     if (prime != gmp_says_prime(n)) FAIL("disagreement with GMP on " << n);
     checked_primes += prime;
   }
-  CHECK(checked_primes > 5000);  // the sample really exercised the prime branch
+  CHECK(checked_primes > 5000); // the sample really exercised the prime branch
 }
 
 TEST_CASE("is_prime_u64 agrees with GMP on products of two primes", "[u64][prime64]") {

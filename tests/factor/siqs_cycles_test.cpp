@@ -19,20 +19,20 @@ std::vector<std::uint32_t> sorted(std::vector<std::uint32_t> v) {
 TEST_CASE("Large-prime graph: a cycle through 1 and three primes", "[siqs][cycles]") {
   large_prime_graph g;
   large_prime_graph::cycle c;
-  CHECK_FALSE(g.add_edge(1, 11, 0, c));   // single large prime 11
-  CHECK_FALSE(g.add_edge(11, 13, 1, c));  // double: 11 * 13
+  CHECK_FALSE(g.add_edge(1, 11, 0, c));  // single large prime 11
+  CHECK_FALSE(g.add_edge(11, 13, 1, c)); // double: 11 * 13
   CHECK_FALSE(g.add_edge(17, 13, 2, c));
-  CHECK_FALSE(g.add_edge(19, 23, 3, c));  // another component
-  REQUIRE(g.add_edge(1, 17, 4, c));       // closes 1-11-13-17-1
+  CHECK_FALSE(g.add_edge(19, 23, 3, c)); // another component
+  REQUIRE(g.add_edge(1, 17, 4, c));      // closes 1-11-13-17-1
   CHECK(sorted(c.edges) == std::vector<std::uint32_t>{0, 1, 2, 4});
   CHECK(sorted(c.primes) == std::vector<std::uint32_t>{11, 13, 17});
   CHECK(g.cycles() == 1);
-  CHECK(g.vertices() == 6);  // 1, 11, 13, 17, 19, 23
+  CHECK(g.vertices() == 6); // 1, 11, 13, 17, 19, 23
   CHECK(g.tree_edges() == 4);
 
   // Joining the two components closes nothing; the next edge between them does.
   CHECK_FALSE(g.add_edge(23, 11, 5, c));
-  REQUIRE(g.add_edge(19, 1, 6, c));  // 19-23-11-1-19
+  REQUIRE(g.add_edge(19, 1, 6, c)); // 19-23-11-1-19
   CHECK(sorted(c.edges) == std::vector<std::uint32_t>{0, 3, 5, 6});
   CHECK(sorted(c.primes) == std::vector<std::uint32_t>{11, 19, 23});
   CHECK(g.longest_cycle() == 4);
@@ -42,16 +42,16 @@ TEST_CASE("Large-prime graph: repeated single primes and squares", "[siqs][cycle
   large_prime_graph g;
   large_prime_graph::cycle c;
   CHECK_FALSE(g.add_edge(1, 101, 0, c));
-  REQUIRE(g.add_edge(1, 101, 1, c));  // the classic pair of partials
+  REQUIRE(g.add_edge(1, 101, 1, c)); // the classic pair of partials
   CHECK(sorted(c.edges) == std::vector<std::uint32_t>{0, 1});
   CHECK(c.primes == std::vector<std::uint32_t>{101});
-  REQUIRE(g.add_edge(103, 103, 2, c));  // a squared large prime is a cycle by itself
+  REQUIRE(g.add_edge(103, 103, 2, c)); // a squared large prime is a cycle by itself
   CHECK(c.edges == std::vector<std::uint32_t>{2});
   CHECK(c.primes == std::vector<std::uint32_t>{103});
   // Many re-rootings keep the forest consistent: a long path, closed from both ends.
   for (std::uint32_t k = 0; k < 200; ++k) CHECK_FALSE(g.add_edge(1000 + k, 1001 + k, 10 + k, c));
   CHECK_FALSE(g.add_edge(1, 1100, 300, c));
-  REQUIRE(g.add_edge(1000, 1, 301, c));  // 1-1000-...-1100-1
+  REQUIRE(g.add_edge(1000, 1, 301, c)); // 1-1000-...-1100-1
   CHECK(c.edges.size() == 102);
   CHECK(c.primes.size() == 101);
 }
@@ -106,14 +106,14 @@ TEST_CASE("Cycles of double-large-prime partials multiply to squares mod n", "[s
         store.add_double_partial(large[0], large[1], rel);
         ++doubles;
       }
-      break;  // one sign per y: the same y twice would be dropped anyway
+      break; // one sign per y: the same y twice would be dropped anyway
     }
   }
   CHECK(fulls > 0);
   CHECK(singles > 0);
   CHECK(doubles > 0);
   CHECK(store.cycles() > 0);
-  CHECK(store.graph().longest_cycle() >= 3);  // some cycle needed a double partial
+  CHECK(store.graph().longest_cycle() >= 3); // some cycle needed a double partial
   CHECK(store.size() == store.fulls() + store.cycles());
   for (const siqs_relation& r : store.usable()) CHECK(relation_holds(n, r));
 }

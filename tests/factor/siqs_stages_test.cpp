@@ -50,9 +50,12 @@ TEST_CASE("Multiplier choice matches the Knuth-Schroeppel score computed directl
       const mpz_class kn = n * k;
       double score = -0.5 * std::log(static_cast<double>(k));
       const unsigned long kn_mod8 = mpz_fdiv_ui(kn.get_mpz_t(), 8);
-      if (kn_mod8 == 1) score += 2 * std::log(2.0);
-      else if (kn_mod8 == 5) score += std::log(2.0);
-      else if (kn_mod8 == 3 || kn_mod8 == 7) score += 0.5 * std::log(2.0);
+      if (kn_mod8 == 1)
+        score += 2 * std::log(2.0);
+      else if (kn_mod8 == 5)
+        score += std::log(2.0);
+      else if (kn_mod8 == 3 || kn_mod8 == 7)
+        score += 0.5 * std::log(2.0);
       for (std::size_t i = 1; i < 300; ++i) {
         const double p = small_primes()[i];
         const mpz_class prime = small_primes()[i];
@@ -73,7 +76,7 @@ TEST_CASE("Multiplier choice matches the Knuth-Schroeppel score computed directl
   rng.seed(41);
   for (int i = 0; i < 40; ++i) {
     mpz_class n = mpz_class(rng.get_z_bits(60 + 5 * i)) | 1;
-    if (i % 10 == 0) n *= 3 * 7;  // primes of N among the scored ones
+    if (i % 10 == 0) n *= 3 * 7; // primes of N among the scored ones
     INFO(n.get_str());
     CHECK(choose_multiplier(n) == direct(n));
   }
@@ -108,7 +111,7 @@ TEST_CASE("Every SIQS polynomial has B^2 == kN (mod A) and roots of Q mod p", "[
   const siqs_factor_base fb = build_factor_base(sample_n, choose_multiplier(sample_n), 400);
   const std::uint32_t half_width = 32768;
   siqs_poly poly(fb, half_width, 30);
-  for (int i = 0; i < 40; ++i) {  // crosses several A's and the Gray-code steps between
+  for (int i = 0; i < 40; ++i) { // crosses several A's and the Gray-code steps between
     poly.next();
     const mpz_class b2 = poly.b() * poly.b() - fb.kn;
     CHECK(mpz_divisible_p(b2.get_mpz_t(), poly.a().get_mpz_t()));
@@ -127,8 +130,8 @@ TEST_CASE("Every SIQS polynomial has B^2 == kN (mod A) and roots of Q mod p", "[
 TEST_CASE("GF(2) elimination finds the dependencies of a small known matrix", "[siqs]") {
   // Rows are relations, entries their columns. 0+1 and 2+3+4 are the only dependencies
   // (row 5 holds column 5 alone, so it can be in none).
-  const std::vector<std::vector<std::uint32_t>> rows = {
-      {0, 1, 1, 2}, {0, 2}, {1, 3}, {3, 4}, {1, 4, 4, 4}, {2, 5}};
+  const std::vector<std::vector<std::uint32_t>> rows = {{0, 1, 1, 2}, {0, 2},       {1, 3},
+                                                        {3, 4},       {1, 4, 4, 4}, {2, 5}};
   stop_token stop;
   const auto deps = find_dependencies(rows, 6, 10, stop);
   REQUIRE(deps.size() == 2);
@@ -173,7 +176,7 @@ TEST_CASE("Square root step turns a congruence of squares into a factor", "[siqs
   // n = 77: 9^2 == 4 (mod 77) and 2^2 == 4, so y = 9 with right side 2^2 gives gcd(7, 77).
   const mpz_class n = 77;
   siqs_factor_base fb = build_factor_base(n, 1, 3);
-  siqs_relation rel{9, {1, 1}, 1};  // column 1 is prime[0] == 2
+  siqs_relation rel{9, {1, 1}, 1}; // column 1 is prime[0] == 2
   const std::vector<siqs_relation> rels{rel};
   const mpz_class f = factor_from_dependency(n, fb, rels, {0});
   CHECK((f == 7 || f == 11));
@@ -191,7 +194,7 @@ TEST_CASE("Partial relations sharing a large prime combine into one", "[siqs]") 
   CHECK(r.large == 101);
   CHECK(r.cols.size() == 2);
   store.add_full({11, {4}, 1});
-  store.add_full({11, {4}, 1});  // a repeat adds nothing
+  store.add_full({11, {4}, 1}); // a repeat adds nothing
   CHECK(store.size() == 2);
 }
 
@@ -266,7 +269,7 @@ TEST_CASE("Double large primes: every relation the sieve combines is a congruenc
   }
   CHECK(sieve.cofactor_splits() > 0);
   CHECK(relations.cycles() > 0);
-  CHECK(relations.graph().longest_cycle() >= 3);  // some cycle went through a double partial
+  CHECK(relations.graph().longest_cycle() >= 3); // some cycle went through a double partial
   for (const siqs_relation& r : relations.usable()) {
     mpz_class right = r.large * r.large;
     for (std::uint32_t c : r.cols) right *= c == 0 ? mpz_class(-1) : mpz_class(fb.prime[c - 1]);

@@ -34,7 +34,7 @@ bool proper_divisor(const mpz_class& f, const mpz_class& n) {
 TEST_CASE("SIQS splits balanced semiprimes of 20 to 50 digits", "[siqs]") {
   for (unsigned digits : {20u, 25u, 30u, 35u, 40u, 45u, 50u}) {
     for (unsigned long seed : {1ul, 2ul}) {
-      if (digits >= 45 && seed > 1) continue;  // keep the suite fast
+      if (digits >= 45 && seed > 1) continue; // keep the suite fast
       const mpz_class n = balanced_semiprime(digits, seed * 1000 + digits);
       INFO("n = " << n.get_str());
       REQUIRE(mpz_sizeinbase(n.get_mpz_t(), 10) >= digits - 1);

@@ -46,8 +46,7 @@ void check_against_mpz(const mpz_class& n, gmp_randclass& rng) {
     mpz_powm(power.get_mpz_t(), a.get_mpz_t(), exponent.get_mpz_t(), n.get_mpz_t());
     CHECK(m.from_mont(m.pow(am, exponent)) == power);
     // The raw product is REDC: a * b / R.
-    CHECK(arith::to_mpz(m.mul(arith::from_mpz(a), arith::from_mpz(b))) ==
-          mpz_class(a * b * r_inverse % n));
+    CHECK(arith::to_mpz(m.mul(arith::from_mpz(a), arith::from_mpz(b))) == mpz_class(a * b * r_inverse % n));
   }
 }
 
@@ -84,8 +83,8 @@ TEST_CASE("wide rho peels a 7-digit factor off 20-77 digit numbers", "[wide]") {
 
 TEST_CASE("wide ECM finds 10-12 digit factors and advances sigma", "[wide]") {
   stop_token stop;
-  const mpz_class p = next_prime(mpz_class("3000000019"));       // 10 digits
-  const mpz_class q = next_prime(mpz_class("700000000039"));     // 12 digits
+  const mpz_class p = next_prime(mpz_class("3000000019"));   // 10 digits
+  const mpz_class q = next_prime(mpz_class("700000000039")); // 12 digits
   const mpz_class big = next_prime(mpz_class(1) << 110);
   std::uint64_t sigma = 0;
   const mpz_class f = ecm_wide(p * big, 400, 60, sigma, stop);
@@ -100,7 +99,7 @@ TEST_CASE("wide rho and ECM stop when asked", "[wide]") {
   const mpz_class hard = next_prime(mpz_class(1) << 70) * next_prime(mpz_class(1) << 71);
   std::uint64_t sigma = 6;
   CHECK(ecm_wide(hard, 2000, 1000, sigma, stop) == 0);
-  CHECK(sigma == 6);  // no curve was run
+  CHECK(sigma == 6); // no curve was run
   CHECK(rho_wide(hard, std::uint64_t{1} << 40, stop) == 0);
 }
 
@@ -115,7 +114,7 @@ TEST_CASE("BPSW halves beyond 64 bits: composite Mersenne numbers are base-2 pse
     CHECK_FALSE(strong_lucas_selfridge(m));
     CHECK_FALSE(is_probable_prime(m));
   }
-  for (unsigned p : {89u, 107u, 127u}) {  // Mersenne primes
+  for (unsigned p : {89u, 107u, 127u}) { // Mersenne primes
     const mpz_class m = (mpz_class(1) << p) - 1;
     CHECK(strong_fermat_base2(m));
     CHECK(strong_lucas_selfridge(m));

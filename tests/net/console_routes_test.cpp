@@ -68,13 +68,11 @@ TEST_CASE("the bearer token must match exactly", "[net][console]") {
   CHECK_FALSE(bearer_token_matches("Basic s3cret", "s3cret"));
   CHECK_FALSE(bearer_token_matches("s3cret", "s3cret"));
   CHECK_FALSE(bearer_token_matches("", "s3cret"));
-  CHECK_FALSE(bearer_token_matches("Bearer ", ""));   // no configured token never matches
+  CHECK_FALSE(bearer_token_matches("Bearer ", "")); // no configured token never matches
 }
 
 TEST_CASE("the stream interval is bounded", "[net][console]") {
-  auto interval = [](const char* text) {
-    return parse_stream_interval(query_params{{"interval_ms", text}});
-  };
+  auto interval = [](const char* text) { return parse_stream_interval(query_params{{"interval_ms", text}}); };
   CHECK(parse_stream_interval({}).value == default_stream_interval);
   CHECK(interval("250").value == std::chrono::milliseconds{250});
   CHECK(interval("10000").value == std::chrono::milliseconds{10000});
@@ -117,11 +115,10 @@ TEST_CASE("the console's files are embedded with their content types", "[net][co
 
 TEST_CASE("the OpenAPI document lists every console file but the page", "[net][console]") {
   auto doc = nlohmann::json::parse(openapi_document());
-  auto listed = doc["paths"]["/console/{asset}"]["get"]["parameters"][0]["schema"]["enum"]
-                    .get<std::set<std::string>>();
+  auto listed =
+      doc["paths"]["/console/{asset}"]["get"]["parameters"][0]["schema"]["enum"].get<std::set<std::string>>();
   std::set<std::string> embedded_names;
   for (std::size_t i = 0; i < embedded::file_count; ++i)
-    if (embedded::files[i].name != "index.html")
-      embedded_names.emplace(embedded::files[i].name);
+    if (embedded::files[i].name != "index.html") embedded_names.emplace(embedded::files[i].name);
   CHECK(listed == embedded_names);
 }

@@ -60,7 +60,8 @@ TEST_CASE("job_to_json shows factors only when done and error only when failed o
     j.error_code = "budget_exceeded";
     j.error_message = "factoring took longer than --job-budget";
     auto out = json::parse(factord::net::job_to_json(j));
-    CHECK(out["error"] == json({{"code", "budget_exceeded"}, {"message", "factoring took longer than --job-budget"}}));
+    CHECK(out["error"] ==
+          json({{"code", "budget_exceeded"}, {"message", "factoring took longer than --job-budget"}}));
     CHECK_FALSE(out.contains("factors"));
   }
   SECTION("cancelled without details still has an error object") {
@@ -140,14 +141,14 @@ TEST_CASE("extract_numbers reads a batch in order and names the bad index", "[ne
   CHECK(*bad.error.index == 1);
   CHECK(bad.error.message.find("numbers[1]") != std::string::npos);
 
-  CHECK(extract_numbers(R"({"numbers": [{"number": 5}, "7"]})", 1000).error.index == std::optional<std::size_t>{0});
+  CHECK(extract_numbers(R"({"numbers": [{"number": 5}, "7"]})", 1000).error.index ==
+        std::optional<std::size_t>{0});
   CHECK(extract_numbers(R"({"numbers": "91"})", 1000).error.code == "not_an_array");
   CHECK(extract_numbers(R"({"numbers": []})", 1000).error.code == "empty_batch");
   CHECK(extract_numbers(R"({"number": "91"})", 1000).error.code == "missing_numbers");
 
   std::string many = R"({"numbers": [)";
-  for (std::size_t i = 0; i <= 1000; ++i)
-    many += (i ? ",\"" : "\"") + std::to_string(i + 1) + "\"";
+  for (std::size_t i = 0; i <= 1000; ++i) many += (i ? ",\"" : "\"") + std::to_string(i + 1) + "\"";
   many += "]}";
   auto over = extract_numbers(many, 1000);
   CHECK(over.error.code == "batch_too_large");

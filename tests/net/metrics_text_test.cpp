@@ -77,9 +77,8 @@ TEST_CASE("the OpenAPI document is JSON and lists every REST route", "[net]") {
   auto doc = nlohmann::json::parse(factord::net::openapi_document());
   CHECK(doc["openapi"] == "3.0.3");
   for (auto path : {"/v1/jobs", "/v1/jobs:batch", "/v1/jobs/{request_id}", "/compute",
-                    "/compute/{request_id}", "/healthz", "/readyz", "/metrics", "/openapi.json",
-                    "/v1/actors", "/v1/actors/stream", "/console", "/console/{asset}",
-                    "/v1/console/actions"}) {
+                    "/compute/{request_id}", "/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/actors",
+                    "/v1/actors/stream", "/console", "/console/{asset}", "/v1/console/actions"}) {
     INFO(path);
     CHECK(doc["paths"].contains(path));
   }

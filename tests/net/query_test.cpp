@@ -44,7 +44,8 @@ TEST_CASE("parse_wait accepts 0 to 2 decimal seconds", "[net]") {
   CHECK(parse_wait("0.0015").value == 1ms); // below a millisecond is dropped
   CHECK(parse_wait("2.000").value == 2000ms);
   CHECK(parse_wait("002").value == 2000ms);
-  for (auto bad : {"", ".", "1.", "2.001", "3", "-1", "+1", "1e0", "1s", "abc", " 1", "99999999999999999999"}) {
+  for (auto bad :
+       {"", ".", "1.", "2.001", "3", "-1", "+1", "1e0", "1s", "abc", " 1", "99999999999999999999"}) {
     INFO(bad);
     CHECK_FALSE(parse_wait(bad).error.empty());
   }
@@ -54,11 +55,10 @@ TEST_CASE("validate_caller_id: 1 to 128 printable characters", "[net]") {
   CHECK(validate_caller_id("alice").empty());
   CHECK(validate_caller_id("team a/job#7").empty());
   CHECK(validate_caller_id(std::string(128, 'x')).empty());
-  CHECK(validate_caller_id("J\xc3\xbcrgen").empty());               // ü
+  CHECK(validate_caller_id("J\xc3\xbcrgen").empty()); // ü
   CHECK(validate_caller_id(std::string(128, 'x') + "").empty());
   std::string umlauts;
-  for (int i = 0; i < 128; ++i)
-    umlauts += "\xc3\xbc"; // 256 bytes, 128 characters
+  for (int i = 0; i < 128; ++i) umlauts += "\xc3\xbc"; // 256 bytes, 128 characters
   CHECK(validate_caller_id(umlauts).empty());
   CHECK_FALSE(validate_caller_id(umlauts + "x").empty());
   CHECK_FALSE(validate_caller_id("").empty());
@@ -67,9 +67,9 @@ TEST_CASE("validate_caller_id: 1 to 128 printable characters", "[net]") {
   CHECK_FALSE(validate_caller_id(std::string("a\0b", 3)).empty());
   CHECK_FALSE(validate_caller_id("tab\there").empty());
   CHECK_FALSE(validate_caller_id("del\x7f").empty());
-  CHECK_FALSE(validate_caller_id("\xc2\x85").empty());  // C1 control NEL
-  CHECK_FALSE(validate_caller_id("\xff\xfe").empty());  // not UTF-8
-  CHECK_FALSE(validate_caller_id("\xc0\xaf").empty());  // overlong
+  CHECK_FALSE(validate_caller_id("\xc2\x85").empty());     // C1 control NEL
+  CHECK_FALSE(validate_caller_id("\xff\xfe").empty());     // not UTF-8
+  CHECK_FALSE(validate_caller_id("\xc0\xaf").empty());     // overlong
   CHECK_FALSE(validate_caller_id("\xed\xa0\x80").empty()); // surrogate
-  CHECK_FALSE(validate_caller_id("\xe2\x82").empty());  // truncated
+  CHECK_FALSE(validate_caller_id("\xe2\x82").empty());     // truncated
 }

@@ -22,10 +22,10 @@ constexpr std::int32_t partition_total = 3;
 constexpr std::size_t limit = 4;
 
 struct partition_model {
-  std::int64_t read_at = 0;    // the next offset the consumer hands us
-  std::int64_t committed = 0;  // the group's offset: where a new owner starts reading
-  std::int64_t last_end = 0;   // how far any owner has read: the log's end, for ours
-  std::int64_t returned = -1;  // the last commit of this assignment
+  std::int64_t read_at = 0;   // the next offset the consumer hands us
+  std::int64_t committed = 0; // the group's offset: where a new owner starts reading
+  std::int64_t last_end = 0;  // how far any owner has read: the log's end, for ours
+  std::int64_t returned = -1; // the last commit of this assignment
   bool paused = false;
   std::set<std::int64_t> tracked;
 };
@@ -130,11 +130,16 @@ TEST_CASE("random reads, finishes and rebalances never commit past an unfinished
     for (int step = 0; step < 2000; ++step) {
       auto p = static_cast<std::int32_t>(group.random() % partition_total);
       auto roll = group.random() % 100;
-      if (roll < 45) group.read(p);
-      else if (roll < 80) group.finish_tracked(p);
-      else if (roll < 85) group.finish_orphan();
-      else if (roll < 99) group.commit();
-      else group.rebalance();
+      if (roll < 45)
+        group.read(p);
+      else if (roll < 80)
+        group.finish_tracked(p);
+      else if (roll < 85)
+        group.finish_orphan();
+      else if (roll < 99)
+        group.commit();
+      else
+        group.rebalance();
     }
     // Drain: everything finishes; each partition we own then commits all it has read.
     for (auto& [p, part] : group.parts)

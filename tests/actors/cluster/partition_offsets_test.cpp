@@ -32,7 +32,7 @@ TEST_CASE("the commit point is the lowest unfinished offset, whatever order jobs
   CHECK(offsets.commit_point(0) == 3);
   offsets.done(0, 3);
   CHECK(offsets.commit_point(0) == 5); // none unfinished: after the last record read
-  offsets.consumed(0, 5); // e.g. a cancel record: nothing to track
+  offsets.consumed(0, 5);              // e.g. a cancel record: nothing to track
   CHECK(offsets.commit_point(0) == 6);
 }
 
@@ -68,13 +68,13 @@ TEST_CASE("a partition pauses at the read-ahead limit and resumes at half of it"
   for (std::int64_t offset = 0; offset < 3; ++offset) CHECK(offsets.track(0, offset) == read_ahead::keep);
   CHECK(offsets.track(0, 3) == read_ahead::pause);
   CHECK(offsets.paused_count() == 1);
-  CHECK(offsets.track(0, 4) == read_ahead::keep); // already paused
-  CHECK(offsets.track(1, 0) == read_ahead::keep); // the limit is per partition
-  CHECK(offsets.done(0, 0) == read_ahead::keep);  // 4 left
-  CHECK(offsets.done(0, 1) == read_ahead::keep);  // 3 left
+  CHECK(offsets.track(0, 4) == read_ahead::keep);  // already paused
+  CHECK(offsets.track(1, 0) == read_ahead::keep);  // the limit is per partition
+  CHECK(offsets.done(0, 0) == read_ahead::keep);   // 4 left
+  CHECK(offsets.done(0, 1) == read_ahead::keep);   // 3 left
   CHECK(offsets.done(0, 2) == read_ahead::resume); // 2 left: half
   CHECK(offsets.paused_count() == 0);
-  CHECK(offsets.done(0, 3) == read_ahead::keep);  // resumed once only
+  CHECK(offsets.done(0, 3) == read_ahead::keep); // resumed once only
   CHECK(offsets.track(0, 5) == read_ahead::keep);
   CHECK(offsets.track(0, 6) == read_ahead::keep);
   CHECK(offsets.track(0, 7) == read_ahead::pause); // 4, 5, 6, 7

@@ -171,7 +171,8 @@ TEST_CASE("many lookups for the same id share a timer and a sync, and all are an
   lookups unknown;
   jobs_read jobs;
   int armed = 0;
-  for (int promise = 1; promise <= 5; ++promise) armed += unknown.add(get("x", promise), false, jobs.known()).arm_timer;
+  for (int promise = 1; promise <= 5; ++promise)
+    armed += unknown.add(get("x", promise), false, jobs.known()).arm_timer;
   CHECK(armed == 1);
   REQUIRE(unknown.on_timer(jobs.known()).sync == 1);
   for (int promise = 6; promise <= 8; ++promise) unknown.add(get("x", promise), false, jobs.known());

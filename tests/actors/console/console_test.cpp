@@ -83,8 +83,7 @@ TEST_CASE("a viewer gets a snapshot, then deltas at its interval", "[actor][acto
   f.sched.run();
   auto next_frame = [&] {
     std::string frame;
-    f.self->receive([&](viewframe_atom, std::string& s) { frame = std::move(s); },
-                    caf::after(0s) >> [] {});
+    f.self->receive([&](viewframe_atom, std::string& s) { frame = std::move(s); }, caf::after(0s) >> [] {});
     return frame.empty() ? json() : json::parse(frame);
   };
   CHECK(next_frame()["type"] == "snapshot");

@@ -82,23 +82,23 @@ TEST_CASE("results round-trip in every status", "[actors][kafka_records]") {
 TEST_CASE("malformed job records are refused with a reason", "[actors][kafka_records]") {
   const std::string huge(200000, 'x');
   const char* bad[] = {
-    "",
-    "   ",
-    "not json",
-    "[1,2,3]",
-    "null",
-    "{}",
-    R"({"type":"job"})",
-    R"({"type":"nope","request_id":"a","caller_id":"b"})",
-    R"({"type":"job","request_id":"a","caller_id":"b"})",                       // no number
-    R"({"type":"job","request_id":"a","caller_id":"b","number":"12x"})",
-    R"({"type":"job","request_id":"a","caller_id":"b","number":"-5"})",
-    R"({"type":"job","request_id":"a","caller_id":"b","number":"007"})",
-    R"({"type":"job","request_id":"a","caller_id":"b","number":12})",            // not a string
-    R"({"type":"job","request_id":"","caller_id":"b","number":"12"})",
-    R"({"type":"job","request_id":"a","caller_id":"b","number":"12","queued_at":"soon"})",
-    R"({"type":1,"request_id":"a","caller_id":"b","number":"12"})",
-    R"({"type":"job","request_id":"a","caller_id":"b","number":"12")",          // truncated
+      "",
+      "   ",
+      "not json",
+      "[1,2,3]",
+      "null",
+      "{}",
+      R"({"type":"job"})",
+      R"({"type":"nope","request_id":"a","caller_id":"b"})",
+      R"({"type":"job","request_id":"a","caller_id":"b"})", // no number
+      R"({"type":"job","request_id":"a","caller_id":"b","number":"12x"})",
+      R"({"type":"job","request_id":"a","caller_id":"b","number":"-5"})",
+      R"({"type":"job","request_id":"a","caller_id":"b","number":"007"})",
+      R"({"type":"job","request_id":"a","caller_id":"b","number":12})", // not a string
+      R"({"type":"job","request_id":"","caller_id":"b","number":"12"})",
+      R"({"type":"job","request_id":"a","caller_id":"b","number":"12","queued_at":"soon"})",
+      R"({"type":1,"request_id":"a","caller_id":"b","number":"12"})",
+      R"({"type":"job","request_id":"a","caller_id":"b","number":"12")", // truncated
   };
   for (const char* text : bad) {
     job_record rec;
@@ -109,19 +109,20 @@ TEST_CASE("malformed job records are refused with a reason", "[actors][kafka_rec
   }
   job_record rec;
   std::string error;
-  CHECK_FALSE(decode_job_record(R"({"type":"job","request_id":")" + huge + R"(","caller_id":"b","number":"12"})", rec, error));
+  CHECK_FALSE(decode_job_record(
+      R"({"type":"job","request_id":")" + huge + R"(","caller_id":"b","number":"12"})", rec, error));
   CHECK_FALSE(decode_job_record(std::string("{\"type\":\"job\"\0}", 15), rec, error));
 }
 
 TEST_CASE("malformed results are refused", "[actors][kafka_records]") {
   const char* bad[] = {
-    "",
-    "{",
-    R"({"request_id":"a"})",
-    R"({"request_id":"a","caller_id":"b","number":"6","status":"weird"})",
-    R"({"request_id":"a","caller_id":"b","number":"6","status":"done","factors":"2 3"})",
-    R"({"request_id":"a","caller_id":"b","number":"6","status":"done","factors":[2,3]})",
-    R"({"request_id":"a","caller_id":"b","number":"6","status":"done","attempts":"x"})",
+      "",
+      "{",
+      R"({"request_id":"a"})",
+      R"({"request_id":"a","caller_id":"b","number":"6","status":"weird"})",
+      R"({"request_id":"a","caller_id":"b","number":"6","status":"done","factors":"2 3"})",
+      R"({"request_id":"a","caller_id":"b","number":"6","status":"done","factors":[2,3]})",
+      R"({"request_id":"a","caller_id":"b","number":"6","status":"done","attempts":"x"})",
   };
   for (const char* text : bad) {
     job j;
@@ -135,8 +136,11 @@ TEST_CASE("idempotent request ids are stable per caller and key", "[actors][kafk
   auto a = idempotent_request_id("alice", "k1");
   CHECK(a == idempotent_request_id("alice", "k1"));
   CHECK(a.size() == 32);
-  std::set<std::string> ids = {a, idempotent_request_id("alice", "k2"), idempotent_request_id("bob", "k1"),
-                               idempotent_request_id("ab", "c"), idempotent_request_id("a", "bc"),
+  std::set<std::string> ids = {a,
+                               idempotent_request_id("alice", "k2"),
+                               idempotent_request_id("bob", "k1"),
+                               idempotent_request_id("ab", "c"),
+                               idempotent_request_id("a", "bc"),
                                idempotent_request_id("", "alicek1")};
   CHECK(ids.size() == 6);
   std::set<std::string> many;
@@ -152,7 +156,8 @@ TEST_CASE("factord's topics: names take the prefix, results are compacted", "[ac
   REQUIRE(specs.size() == 5);
   bool compacted = false;
   for (const auto& s : specs)
-    if (s.name == "t1.results") compacted = s.config.at("cleanup.policy").find("compact") != std::string::npos;
+    if (s.name == "t1.results")
+      compacted = s.config.at("cleanup.policy").find("compact") != std::string::npos;
   CHECK(compacted);
   CHECK(specs[0].partitions == 4);
 }

@@ -11,13 +11,13 @@
 #include <thread>
 #include <vector>
 
+using Catch::Matchers::Contains;
 using factord::actors::api_errc;
 using factord::actors::cancel_handle;
 using factord::actors::job;
 using factord::actors::job_book;
 using factord::actors::job_status;
 using factord::actors::unix_millis_now;
-using Catch::Matchers::Contains;
 
 namespace {
 
@@ -97,8 +97,7 @@ TEST_CASE("a fresh book admits up to both bounds and nothing beyond", "[registry
   CHECK(book.open_for("alice") == 0);
 }
 
-TEST_CASE("a queued job counts against its caller's bound and the total bound",
-          "[registry][job_book]") {
+TEST_CASE("a queued job counts against its caller's bound and the total bound", "[registry][job_book]") {
   job_book book(bounds(3, 2));
   book.add(make_job("a1", "alice"));
   CHECK(book.open_for("alice") == 1);
@@ -170,8 +169,7 @@ TEST_CASE("with open_means::queued a started job no longer counts against the bo
   CHECK_THAT(refused->message, Contains("jobs waiting"));
 }
 
-TEST_CASE("with open_means::unfinished a started job counts until it finishes",
-          "[registry][job_book]") {
+TEST_CASE("with open_means::unfinished a started job counts until it finishes", "[registry][job_book]") {
   job_book book(bounds(1, 1, job_book::open_means::unfinished));
   book.add(make_job("a1", "alice"));
   REQUIRE(book.start("a1", 7, cancel_handle{}));
@@ -186,8 +184,7 @@ TEST_CASE("with open_means::unfinished a started job counts until it finishes",
   CHECK_FALSE(book.admit("alice", 1));
 }
 
-TEST_CASE("a job added as running or finished counts only as the bound says",
-          "[registry][job_book]") {
+TEST_CASE("a job added as running or finished counts only as the bound says", "[registry][job_book]") {
   SECTION("open_means::queued: a running job is not waiting") {
     job_book book(bounds(10, 10, job_book::open_means::queued));
     book.add(make_job("r", "alice", job_status::running));
@@ -232,8 +229,7 @@ TEST_CASE("adding a known id replaces the job without counting it twice", "[regi
   CHECK(book.stats().queued == 0);
 }
 
-TEST_CASE("erasing an unfinished job releases its bound; an unknown id is ignored",
-          "[registry][job_book]") {
+TEST_CASE("erasing an unfinished job releases its bound; an unknown id is ignored", "[registry][job_book]") {
   job_book book(bounds(2, 2, job_book::open_means::unfinished));
   book.add(make_job("a1", "alice"));
   book.add(make_job("a2", "alice"));
@@ -331,8 +327,7 @@ TEST_CASE("a caller id with a newline does not share another caller's idempotenc
 
 // --- start, requeue, running_on, note_running --------------------------------------------
 
-TEST_CASE("start moves only a queued job to running, one more attempt each time",
-          "[registry][job_book]") {
+TEST_CASE("start moves only a queued job to running, one more attempt each time", "[registry][job_book]") {
   job_book book;
   book.add(make_job("a1", "alice"));
   cancel_handle cancel;
@@ -369,7 +364,7 @@ TEST_CASE("start moves only a queued job to running, one more attempt each time"
 TEST_CASE("requeue returns a running job to queued and counts it", "[registry][job_book]") {
   job_book book;
   book.add(make_job("a1", "alice"));
-  CHECK_FALSE(book.requeue("a1"));      // queued, not running
+  CHECK_FALSE(book.requeue("a1")); // queued, not running
   CHECK_FALSE(book.requeue("unknown"));
   CHECK(book.stats().requeued == 0);
 
@@ -389,8 +384,7 @@ TEST_CASE("requeue returns a running job to queued and counts it", "[registry][j
   CHECK(book.stats().requeued == 1);
 }
 
-TEST_CASE("running_on finds nothing for an idle worker or after the job finishes",
-          "[registry][job_book]") {
+TEST_CASE("running_on finds nothing for an idle worker or after the job finishes", "[registry][job_book]") {
   job_book book;
   CHECK(book.running_on(1) == nullptr);
   book.add(make_job("a1", "alice"));
@@ -405,8 +399,7 @@ TEST_CASE("running_on finds nothing for an idle worker or after the job finishes
   CHECK(book.running().size() == 1);
 }
 
-TEST_CASE("note_running moves a queued job to running once and follows the bound",
-          "[registry][job_book]") {
+TEST_CASE("note_running moves a queued job to running once and follows the bound", "[registry][job_book]") {
   SECTION("open_means::unfinished: still open") {
     job_book book(bounds(10, 10, job_book::open_means::unfinished));
     auto& e = book.add(make_job("a1", "alice"));
@@ -442,8 +435,7 @@ TEST_CASE("note_running moves a queued job to running once and follows the bound
 
 // --- finish and its wakers ---------------------------------------------------------------
 
-TEST_CASE("finish wakes every waiter and watcher exactly once with the final job",
-          "[registry][job_book]") {
+TEST_CASE("finish wakes every waiter and watcher exactly once with the final job", "[registry][job_book]") {
   job_book book;
   auto& e = book.add(make_job("a1", "alice"));
   std::vector<wake_log> logs(5);
@@ -469,8 +461,7 @@ TEST_CASE("finish wakes every waiter and watcher exactly once with the final job
   CHECK(book.find("a1")->value.status == job_status::done);
 }
 
-TEST_CASE("finish refuses unknown ids, duplicates and a state that is not final",
-          "[registry][job_book]") {
+TEST_CASE("finish refuses unknown ids, duplicates and a state that is not final", "[registry][job_book]") {
   job_book book;
   auto& e = book.add(make_job("a1", "alice"));
   wake_log log;
@@ -494,8 +485,7 @@ TEST_CASE("finish refuses unknown ids, duplicates and a state that is not final"
   CHECK(log.calls == 1);
 }
 
-TEST_CASE("finish keeps the idempotency key when the final job carries none",
-          "[registry][job_book]") {
+TEST_CASE("finish keeps the idempotency key when the final job carries none", "[registry][job_book]") {
   job_book book;
   auto j = make_job("a1", "alice");
   j.idempotency_key = "order-42";
@@ -580,8 +570,7 @@ TEST_CASE("finish of a running job frees its worker and its bound", "[registry][
   CHECK(book.find("a1")->value.attempts == 1);
 }
 
-TEST_CASE("a waker that waits on or watches the job during wake-up is not called",
-          "[registry][job_book]") {
+TEST_CASE("a waker that waits on or watches the job during wake-up is not called", "[registry][job_book]") {
   job_book book;
   auto& e = book.add(make_job("a1", "alice"));
   wake_log late_watcher, late_waiter, first_after, other_watcher;
@@ -608,8 +597,7 @@ TEST_CASE("a waker that waits on or watches the job during wake-up is not called
   CHECK(first_calls == 1);
 }
 
-TEST_CASE("a waker that adds many jobs during wake-up does not disturb the others",
-          "[registry][job_book]") {
+TEST_CASE("a waker that adds many jobs during wake-up does not disturb the others", "[registry][job_book]") {
   job_book book;
   book.add(make_job("a1", "alice"));
   wake_log later;
@@ -644,9 +632,9 @@ TEST_CASE("expire answers only that waiter, with the job as it is now", "[regist
   CHECK(watcher.calls == 0);
   CHECK(book.find("a1")->waiters.size() == 1);
 
-  book.expire("a1", first_id);          // already answered
-  book.expire("unknown", second_id);    // not this job
-  book.expire("a1", second_id + 1000);  // no such waiter
+  book.expire("a1", first_id);         // already answered
+  book.expire("unknown", second_id);   // not this job
+  book.expire("a1", second_id + 1000); // no such waiter
   CHECK(first.calls == 1);
   CHECK(second.calls == 0);
 
@@ -672,8 +660,7 @@ TEST_CASE("waiter ids are distinct across jobs", "[registry][job_book]") {
 
 // --- idempotency keys and purge ----------------------------------------------------------
 
-TEST_CASE("find_by_key finds a job by its caller and key until it is erased",
-          "[registry][job_book]") {
+TEST_CASE("find_by_key finds a job by its caller and key until it is erased", "[registry][job_book]") {
   job_book book;
   auto j = make_job("a1", "alice");
   j.idempotency_key = "order-42";
@@ -687,8 +674,7 @@ TEST_CASE("find_by_key finds a job by its caller and key until it is erased",
   CHECK(book.find_by_key("alice", "order-42") == nullptr);
 }
 
-TEST_CASE("purge forgets finished jobs that ended before now minus retention",
-          "[registry][job_book]") {
+TEST_CASE("purge forgets finished jobs that ended before now minus retention", "[registry][job_book]") {
   job_book::limits l;
   l.retention = std::chrono::milliseconds{1000};
   job_book book(l);
@@ -708,7 +694,7 @@ TEST_CASE("purge forgets finished jobs that ended before now minus retention",
   finished_at("recent", now - 10);
   finished_at("old-waited-on", cutoff - 500);
   auto waiter = book.wait(*book.find("old-waited-on"), [](const job&) {});
-  book.add(make_job("old-queued", "alice"));        // unfinished, however old
+  book.add(make_job("old-queued", "alice")); // unfinished, however old
   book.add(make_job("old-running", "alice", job_status::running));
   CHECK(book.find_by_key("alice", "old-key") == book.find("old"));
 
@@ -789,8 +775,7 @@ TEST_CASE("charge never forgets the caller it has just served, even within one m
   }
 }
 
-TEST_CASE("view lists running jobs with their worker, caller, digits and start",
-          "[registry][job_book]") {
+TEST_CASE("view lists running jobs with their worker, caller, digits and start", "[registry][job_book]") {
   job_book book;
   book.add(make_job("a1", "alice"));
   book.add(make_job("b1", "bob"));
@@ -843,8 +828,7 @@ TEST_CASE("new_request_id gives 32 hex characters and no duplicates over 10,000 
   CHECK(seen.count(other.new_request_id()) == 0);
 }
 
-TEST_CASE("stats().known follows size() through add, finish, erase and purge",
-          "[registry][job_book]") {
+TEST_CASE("stats().known follows size() through add, finish, erase and purge", "[registry][job_book]") {
   job_book::limits l;
   l.retention = std::chrono::milliseconds{0};
   job_book book(l);

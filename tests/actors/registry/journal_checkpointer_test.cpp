@@ -11,8 +11,7 @@ using namespace factord::actors;
 namespace {
 
 std::filesystem::path temp_dir() {
-  return std::filesystem::temp_directory_path() /
-         ("factord-checkpoint-test-" + std::to_string(::getpid()));
+  return std::filesystem::temp_directory_path() / ("factord-checkpoint-test-" + std::to_string(::getpid()));
 }
 
 job make_job(int i) {

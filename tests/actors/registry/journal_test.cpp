@@ -15,10 +15,10 @@
 #include <iostream>
 #include <random>
 
+using Catch::Matchers::Contains;
 using factord::actors::job;
 using factord::actors::job_status;
 using factord::actors::journal;
-using Catch::Matchers::Contains;
 
 namespace fs = std::filesystem;
 
@@ -31,8 +31,8 @@ struct scratch_dir {
   scratch_dir() {
     static std::atomic<int> counter{0};
     path = fs::temp_directory_path() /
-           ("factord-journal-test-" + std::to_string(::getpid()) + "-" +
-            std::to_string(counter++) + "-" + std::to_string(std::random_device{}()));
+           ("factord-journal-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
+            std::to_string(std::random_device{}()));
     fs::create_directories(path);
   }
   ~scratch_dir() {
@@ -187,8 +187,8 @@ TEST_CASE("committed puts survive kill -9; puts not yet committed do not", "[jou
   REQUIRE(child >= 0);
   if (child == 0) {
     auto result = journal::open(scratch.dir());
-    if (!result.value || !result.value->put(make_job("committed", "alice")) ||
-        !result.value->commit() || !result.value->put(make_job("in-flight", "alice")))
+    if (!result.value || !result.value->put(make_job("committed", "alice")) || !result.value->commit() ||
+        !result.value->put(make_job("in-flight", "alice")))
       ::_exit(1);
     ::kill(::getpid(), SIGKILL);
     ::_exit(2); // not reached
@@ -238,8 +238,8 @@ TEST_CASE("a data dir that is a regular file is refused with a clear message", "
 
   auto result = journal::open(file.string());
   CHECK(result.value == nullptr);
-  CHECK_THAT(result.error, Contains(file.string()) && Contains("not a directory") &&
-                               Contains("Hint") && Contains("--data-dir"));
+  CHECK_THAT(result.error, Contains(file.string()) && Contains("not a directory") && Contains("Hint") &&
+                               Contains("--data-dir"));
 
   auto beneath = journal::open((file / "sub").string());
   CHECK(beneath.value == nullptr);
@@ -264,11 +264,11 @@ TEST_CASE("an unwritable data dir is refused with a clear message", "[journal]")
     return;
   }
   CHECK(nested.value == nullptr);
-  CHECK_THAT(nested.error, Contains("cannot create data directory") &&
-                               Contains("Permission denied") && Contains("--data-dir"));
-  CHECK(inside.value == nullptr);
-  CHECK_THAT(inside.error, Contains(locked.string()) && Contains("Permission denied") &&
+  CHECK_THAT(nested.error, Contains("cannot create data directory") && Contains("Permission denied") &&
                                Contains("--data-dir"));
+  CHECK(inside.value == nullptr);
+  CHECK_THAT(inside.error,
+             Contains(locked.string()) && Contains("Permission denied") && Contains("--data-dir"));
 }
 
 TEST_CASE("a corrupt journal file gives an error, not a crash", "[journal]") {
@@ -280,8 +280,8 @@ TEST_CASE("a corrupt journal file gives an error, not a crash", "[journal]") {
   }
   auto result = journal::open(scratch.dir());
   CHECK(result.value == nullptr);
-  CHECK_THAT(result.error, Contains("journal.db") && Contains("not a database") &&
-                               Contains("Hint") && Contains("aside"));
+  CHECK_THAT(result.error,
+             Contains("journal.db") && Contains("not a database") && Contains("Hint") && Contains("aside"));
 }
 
 TEST_CASE("a journal from a newer factord is refused", "[journal]") {
@@ -313,8 +313,7 @@ TEST_CASE("ten thousand puts in one commit", "[journal]") {
   const auto elapsed = std::chrono::steady_clock::now() - start;
   // Reported, not asserted: timing depends on the machine and its disk.
   std::cout << "journal: 10000 puts + 1 commit took "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
-            << " ms\n";
+            << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms\n";
   CHECK(failed_puts == 0);
 
   j.reset();

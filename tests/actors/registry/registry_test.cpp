@@ -21,9 +21,9 @@ using factord::testing::actor_fixture;
 namespace {
 
 struct registry_fixture : actor_fixture {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("factord-registry-test-" + std::to_string(::getpid()) + "-" +
-                               std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("factord-registry-test-" + std::to_string(::getpid()) + "-" +
+                                                std::to_string(reinterpret_cast<std::uintptr_t>(this)));
   factord::config::settings settings;
   caf::actor dispatch;
   caf::actor registry;
@@ -61,9 +61,7 @@ struct registry_fixture : actor_fixture {
   job_reply submit(const std::string& caller, const std::string& number, const std::string& key = {}) {
     return ask<job_reply>(submit_atom::value, submission{caller, number, key, {}});
   }
-  job_reply fetch(const std::string& id) {
-    return ask<job_reply>(fetch_atom::value, id, caf::timespan{0});
-  }
+  job_reply fetch(const std::string& id) { return ask<job_reply>(fetch_atom::value, id, caf::timespan{0}); }
 
   // Plays a worker: takes the next job; `finish` reports its real result.
   std::optional<job_ticket> take() {
@@ -109,8 +107,11 @@ TEST_CASE("submit, run, fetch: the job goes queued -> running -> done", "[actor]
 
 TEST_CASE("invalid numbers are rejected with the engine's reason", "[actor][actors][registry]") {
   registry_fixture f;
-  for (auto [text, reason] : {std::pair{"", "empty_input"}, {"0", "not_positive"}, {"-3", "not_positive"},
-                              {"1.5", "not_an_integer"}, {"x", "not_a_number"}}) {
+  for (auto [text, reason] : {std::pair{"", "empty_input"},
+                              {"0", "not_positive"},
+                              {"-3", "not_positive"},
+                              {"1.5", "not_an_integer"},
+                              {"x", "not_a_number"}}) {
     auto r = f.submit("alice", text);
     CHECK_FALSE(r.ok);
     CHECK(r.error.code == api_errc::invalid_number);
@@ -151,7 +152,8 @@ TEST_CASE("queue bounds answer queue_full with Retry-After", "[actor][actors][re
   CHECK_FALSE(batch.ok);
 }
 
-TEST_CASE("a batch is accepted whole, or refused whole at its first bad number", "[actor][actors][registry]") {
+TEST_CASE("a batch is accepted whole, or refused whole at its first bad number",
+          "[actor][actors][registry]") {
   registry_fixture f;
   auto ok = f.ask<batch_reply>(batch_atom::value, batch_submission{"alice", {"6", "10", "15"}});
   REQUIRE(ok.ok);

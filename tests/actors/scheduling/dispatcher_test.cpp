@@ -38,8 +38,8 @@ TEST_CASE("dispatcher serves three callers with uneven backlogs in turn", "[acto
   f.sched.run();
   std::vector<std::string> order;
   for (int i = 0; i < 9; ++i) order.push_back(next_job(f, d));
-  CHECK(order == std::vector<std::string>{"heavy-1", "medium-1", "light-1", "heavy-2", "medium-2",
-                                          "heavy-3", "medium-3", "heavy-4", "heavy-5"});
+  CHECK(order == std::vector<std::string>{"heavy-1", "medium-1", "light-1", "heavy-2", "medium-2", "heavy-3",
+                                          "medium-3", "heavy-4", "heavy-5"});
   CHECK(next_job(f, d).empty()); // nothing left: the demand waits
   // The waiting demand is served as soon as work arrives.
   f.self->send(d, enqueue_atom::value, ticket("late", 1));
@@ -52,7 +52,8 @@ TEST_CASE("dispatcher serves three callers with uneven backlogs in turn", "[acto
   f.sched.run();
 }
 
-TEST_CASE("a caller arriving late is served before the heavy caller's backlog", "[actor][actors][dispatcher]") {
+TEST_CASE("a caller arriving late is served before the heavy caller's backlog",
+          "[actor][actors][dispatcher]") {
   actor_fixture f;
   auto d = f.sys.spawn(dispatcher, caf::actor{});
   for (int i = 1; i <= 1000; ++i) f.self->send(d, enqueue_atom::value, ticket("heavy", i));

@@ -18,8 +18,7 @@ TEST_CASE("callers are served in turn", "[round_robin]") {
   CHECK(served == std::vector<std::string>{"alice", "bob", "carol", "alice", "bob", "carol"});
 }
 
-TEST_CASE("a caller that runs out of work leaves the ring; a new one joins at the back",
-          "[round_robin]") {
+TEST_CASE("a caller that runs out of work leaves the ring; a new one joins at the back", "[round_robin]") {
   round_robin ring;
   ring.add("alice");
   ring.add("bob");
@@ -34,8 +33,7 @@ TEST_CASE("a caller that runs out of work leaves the ring; a new one joins at th
   CHECK_FALSE(ring.contains("alice"));
 }
 
-TEST_CASE("uneven backlogs still alternate (heavy caller cannot starve a light one)",
-          "[round_robin]") {
+TEST_CASE("uneven backlogs still alternate (heavy caller cannot starve a light one)", "[round_robin]") {
   // Simulates the dispatcher: heavy has 1000 jobs, light 3; every turn takes one job.
   std::map<std::string, int> backlog{{"heavy", 1000}, {"light", 3}, {"medium", 10}};
   round_robin ring;
@@ -76,8 +74,7 @@ TEST_CASE("a weighted caller gets that many turns in a row", "[round_robin]") {
   CHECK(ring.weight("a") == 1);
 }
 
-TEST_CASE("removing the caller in the middle of its weighted turn resets the count",
-          "[round_robin]") {
+TEST_CASE("removing the caller in the middle of its weighted turn resets the count", "[round_robin]") {
   round_robin ring;
   ring.add("a");
   ring.add("b");

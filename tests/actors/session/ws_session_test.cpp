@@ -34,9 +34,9 @@ struct fake_connection : ws_connection {
 };
 
 struct session_fixture : actor_fixture {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("factord-ws-test-" + std::to_string(::getpid()) + "-" +
-                               std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("factord-ws-test-" + std::to_string(::getpid()) + "-" +
+                                                std::to_string(reinterpret_cast<std::uintptr_t>(this)));
   std::shared_ptr<fake_connection> socket = std::make_shared<fake_connection>();
   caf::actor dispatch;
   caf::actor registry;
@@ -47,9 +47,10 @@ struct session_fixture : actor_fixture {
     auto opened = journal::open(dir.string());
     REQUIRE(opened.value);
     dispatch = sys.spawn(dispatcher, caf::actor{});
-    registry = sys.spawn(job_registry, dispatch, std::shared_ptr<journal>(std::move(opened.value)),
-                         settings, std::vector<job>{}, std::vector<job>{});
-    session = spawn_ws_session(sys, socket, registry, ws_session_config{"alice", 5s, caf::actor{}, caf::actor{}});
+    registry = sys.spawn(job_registry, dispatch, std::shared_ptr<journal>(std::move(opened.value)), settings,
+                         std::vector<job>{}, std::vector<job>{});
+    session =
+        spawn_ws_session(sys, socket, registry, ws_session_config{"alice", 5s, caf::actor{}, caf::actor{}});
     sched.run();
   }
   ~session_fixture() {
@@ -69,14 +70,14 @@ struct session_fixture : actor_fixture {
     sched.run();
     bool worked = false;
     self->receive(
-      [&](job_atom, const job_ticket& ticket) {
-        cancel_handle handle;
-        self->send(registry, started_atom::value, ticket.request_id, handle,
-                   caf::actor_cast<caf::actor>(self));
-        self->send(registry, finished_atom::value, run_job(ticket, worker_limits{}, *handle.flag));
-        worked = true;
-      },
-      caf::after(0s) >> [] {});
+        [&](job_atom, const job_ticket& ticket) {
+          cancel_handle handle;
+          self->send(registry, started_atom::value, ticket.request_id, handle,
+                     caf::actor_cast<caf::actor>(self));
+          self->send(registry, finished_atom::value, run_job(ticket, worker_limits{}, *handle.flag));
+          worked = true;
+        },
+        caf::after(0s) >> [] {});
     sched.run();
     return worked;
   }
@@ -175,14 +176,15 @@ TEST_CASE("cluster mode: commands are pushed to the socket, client_messages rela
   auto seen = std::make_shared<seen_by_bridge>();
   auto bridge = f.sys.spawn([seen](caf::event_based_actor*) -> caf::behavior {
     return {
-      [seen](hello_atom, const std::string& client, const caf::actor&) { seen->hellos.push_back(client); },
-      [seen](relay_atom, const std::string& client, const std::string& frame) {
-        seen->relayed.emplace_back(client, frame);
-        return std::string(seen->relayed.size() == 1 ? "" : "broker down");
-      },
+        [seen](hello_atom, const std::string& client, const caf::actor&) { seen->hellos.push_back(client); },
+        [seen](relay_atom, const std::string& client, const std::string& frame) {
+          seen->relayed.emplace_back(client, frame);
+          return std::string(seen->relayed.size() == 1 ? "" : "broker down");
+        },
     };
   });
-  auto session = spawn_ws_session(f.sys, socket, caf::actor{}, ws_session_config{"carol", 5s, caf::actor{}, bridge});
+  auto session =
+      spawn_ws_session(f.sys, socket, caf::actor{}, ws_session_config{"carol", 5s, caf::actor{}, bridge});
   f.sched.run();
   REQUIRE(seen->hellos == std::vector<std::string>{"carol"});
 
