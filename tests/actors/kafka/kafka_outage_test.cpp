@@ -21,7 +21,7 @@ bool last_health_is(const bridge_log& log, bool up) { return !log.health.empty()
 
 } // namespace
 
-TEST_CASE("with every broker down the consumer reports down and a produce fails; back up, both work again",
+TEST_CASE("with every broker down the consumer reports down and a produce fails, and back up both work again",
           "[actor][kafka]") {
   kafka_fixture f;
   f.kafka.create_topic("jobs", 2);

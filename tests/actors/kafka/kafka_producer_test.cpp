@@ -66,7 +66,7 @@ TEST_CASE("kafka-producer retries a transient broker error: still \"\", and the 
   CHECK(stored[1].value == "second");
 }
 
-TEST_CASE("kafka-producer answers a record the broker refuses with the broker's error; the next one goes through",
+TEST_CASE("kafka-producer answers a record the broker refuses with the broker's error, and the next one goes through",
           "[actor][kafka]") {
   kafka_fixture f;
   f.kafka.create_topic("results", 1);
