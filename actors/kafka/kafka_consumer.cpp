@@ -361,8 +361,8 @@ caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings 
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},
       {"enable.partition.eof", "true"},
-      {"session.timeout.ms", "6000"}, // a killed worker's partitions move within ~6 s
-      {"heartbeat.interval.ms", "1500"},
+      {"session.timeout.ms", std::to_string(settings.session_timeout.count())},
+      {"heartbeat.interval.ms", std::to_string(settings.heartbeat.count())},
       // Under load one fetch per 20 ms or 64 KiB, not one per record: the broker's CPU is
       // the cluster's limit on few cores (bench/RESULTS.md, "Cluster mode").
       {"fetch.wait.max.ms", "20"},

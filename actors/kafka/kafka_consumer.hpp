@@ -33,6 +33,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -51,6 +52,10 @@ struct kafka_consumer_settings {
   std::vector<topic_spec> ensure; // created when missing
   caf::actor target;
   std::size_t max_batch = 1000; // records per message to the target
+  // Group mode: a member silent this long is dropped and its partitions move (a killed
+  // worker's jobs wait at most this); members tell the group they live at `heartbeat`.
+  std::chrono::milliseconds session_timeout{6000};
+  std::chrono::milliseconds heartbeat{1500};
 };
 
 caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings settings, std::string& error);
