@@ -134,9 +134,12 @@ TEST_CASE("two group consumers split the partitions, and when one leaves the oth
   // b is rebalanced: everything revoked, then all four partitions in a newer generation.
   // a's partitions resume at a's commit; b's own, never committed, from the beginning.
   auto next = n_b + 1;
-  REQUIRE(b.journal->wait(10s, [&](const bridge_log& log) { return has_records(log, next, all, 2); }));
   REQUIRE(b.journal->wait(
       10s, [&](const bridge_log& log) { return has_records(log, next, as_set(split_b.partitions), 5); }));
+  {
+    INFO("b never got offsets 3 and 4 of a's partitions: a's commit was lost, or the stale one counted");
+    REQUIRE(b.journal->wait(10s, [&](const bridge_log& log) { return has_records(log, next, all, 2); }));
+  }
   log_b = b.log();
   CHECK(log_b.revoked.size() == revoked_b + 1);
   REQUIRE(log_b.assigned.size() == next + 1);
