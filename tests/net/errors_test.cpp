@@ -28,7 +28,7 @@ TEST_CASE("api_errc maps to the HTTP status table", "[net]") {
   }
 }
 
-TEST_CASE("the actor's reason becomes the code; its retry hint is kept", "[net]") {
+TEST_CASE("the actor's reason becomes the code, its retry hint is kept", "[net]") {
   api_error e{api_errc::invalid_number, "too_many_digits", "at most 300 digits; pass a smaller number", {}};
   auto h = from_api_error(e);
   CHECK(h.status == 422);

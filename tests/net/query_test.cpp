@@ -20,7 +20,7 @@ TEST_CASE("percent_decode", "[net]") {
   CHECK_FALSE(percent_decode("%%41"));
 }
 
-TEST_CASE("parse_query keeps order and duplicates; the first value wins", "[net]") {
+TEST_CASE("parse_query keeps order and duplicates, the first value wins", "[net]") {
   auto q = parse_query("caller_id=al%69ce&wait=1.5&flag&&empty=&caller_id=bob");
   REQUIRE(q);
   CHECK(q->size() == 5);

@@ -42,7 +42,7 @@ const json* find_actor(const json& list, std::uint64_t id) {
 
 } // namespace
 
-TEST_CASE("registered actors are listed with their probes; exits are recorded", "[actor][actors][console]") {
+TEST_CASE("registered actors are listed with their probes, exits are recorded", "[actor][actors][console]") {
   actor_fixture f;
   auto console = spawn_console(f.sys);
   auto d = f.sys.spawn(dispatcher, console);

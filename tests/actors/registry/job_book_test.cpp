@@ -229,7 +229,7 @@ TEST_CASE("adding a known id replaces the job without counting it twice", "[regi
   CHECK(book.stats().queued == 0);
 }
 
-TEST_CASE("erasing an unfinished job releases its bound; an unknown id is ignored", "[registry][job_book]") {
+TEST_CASE("erasing an unfinished job releases its bound, an unknown id is ignored", "[registry][job_book]") {
   job_book book(bounds(2, 2, job_book::open_means::unfinished));
   book.add(make_job("a1", "alice"));
   book.add(make_job("a2", "alice"));

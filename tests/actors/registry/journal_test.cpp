@@ -173,7 +173,7 @@ TEST_CASE("an updated job keeps its place in acceptance order", "[journal]") {
   CHECK(ids(j->finished_since(0)) == std::vector<std::string>{"third"});
 }
 
-TEST_CASE("committed puts survive kill -9; puts not yet committed do not", "[journal]") {
+TEST_CASE("committed puts survive kill -9, puts not yet committed do not", "[journal]") {
   scratch_dir scratch;
   {
     auto j = open_ok(scratch.path);

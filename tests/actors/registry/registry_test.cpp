@@ -167,7 +167,7 @@ TEST_CASE("a batch is accepted whole, or refused whole at its first bad number",
   CHECK(taken == 3);
 }
 
-TEST_CASE("cancel: a queued job never runs; a running job's flag is raised", "[actor][actors][registry]") {
+TEST_CASE("cancel: a queued job never runs, a running job's flag is raised", "[actor][actors][registry]") {
   registry_fixture f;
   auto queued = f.submit("alice", "91");
   auto c = f.ask<job_reply>(cancel_atom::value, queued.value.request_id);

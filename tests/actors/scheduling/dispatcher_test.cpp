@@ -100,7 +100,7 @@ TEST_CASE("a cancelled waiting job is skipped and the demand still served", "[ac
   f.sched.run();
 }
 
-TEST_CASE("a paused caller is skipped until resumed; weights give turns in a row",
+TEST_CASE("a paused caller is skipped until resumed, weights give turns in a row",
           "[actor][actors][dispatcher]") {
   actor_fixture f;
   auto d = f.sys.spawn(dispatcher, caf::actor{});

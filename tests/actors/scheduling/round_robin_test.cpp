@@ -18,7 +18,7 @@ TEST_CASE("callers are served in turn", "[round_robin]") {
   CHECK(served == std::vector<std::string>{"alice", "bob", "carol", "alice", "bob", "carol"});
 }
 
-TEST_CASE("a caller that runs out of work leaves the ring; a new one joins at the back", "[round_robin]") {
+TEST_CASE("a caller that runs out of work leaves the ring, a new one joins at the back", "[round_robin]") {
   round_robin ring;
   ring.add("alice");
   ring.add("bob");

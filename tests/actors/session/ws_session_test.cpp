@@ -96,7 +96,7 @@ TEST_CASE("an idle socket closes after exactly the idle timeout", "[actor][actor
   CHECK(f.socket->close_reason == "idle");
 }
 
-TEST_CASE("every frame restarts the idle timer; earlier ticks do not close early",
+TEST_CASE("every frame restarts the idle timer, earlier ticks do not close early",
           "[actor][actors][ws_session]") {
   session_fixture f;
   for (int i = 0; i < 4; ++i) {
