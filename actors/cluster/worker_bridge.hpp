@@ -22,8 +22,12 @@
 //
 // Messages in: from the factor workers and the pool (started, finished, lost) as the
 // registry gets them; from its consumers (records, assigned, revoked, health, synced);
-// (tick_atom) its commit timer; (drain_atom) -> bool; (stats_atom) -> registry_stats;
-// (workers_atom) -> registry_view; (ready_atom) -> std::string; (probe_atom).
+// (attach_atom, actor) its group consumer, once at start; (drain_atom) -> bool;
+// (stats_atom) -> registry_stats; (workers_atom) -> registry_view; (ready_atom) ->
+// std::string ("" = ready); (probe_atom) -> probe_sample.
+// Its own timers: (tick_atom) running records and commits; (purge_atom) retention;
+// (publish_atom, id) a result the producer refused, again; (attempt_atom, id) an attempt
+// record the producer refused, again.
 #pragma once
 
 #include "actors/kafka/kafka_records.hpp"

@@ -1,10 +1,11 @@
-// job-book: the jobs a node knows and everything kept per job and per caller. One plain
+// job_book: the jobs a node knows and everything kept per job and per caller. One plain
 // class (no actor types) used by the three actors that hold jobs: the job-registry of
 // `factord serve`, and the gateway and worker kafka-bridges. Their behaviours only route
 // messages; what a job is, who waits for it and what each caller may still submit is here.
 //
 //  - jobs by request id, with the waiters (long-poll GETs) and watchers (ws-sessions) to
-//    wake when a job reaches a final state: wake() calls each waiter once, then forgets it;
+//    wake when a job reaches a final state: finish() calls each once, then forgets it
+//    (a long-poll whose time is up is answered by expire());
 //  - idempotency keys: (caller, key) -> request id, for as long as the job is kept;
 //  - per-caller accounting: open jobs per caller against --max-queued-per-caller and all of
 //    them against --max-queued (admit), and worker time served per caller for the console,
