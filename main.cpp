@@ -119,11 +119,11 @@ int run_cluster_binary(char** argv) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto loaded = factord::config::load(args, [](const char* name) { return std::getenv(name); });
-  if (!loaded.ok()) {
-    std::cerr << "factord: " << loaded.error << "\n";
+  if (!loaded) {
+    std::cerr << "factord: " << loaded.message() << "\n";
     return 2;
   }
-  const auto& cmd = loaded.cmd;
+  const auto& cmd = *loaded;
   if (cmd.version) {
     std::cout << version << "\n";
     return 0;
