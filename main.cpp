@@ -52,7 +52,8 @@ void announce_listening(const factord::config::settings& settings, std::uint16_t
   logging::info("listening", {{"url", url}, {"console", url + "/console"}});
 }
 
-using starter = factord::actors::start_result (*)(caf::actor_system&, const factord::config::settings&);
+using starter = factord::result<factord::actors::node, factord::actors::node_errc> (*)(
+    caf::actor_system&, const factord::config::settings&);
 using stopper = void (*)(caf::actor_system&, factord::actors::node&);
 
 // serve: the embedded default (gateway, scheduler, workers and journal in one process);
@@ -74,13 +75,13 @@ int run_node(const factord::config::command_line& cmd, starter start, stopper st
   cfg.set("scheduler.max-threads", static_cast<std::size_t>(threads));
   caf::actor_system sys{cfg};
   auto started = start(sys, settings);
-  if (!started.error.empty()) {
-    logging::error("start_failed", {{"error", started.error}});
+  if (!started) {
+    logging::error("start_failed", {{"error", started.message()}});
     return 1;
   }
   int status = 0;
   {
-    net::server server(sys, started.value, settings);
+    net::server server(sys, *started, settings);
     if (auto err = server.start(); !err.empty()) {
       logging::error("start_failed", {{"error", err}});
       status = 1;
@@ -91,7 +92,7 @@ int run_node(const factord::config::command_line& cmd, starter start, stopper st
     }
     // Order matters (CAF notes, shutdown): sockets first, then actors, then Asio.
     server.stop_accepting();
-    stop(sys, started.value);
+    stop(sys, *started);
     sys.registry().await_running_count_equal(0);
     server.stop_io();
   }
