@@ -3,6 +3,7 @@
 // with FACTORD_CLUSTER_ROLES, `factord-cluster` (gateway, worker), the only binary that
 // links librdkafka; `factord gateway|worker` runs the one beside it.
 #include "actors/node/node.hpp"
+#include "config/exit_codes.hpp"
 #include "config/load.hpp"
 #include "config/log.hpp"
 #include "factor/factor_command.hpp"
@@ -30,14 +31,17 @@
 
 namespace {
 
+using factord::config::exit_code;
+
 constexpr const char* version = "factord 0.1.0";
 
-int run_factor(const factord::config::command_line& cmd) {
+exit_code run_factor(const factord::config::command_line& cmd) {
   factord::factor::factor_command_options opts;
   opts.max_digits = cmd.values.max_digits;
   opts.budget = cmd.values.job_budget;
   std::ios::sync_with_stdio(false);
-  return factord::factor::run_factor_command(cmd.args, std::cin, std::cout, std::cerr, opts);
+  auto summary = factord::factor::run_factor_command(cmd.args, std::cin, std::cout, std::cerr, opts);
+  return factord::config::exit_code_for_factor(summary.failed);
 }
 
 // The line a person starting factord waits for. Text logs are read by people: they get the
@@ -52,12 +56,13 @@ void announce_listening(const factord::config::settings& settings, std::uint16_t
   logging::info("listening", {{"url", url}, {"console", url + "/console"}});
 }
 
-using starter = factord::actors::start_result (*)(caf::actor_system&, const factord::config::settings&);
+using starter = factord::result<factord::actors::node, factord::actors::node_errc> (*)(
+    caf::actor_system&, const factord::config::settings&);
 using stopper = void (*)(caf::actor_system&, factord::actors::node&);
 
 // serve: the embedded default (gateway, scheduler, workers and journal in one process);
 // gateway and worker: the cluster roles over Kafka. Same wiring, different node.
-int run_node(const factord::config::command_line& cmd, starter start, stopper stop) {
+exit_code run_node(const factord::config::command_line& cmd, starter start, stopper stop) {
   using namespace factord;
   const config::settings& settings = cmd.values;
   logging::init(settings.log, settings.min_log_level);
@@ -74,16 +79,16 @@ int run_node(const factord::config::command_line& cmd, starter start, stopper st
   cfg.set("scheduler.max-threads", static_cast<std::size_t>(threads));
   caf::actor_system sys{cfg};
   auto started = start(sys, settings);
-  if (!started.error.empty()) {
-    logging::error("start_failed", {{"error", started.error}});
-    return 1;
+  if (!started) {
+    logging::error("start_failed", {{"error", started.message()}});
+    return config::exit_code_for(started.code());
   }
-  int status = 0;
+  exit_code status = exit_code::ok;
   {
-    net::server server(sys, started.value, settings);
+    net::server server(sys, *started, settings);
     if (auto err = server.start(); !err.empty()) {
       logging::error("start_failed", {{"error", err}});
-      status = 1;
+      status = exit_code::failure;
     } else {
       announce_listening(settings, server.port());
       server.wait_for_signal();
@@ -91,7 +96,7 @@ int run_node(const factord::config::command_line& cmd, starter start, stopper st
     }
     // Order matters (CAF notes, shutdown): sockets first, then actors, then Asio.
     server.stop_accepting();
-    stop(sys, started.value);
+    stop(sys, *started);
     sys.registry().await_running_count_equal(0);
     server.stop_io();
   }
@@ -100,8 +105,9 @@ int run_node(const factord::config::command_line& cmd, starter start, stopper st
 
 #ifndef FACTORD_CLUSTER_ROLES
 // The cluster roles live in factord-cluster, next to this binary: exec it with the same
-// arguments, so `factord gateway ...` works as API.md says.
-int run_cluster_binary(char** argv) {
+// arguments, so `factord gateway ...` works as API.md says. Without it, the command is one
+// this installation does not have: a usage error, like an unknown command.
+exit_code run_cluster_binary(char** argv) {
   std::string self(4096, '\0');
   auto n = readlink("/proc/self/exe", self.data(), self.size() - 1);
   std::string dir = n > 0 ? self.substr(0, self.rfind('/', static_cast<std::size_t>(n))) : ".";
@@ -110,27 +116,25 @@ int run_cluster_binary(char** argv) {
   std::cerr << "factord: cannot run " << cluster << " (" << std::strerror(errno)
             << "). Hint: the cluster roles need the factord-cluster binary beside factord "
                "(scripts/build builds both)\n";
-  return 2;
+  return exit_code::usage;
 }
 #endif
 
-} // namespace
-
-int main(int argc, char** argv) {
+exit_code run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto loaded = factord::config::load(args, [](const char* name) { return std::getenv(name); });
-  if (!loaded.ok()) {
-    std::cerr << "factord: " << loaded.error << "\n";
-    return 2;
+  if (!loaded) {
+    std::cerr << "factord: " << loaded.message() << "\n";
+    return factord::config::exit_code_for(loaded.code());
   }
-  const auto& cmd = loaded.cmd;
+  const auto& cmd = *loaded;
   if (cmd.version) {
     std::cout << version << "\n";
-    return 0;
+    return exit_code::ok;
   }
   if (cmd.help || cmd.command.empty() || cmd.command == "help") {
     (cmd.help ? std::cout : std::cerr) << factord::config::help_text();
-    return cmd.help ? 0 : 2;
+    return cmd.help ? exit_code::ok : exit_code::usage;
   }
   using namespace factord::actors;
   if (cmd.command == "factor") return run_factor(cmd);
@@ -143,5 +147,9 @@ int main(int argc, char** argv) {
 #endif
   std::cerr << "factord: unknown command '" << cmd.command
             << "'. Hint: factord --help lists the commands this build has\n";
-  return 2;
+  return exit_code::usage;
 }
+
+} // namespace
+
+int main(int argc, char** argv) { return static_cast<int>(run(argc, argv)); }

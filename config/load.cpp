@@ -14,17 +14,21 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(first, last - first + 1));
 }
 
-std::string apply(settings& s, std::string_view name, std::string_view value, const std::string& origin) {
+result<void, errc> apply(settings& s, std::string_view name, std::string_view value,
+                         const std::string& origin) {
   const option_spec* spec = find_option(name);
   if (spec == nullptr)
-    return origin + ": unknown option '" + std::string(name) + "'. Hint: factord --help lists them";
-  if (auto err = spec->assign(s, value)) return origin + ": bad value for " + std::string(name) + ": " + *err;
+    return fail(errc::unknown_option,
+                origin + ": unknown option '" + std::string(name) + "'. Hint: factord --help lists them");
+  auto assigned = spec->assign(s, value);
+  if (!assigned)
+    return fail(assigned.code(), origin + ": bad value for " + std::string(name) + ": " + assigned.message());
   return {};
 }
 
 } // namespace
 
-std::string apply_config_text(settings& s, const std::string& text, const std::string& origin) {
+result<void, errc> apply_config_text(settings& s, const std::string& text, const std::string& origin) {
   std::istringstream in(text);
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -32,18 +36,19 @@ std::string apply_config_text(settings& s, const std::string& text, const std::s
     if (content.empty()) continue;
     auto eq = content.find('=');
     std::string where = origin + " line " + std::to_string(number);
-    if (eq == std::string::npos) return where + ": expected 'name = value', got '" + content + "'";
+    if (eq == std::string::npos)
+      return fail(errc::malformed_line, where + ": expected 'name = value', got '" + content + "'");
     std::string name = trim(std::string_view(content).substr(0, eq));
     std::string value = trim(std::string_view(content).substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
       value = value.substr(1, value.size() - 2);
-    if (auto err = apply(s, name, value, where); !err.empty()) return err;
+    if (auto applied = apply(s, name, value, where); !applied) return applied;
   }
   return {};
 }
 
-load_result load(const std::vector<std::string>& args, const env_lookup& env) {
-  load_result out;
+result<command_line, errc> load(const std::vector<std::string>& args, const env_lookup& env) {
+  command_line cmd;
   // Pass 1: split options from positionals; remember the config file.
   std::vector<std::pair<std::string, std::string>> cli_options;
   std::string config_file;
@@ -52,10 +57,10 @@ load_result load(const std::vector<std::string>& args, const env_lookup& env) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (options_done || arg.size() < 2 || arg[0] != '-' || arg == "-") {
-      if (out.cmd.command.empty() && !options_done)
-        out.cmd.command = arg;
+      if (cmd.command.empty() && !options_done)
+        cmd.command = arg;
       else
-        out.cmd.args.push_back(arg);
+        cmd.args.push_back(arg);
       continue;
     }
     if (arg == "--") {
@@ -63,17 +68,16 @@ load_result load(const std::vector<std::string>& args, const env_lookup& env) {
       continue;
     }
     if (arg == "--help" || arg == "-h") {
-      out.cmd.help = true;
+      cmd.help = true;
       continue;
     }
     if (arg == "--version") {
-      out.cmd.version = true;
+      cmd.version = true;
       continue;
     }
-    if (arg.rfind("--", 0) != 0) {
-      out.error = "unknown option '" + arg + "'. Hint: options are spelled --name=value";
-      return out;
-    }
+    if (arg.rfind("--", 0) != 0)
+      return fail(errc::unknown_option,
+                  "unknown option '" + arg + "'. Hint: options are spelled --name=value");
     std::string name = arg.substr(2);
     std::string value;
     if (auto eq = name.find('='); eq != std::string::npos) {
@@ -82,8 +86,7 @@ load_result load(const std::vector<std::string>& args, const env_lookup& env) {
     } else if (i + 1 < args.size()) {
       value = args[++i];
     } else {
-      out.error = "option --" + name + " needs a value";
-      return out;
+      return fail(errc::missing_value, "option --" + name + " needs a value");
     }
     if (name == "config")
       config_file = value;
@@ -93,31 +96,29 @@ load_result load(const std::vector<std::string>& args, const env_lookup& env) {
   // Pass 2: file, then environment, then command line.
   if (!config_file.empty()) {
     std::ifstream in(config_file);
-    if (!in) {
-      out.error = "cannot read config file '" + config_file + "'. Hint: check the path given to --config";
-      return out;
-    }
+    if (!in)
+      return fail(errc::unreadable_file,
+                  "cannot read config file '" + config_file + "'. Hint: check the path given to --config");
     std::stringstream text;
     text << in.rdbuf();
-    out.error = apply_config_text(out.cmd.values, text.str(), config_file);
-    if (!out.ok()) return out;
+    if (auto applied = apply_config_text(cmd.values, text.str(), config_file); !applied)
+      return applied.error();
   }
   if (const char* kafka = env("KAFKA_BOOTSTRAP_SERVERS")) {
-    out.error = apply(out.cmd.values, "kafka", kafka, "KAFKA_BOOTSTRAP_SERVERS");
-    if (!out.ok()) return out;
+    if (auto applied = apply(cmd.values, "kafka", kafka, "KAFKA_BOOTSTRAP_SERVERS"); !applied)
+      return applied.error();
   }
   for (const auto& spec : option_table()) {
     std::string var = env_name(spec.name);
     if (const char* value = env(var.c_str())) {
-      out.error = apply(out.cmd.values, spec.name, value, "environment " + var);
-      if (!out.ok()) return out;
+      if (auto applied = apply(cmd.values, spec.name, value, "environment " + var); !applied)
+        return applied.error();
     }
   }
   for (const auto& [name, value] : cli_options) {
-    out.error = apply(out.cmd.values, name, value, "--" + name);
-    if (!out.ok()) return out;
+    if (auto applied = apply(cmd.values, name, value, "--" + name); !applied) return applied.error();
   }
-  return out;
+  return cmd;
 }
 
 std::string help_text() {

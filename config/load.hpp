@@ -1,7 +1,9 @@
 // Turns argv, the environment and an optional config file into a command and settings.
 #pragma once
 
+#include "config/errc.hpp"
 #include "config/options.hpp"
+#include "config/result.hpp"
 
 #include <functional>
 #include <string>
@@ -17,22 +19,17 @@ struct command_line {
   bool version = false;
 };
 
-struct load_result {
-  command_line cmd;
-  std::string error; // empty on success; otherwise what is wrong and how to fix it
-  bool ok() const { return error.empty(); }
-};
-
 // Looks up an environment variable; returns nullptr when unset.
 using env_lookup = std::function<const char*(const char*)>;
 
 // args excludes the program name. Precedence: command line > environment > file > default.
-// The file comes from --config FILE or FACTORD_CONFIG.
-load_result load(const std::vector<std::string>& args, const env_lookup& env);
+// The file comes from --config FILE or FACTORD_CONFIG. A failure's message says what is
+// wrong and how to fix it; the first one found stops loading.
+result<command_line, errc> load(const std::vector<std::string>& args, const env_lookup& env);
 
 // Applies `name = value` lines (with # or ; comments) to `s`; `origin` names the source in
-// error messages. Returns an empty string on success.
-std::string apply_config_text(settings& s, const std::string& text, const std::string& origin);
+// error messages.
+result<void, errc> apply_config_text(settings& s, const std::string& text, const std::string& origin);
 
 // The --help text: commands, then every option with its default and environment name.
 std::string help_text();

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <limits>
 #include <thread>
+#include <utility>
 
 namespace factord::config {
 
@@ -15,6 +16,9 @@ using std::optional;
 using std::string;
 using std::string_view;
 
+// Every option's one way to refuse a value: the message says what a valid one looks like.
+failure<errc> bad_value(string message) { return fail(errc::bad_value, std::move(message)); }
+
 optional<unsigned long long> parse_unsigned(string_view text, unsigned long long max) {
   unsigned long long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -22,56 +26,56 @@ optional<unsigned long long> parse_unsigned(string_view text, unsigned long long
   return value;
 }
 
-optional<string> assign_duration(std::chrono::milliseconds& out, string_view text,
-                                 std::chrono::milliseconds min) {
+result<void, errc> assign_duration(std::chrono::milliseconds& out, string_view text,
+                                   std::chrono::milliseconds min) {
   auto d = parse_duration(text);
   if (!d || *d < min)
-    return "expected a duration of at least " + format_duration(min) +
-           " such as 250ms, 5s, 10min or 1h, got '" + string(text) + "'";
+    return bad_value("expected a duration of at least " + format_duration(min) +
+                     " such as 250ms, 5s, 10min or 1h, got '" + string(text) + "'");
   out = *d;
-  return std::nullopt;
+  return {};
 }
 
 template <class T>
-optional<string> assign_count(T& out, string_view text, unsigned long long min, unsigned long long max) {
+result<void, errc> assign_count(T& out, string_view text, unsigned long long min, unsigned long long max) {
   auto n = parse_unsigned(text, max);
   if (!n || *n < min)
-    return "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ", got '" +
-           string(text) + "'";
+    return bad_value("expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+                     ", got '" + string(text) + "'");
   out = static_cast<T>(*n);
-  return std::nullopt;
+  return {};
 }
 
 const std::vector<option_spec> table = {
     {"host", "ADDRESS", "Address to listen on for HTTP and WebSocket.",
      [](const settings& s) { return s.host; },
-     [](settings& s, string_view v) -> optional<string> {
-       if (v.empty()) return string("expected an address such as 127.0.0.1 or 0.0.0.0");
+     [](settings& s, string_view v) -> result<void, errc> {
+       if (v.empty()) return bad_value("expected an address such as 127.0.0.1 or 0.0.0.0");
        s.host = string(v);
-       return std::nullopt;
+       return {};
      }},
     {"port", "PORT", "TCP port to listen on (0 picks a free port).",
      [](const settings& s) { return std::to_string(s.port); },
-     [](settings& s, string_view v) -> optional<string> {
+     [](settings& s, string_view v) -> result<void, errc> {
        auto p = parse_unsigned(v, 65535);
-       if (!p) return "expected a port number 0-65535, got '" + string(v) + "'";
+       if (!p) return bad_value("expected a port number 0-65535, got '" + string(v) + "'");
        s.port = static_cast<std::uint16_t>(*p);
-       return std::nullopt;
+       return {};
      }},
     {"workers", "N", "Factor worker threads; 0 means one per core.",
      [](const settings& s) { return std::to_string(s.workers); },
-     [](settings& s, string_view v) -> optional<string> {
+     [](settings& s, string_view v) -> result<void, errc> {
        auto n = parse_unsigned(v, 1024);
-       if (!n) return "expected a number of workers 0-1024, got '" + string(v) + "'";
+       if (!n) return bad_value("expected a number of workers 0-1024, got '" + string(v) + "'");
        s.workers = static_cast<unsigned>(*n);
-       return std::nullopt;
+       return {};
      }},
     {"data-dir", "PATH", "Directory for the durable job journal.",
      [](const settings& s) { return s.data_dir; },
-     [](settings& s, string_view v) -> optional<string> {
-       if (v.empty()) return string("expected a directory path");
+     [](settings& s, string_view v) -> result<void, errc> {
+       if (v.empty()) return bad_value("expected a directory path");
        s.data_dir = string(v);
-       return std::nullopt;
+       return {};
      }},
     {"ws-idle-timeout", "DURATION",
      "Close a WebSocket that has had nothing in flight and received nothing for this long.",
@@ -81,11 +85,11 @@ const std::vector<option_spec> table = {
      }},
     {"max-digits", "N", "Reject numbers with more decimal digits than this.",
      [](const settings& s) { return std::to_string(s.max_digits); },
-     [](settings& s, string_view v) -> optional<string> {
+     [](settings& s, string_view v) -> result<void, errc> {
        auto n = parse_unsigned(v, 100000);
-       if (!n || *n == 0) return "expected a digit limit 1-100000, got '" + string(v) + "'";
+       if (!n || *n == 0) return bad_value("expected a digit limit 1-100000, got '" + string(v) + "'");
        s.max_digits = static_cast<unsigned>(*n);
-       return std::nullopt;
+       return {};
      }},
     {"job-budget", "DURATION",
      "Longest a single job may compute; past it the job fails with budget_exceeded.",
@@ -95,14 +99,14 @@ const std::vector<option_spec> table = {
      }},
     {"log-format", "text|json", "Log line format.",
      [](const settings& s) { return string(s.log == log_format::json ? "json" : "text"); },
-     [](settings& s, string_view v) -> optional<string> {
+     [](settings& s, string_view v) -> result<void, errc> {
        if (v == "text")
          s.log = log_format::text;
        else if (v == "json")
          s.log = log_format::json;
        else
-         return "expected 'text' or 'json', got '" + string(v) + "'";
-       return std::nullopt;
+         return bad_value("expected 'text' or 'json', got '" + string(v) + "'");
+       return {};
      }},
     {"log-level", "debug|info|warn|error",
      "Least severe log lines written; per-job lines (job_finished) are debug for done jobs.",
@@ -110,7 +114,7 @@ const std::vector<option_spec> table = {
        constexpr const char* names[] = {"debug", "info", "warn", "error"};
        return string(names[static_cast<int>(s.min_log_level)]);
      },
-     [](settings& s, string_view v) -> optional<string> {
+     [](settings& s, string_view v) -> result<void, errc> {
        if (v == "debug")
          s.min_log_level = log_level::debug;
        else if (v == "info")
@@ -120,17 +124,17 @@ const std::vector<option_spec> table = {
        else if (v == "error")
          s.min_log_level = log_level::error;
        else
-         return "expected debug, info, warn or error, got '" + string(v) + "'";
-       return std::nullopt;
+         return bad_value("expected debug, info, warn or error, got '" + string(v) + "'");
+       return {};
      }},
     {"kafka", "HOST:PORT[,..]",
      "Kafka bootstrap servers (cluster mode); KAFKA_BOOTSTRAP_SERVERS is honoured too.",
      [](const settings& s) { return s.kafka; },
-     [](settings& s, string_view v) -> optional<string> {
+     [](settings& s, string_view v) -> result<void, errc> {
        if (v.find(':') == string_view::npos)
-         return "expected HOST:PORT[,HOST:PORT...], got '" + string(v) + "'";
+         return bad_value("expected HOST:PORT[,HOST:PORT...], got '" + string(v) + "'");
        s.kafka = string(v);
-       return std::nullopt;
+       return {};
      }},
     {"max-queued", "N", "Most jobs waiting for a worker, all callers together; beyond: 429.",
      [](const settings& s) { return std::to_string(s.max_queued); },
@@ -175,14 +179,14 @@ const std::vector<option_spec> table = {
      [](const settings& s) {
        return string(s.scheduler == scheduler_policy::stealing ? "stealing" : "sharing");
      },
-     [](settings& s, string_view v) -> optional<string> {
+     [](settings& s, string_view v) -> result<void, errc> {
        if (v == "sharing")
          s.scheduler = scheduler_policy::sharing;
        else if (v == "stealing")
          s.scheduler = scheduler_policy::stealing;
        else
-         return "expected 'sharing' or 'stealing', got '" + string(v) + "'";
-       return std::nullopt;
+         return bad_value("expected 'sharing' or 'stealing', got '" + string(v) + "'");
+       return {};
      }},
     {"scheduler-threads", "N",
      "Threads running the scheduled actors; 0: 1 on up to 2 cores, else half the cores (at most 4). "
@@ -193,33 +197,33 @@ const std::vector<option_spec> table = {
      "Enables the console's actions (close a session, cancel a job, pause/resume a caller, "
      "set a weight) for requests bearing this token; empty: actions are disabled.",
      [](const settings& s) { return s.console_token.empty() ? string() : string("(set)"); },
-     [](settings& s, string_view v) -> optional<string> {
+     [](settings& s, string_view v) -> result<void, errc> {
        if (!v.empty() && v.size() < 16)
-         return string("expected a token of at least 16 characters (or empty to disable actions)");
+         return bad_value("expected a token of at least 16 characters (or empty to disable actions)");
        s.console_token = string(v);
-       return std::nullopt;
+       return {};
      }},
     {"topic-prefix", "PREFIX",
      "Cluster mode: Kafka topic names are PREFIX + jobs, results, dlq, commands, client-messages.",
      [](const settings& s) { return s.topic_prefix; },
-     [](settings& s, string_view v) -> optional<string> {
-       if (v.size() > 200) return string("expected at most 200 characters");
+     [](settings& s, string_view v) -> result<void, errc> {
+       if (v.size() > 200) return bad_value("expected at most 200 characters");
        for (char c : v)
          if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
-           return "Kafka topic names allow only [a-zA-Z0-9._-], got '" + string(v) + "'";
+           return bad_value("Kafka topic names allow only [a-zA-Z0-9._-], got '" + string(v) + "'");
        s.topic_prefix = string(v);
-       return std::nullopt;
+       return {};
      }},
     {"node-id", "NAME",
      "Cluster mode: this process's name in logs, metrics and Kafka client ids (default HOST-PID).",
      [](const settings& s) { return s.node_id; },
-     [](settings& s, string_view v) -> optional<string> {
-       if (v.size() > 64) return string("expected at most 64 characters");
+     [](settings& s, string_view v) -> result<void, errc> {
+       if (v.size() > 64) return bad_value("expected at most 64 characters");
        for (char c : v)
          if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
-           return "expected [a-zA-Z0-9._-], got '" + string(v) + "'";
+           return bad_value("expected [a-zA-Z0-9._-], got '" + string(v) + "'");
        s.node_id = string(v);
-       return std::nullopt;
+       return {};
      }},
     {"kafka-partitions", "N", "Cluster mode: partitions of the topics factord creates when missing.",
      [](const settings& s) { return std::to_string(s.kafka_partitions); },
@@ -237,14 +241,14 @@ const std::vector<option_spec> table = {
     {"journal-sync", "normal|full",
      "normal survives a crash of the process; full also survives power loss (fsync per commit).",
      [](const settings& s) { return string(s.journal_sync_full ? "full" : "normal"); },
-     [](settings& s, string_view v) -> optional<string> {
+     [](settings& s, string_view v) -> result<void, errc> {
        if (v == "normal")
          s.journal_sync_full = false;
        else if (v == "full")
          s.journal_sync_full = true;
        else
-         return "expected 'normal' or 'full', got '" + string(v) + "'";
-       return std::nullopt;
+         return bad_value("expected 'normal' or 'full', got '" + string(v) + "'");
+       return {};
      }},
 };
 

@@ -5,10 +5,12 @@
 // the file given with --config. Precedence: command line > environment > file > default.
 #pragma once
 
+#include "config/errc.hpp"
+#include "config/result.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,8 +64,9 @@ struct option_spec {
   std::string_view help;
   // The current value as text (used to show defaults).
   std::string (*show)(const settings&);
-  // Stores `text` or returns a message saying what a valid value looks like.
-  std::optional<std::string> (*assign)(settings&, std::string_view text);
+  // Stores `text`, or fails with errc::bad_value and a message saying what a valid value
+  // looks like (the caller adds where the value came from).
+  result<void, errc> (*assign)(settings&, std::string_view text);
 };
 
 const std::vector<option_spec>& option_table();

@@ -44,17 +44,24 @@ bool blank(const std::string& line) { return line.find_first_not_of(" \t\r\n\v\f
 
 } // namespace
 
-int run_factor_command(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
-                       std::ostream& err, const factor_command_options& opts) {
-  bool all_ok = true;
+factor_command_summary run_factor_command(const std::vector<std::string>& args, std::istream& in,
+                                          std::ostream& out, std::ostream& err,
+                                          const factor_command_options& opts) {
+  factor_command_summary summary;
+  auto count = [&summary](bool factored) {
+    if (factored)
+      ++summary.factored;
+    else
+      ++summary.failed;
+  };
   if (!args.empty()) {
-    for (const auto& arg : args) all_ok = factor_one(arg, out, err, opts) && all_ok;
+    for (const auto& arg : args) count(factor_one(arg, out, err, opts));
   } else {
     // Blank lines separate nothing and are skipped, as coreutils factor does.
     for (std::string line; std::getline(in, line);)
-      if (!blank(line)) all_ok = factor_one(line, out, err, opts) && all_ok;
+      if (!blank(line)) count(factor_one(line, out, err, opts));
   }
-  return all_ok ? 0 : 1;
+  return summary;
 }
 
 } // namespace factord::factor

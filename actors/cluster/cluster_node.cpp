@@ -29,11 +29,11 @@ std::string node_name(const config::settings& s) {
   return std::string(host[0] ? host : "factord") + "-" + std::to_string(getpid());
 }
 
-std::string need_kafka(const config::settings& s, const char* role) {
-  if (!s.kafka.empty()) return {};
-  return std::string("factord ") + role +
-         " needs Kafka. Hint: pass --kafka HOST:PORT (or set KAFKA_BOOTSTRAP_SERVERS); "
-         "scripts/kafka start runs a broker on 127.0.0.1:19092";
+failure<node_errc> no_kafka(const char* role) {
+  return fail(node_errc::kafka_not_configured,
+              std::string("factord ") + role +
+                  " needs Kafka. Hint: pass --kafka HOST:PORT (or set KAFKA_BOOTSTRAP_SERVERS); "
+                  "scripts/kafka start runs a broker on 127.0.0.1:19092");
 }
 
 void stop_all(caf::actor_system& sys, std::initializer_list<caf::actor> actors) {
@@ -47,16 +47,15 @@ void stop_all(caf::actor_system& sys, std::initializer_list<caf::actor> actors) 
 
 } // namespace
 
-start_result start_gateway(caf::actor_system& sys, const config::settings& settings) {
-  start_result out;
-  if (out.error = need_kafka(settings, "gateway"); !out.error.empty()) return out;
-  node& n = out.value;
+result<node, node_errc> start_gateway(caf::actor_system& sys, const config::settings& settings) {
+  if (settings.kafka.empty()) return no_kafka("gateway");
+  node n;
   n.role = node_role::gateway;
   std::string id = node_name(settings);
   auto topics = topic_names::with_prefix(settings.topic_prefix);
-  n.producer =
-      spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, settings.kafka_timeout}, out.error);
-  if (!n.producer) return out;
+  std::string error; // why librdkafka refused a client
+  n.producer = spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, settings.kafka_timeout}, error);
+  if (!n.producer) return fail(node_errc::kafka_client_failed, std::move(error));
   n.console = spawn_console(sys);
   n.jobs = spawn_gateway_bridge(sys, {settings, topics, id, n.producer});
   kafka_consumer_settings reader;
@@ -65,10 +64,10 @@ start_result start_gateway(caf::actor_system& sys, const config::settings& setti
   reader.topics = {{topics.jobs, true}, {topics.results, true}, {topics.commands, false}};
   reader.ensure = factord_topics(topics, static_cast<int>(settings.kafka_partitions), settings.retention);
   reader.target = n.jobs;
-  n.consumer = spawn_kafka_consumer(sys, reader, out.error);
+  n.consumer = spawn_kafka_consumer(sys, reader, error);
   if (!n.consumer) {
     stop_all(sys, {n.jobs, n.producer, n.console});
-    return out;
+    return fail(node_errc::kafka_client_failed, std::move(error));
   }
   caf::anon_send(n.jobs, attach_atom::value, n.consumer);
   register_actor(n.console, n.jobs, "kafka-bridge", 0, "gateway " + id);
@@ -77,23 +76,23 @@ start_result start_gateway(caf::actor_system& sys, const config::settings& setti
   attach_console(n.console, n.jobs, n.dispatcher);
   logging::info("gateway_starting",
                 {{"node", id}, {"kafka", settings.kafka}, {"topics", settings.topic_prefix + "*"}});
-  return out;
+  return n;
 }
 
-start_result start_worker(caf::actor_system& sys, const config::settings& settings) {
-  start_result out;
-  if (out.error = need_kafka(settings, "worker"); !out.error.empty()) return out;
-  node& n = out.value;
+result<node, node_errc> start_worker(caf::actor_system& sys, const config::settings& settings) {
+  if (settings.kafka.empty()) return no_kafka("worker");
+  node n;
   n.role = node_role::worker;
   std::string id = node_name(settings);
   auto topics = topic_names::with_prefix(settings.topic_prefix);
   // Results are never given up on: librdkafka retries until the broker has them.
   // Results wait up to 20 ms to travel together: a result's latency matters less than
   // the broker's load.
+  std::string error; // why librdkafka refused a client
   n.producer = spawn_kafka_producer(
       sys, {settings.kafka, "factord-" + id, std::chrono::milliseconds(0), std::chrono::milliseconds(20)},
-      out.error);
-  if (!n.producer) return out;
+      error);
+  if (!n.producer) return fail(node_errc::kafka_client_failed, std::move(error));
   n.console = spawn_console(sys);
   n.dispatcher = sys.spawn(dispatcher, n.console);
   n.jobs = spawn_worker_bridge(sys, {settings, topics, id, n.producer, n.dispatcher});
@@ -111,11 +110,11 @@ start_result start_worker(caf::actor_system& sys, const config::settings& settin
   results.topics = {{topics.results, true}};
   results.ensure = ensure;
   results.target = n.jobs;
-  n.consumer = spawn_kafka_consumer(sys, group, out.error);
-  if (n.consumer) n.reader = spawn_kafka_consumer(sys, results, out.error);
+  n.consumer = spawn_kafka_consumer(sys, group, error);
+  if (n.consumer) n.reader = spawn_kafka_consumer(sys, results, error);
   if (!n.consumer || !n.reader) {
     stop_all(sys, {n.consumer, n.jobs, n.dispatcher, n.producer, n.console});
-    return out;
+    return fail(node_errc::kafka_client_failed, std::move(error));
   }
   caf::anon_send(n.jobs, attach_atom::value, n.consumer);
   unsigned workers = config::effective_workers(settings);
@@ -130,7 +129,7 @@ start_result start_worker(caf::actor_system& sys, const config::settings& settin
   attach_console(n.console, n.jobs, n.dispatcher);
   logging::info("worker_starting",
                 {{"node", id}, {"kafka", settings.kafka}, {"workers", std::to_string(workers)}});
-  return out;
+  return n;
 }
 
 void stop_cluster_node(caf::actor_system& sys, node& n) {

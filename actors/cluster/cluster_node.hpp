@@ -9,8 +9,8 @@ namespace factord::actors {
 // The gateway's kafka-bridge with its producer and reader; the worker's kafka-bridge,
 // dispatcher and factor workers with its producer and consumers. They start even while
 // the broker is unreachable and become ready when it answers.
-start_result start_gateway(caf::actor_system& sys, const config::settings& settings);
-start_result start_worker(caf::actor_system& sys, const config::settings& settings);
+result<node, node_errc> start_gateway(caf::actor_system& sys, const config::settings& settings);
+result<node, node_errc> start_worker(caf::actor_system& sys, const config::settings& settings);
 
 // Graceful stop of a gateway or worker: the bridge drains, the consumers commit and leave
 // the group, the producer flushes last. Blocks until done.

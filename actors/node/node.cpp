@@ -17,13 +17,9 @@
 
 namespace factord::actors {
 
-start_result start_node(caf::actor_system& sys, const config::settings& settings) {
-  start_result out;
+result<node, node_errc> start_node(caf::actor_system& sys, const config::settings& settings) {
   auto opened = journal::open(settings.data_dir, settings.journal_sync_full);
-  if (!opened.value) {
-    out.error = opened.error;
-    return out;
-  }
+  if (!opened.value) return fail(node_errc::journal_unavailable, std::move(opened.error));
   std::shared_ptr<journal> store = std::move(opened.value);
   std::vector<job> recovered = store->unfinished();
   std::vector<job> finished = store->finished_since(unix_millis_now() - settings.retention.count());
@@ -34,7 +30,7 @@ start_result start_node(caf::actor_system& sys, const config::settings& settings
                                   {"recovered_jobs", std::to_string(recovered.size())},
                                   {"finished_jobs", std::to_string(finished.size())},
                                   {"workers", std::to_string(workers)}});
-  node& n = out.value;
+  node n;
   n.console = spawn_console(sys);
   std::string checkpoint_error;
   if (auto cp = wal_checkpointer::open(store->path(), checkpoint_error);
@@ -55,7 +51,7 @@ start_result start_node(caf::actor_system& sys, const config::settings& settings
   register_actor(n.console, n.jobs, "job-registry", 0, "");
   register_actor(n.console, n.pool, "worker-pool", 0, "");
   attach_console(n.console, n.jobs, n.dispatcher);
-  return out;
+  return n;
 }
 
 void stop_node(caf::actor_system& sys, node& n) {

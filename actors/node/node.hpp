@@ -3,15 +3,22 @@
 #pragma once
 
 #include "config/options.hpp"
+#include "config/result.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
-#include <string>
-
 namespace factord::actors {
 
 enum class node_role { serve, gateway, worker };
+
+// Why a node did not start. Each comes with a message that says what to fix; main logs it
+// as start_failed and maps the code to the exit status (config/exit_codes.hpp).
+enum class node_errc {
+  journal_unavailable,  // serve: the journal under --data-dir cannot be opened or written
+  kafka_not_configured, // gateway, worker: no --kafka (nor KAFKA_BOOTSTRAP_SERVERS)
+  kafka_client_failed,  // gateway, worker: librdkafka refused to create a producer or consumer
+};
 
 struct node {
   node_role role = node_role::serve;
@@ -28,14 +35,9 @@ struct node {
   caf::actor reader;   // worker: the results reader
 };
 
-struct start_result {
-  node value;
-  std::string error; // empty on success; else what failed and how to fix it
-};
-
 // Opens the journal under settings.data_dir, re-queues unfinished jobs in their original
 // order, and spawns the registry, the dispatcher and the factor workers.
-start_result start_node(caf::actor_system& sys, const config::settings& settings);
+result<node, node_errc> start_node(caf::actor_system& sys, const config::settings& settings);
 
 // Graceful stop: running jobs are abandoned but stay journalled (they run again after a
 // restart), the journal is committed, every node actor exits. Blocks until done.

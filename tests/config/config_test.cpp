@@ -22,7 +22,7 @@ struct fake_env {
   }
 };
 
-load_result load_args(std::vector<std::string> args, const fake_env& env = {}) {
+factord::result<command_line, errc> load_args(std::vector<std::string> args, const fake_env& env = {}) {
   return load(args, env.lookup());
 }
 
@@ -48,20 +48,20 @@ TEST_CASE("durations parse the way people write them", "[config]") {
 TEST_CASE("defaults match API.md", "[config]") {
   auto r = load_args({"serve"});
   REQUIRE(r.ok());
-  CHECK(r.cmd.command == "serve");
-  CHECK(r.cmd.values.host == "127.0.0.1");
-  CHECK(r.cmd.values.port == 8080);
-  CHECK(r.cmd.values.data_dir == "./factord-data");
-  CHECK(r.cmd.values.ws_idle_timeout == 5s);
-  CHECK(r.cmd.values.max_digits == 300);
-  CHECK(r.cmd.values.job_budget == 10min);
-  CHECK(r.cmd.values.log == log_format::text);
-  CHECK(r.cmd.values.scheduler == scheduler_policy::sharing);
-  CHECK(r.cmd.values.scheduler_threads == 0);
+  CHECK(r->command == "serve");
+  CHECK(r->values.host == "127.0.0.1");
+  CHECK(r->values.port == 8080);
+  CHECK(r->values.data_dir == "./factord-data");
+  CHECK(r->values.ws_idle_timeout == 5s);
+  CHECK(r->values.max_digits == 300);
+  CHECK(r->values.job_budget == 10min);
+  CHECK(r->values.log == log_format::text);
+  CHECK(r->values.scheduler == scheduler_policy::sharing);
+  CHECK(r->values.scheduler_threads == 0);
   auto tuned = load_args({"worker", "--scheduler", "stealing", "--scheduler-threads", "3"});
   REQUIRE(tuned.ok());
-  CHECK(tuned.cmd.values.scheduler == scheduler_policy::stealing);
-  CHECK(tuned.cmd.values.scheduler_threads == 3);
+  CHECK(tuned->values.scheduler == scheduler_policy::stealing);
+  CHECK(tuned->values.scheduler_threads == 3);
 }
 
 TEST_CASE("command line, environment and file combine with the right precedence", "[config]") {
@@ -76,71 +76,110 @@ TEST_CASE("command line, environment and file combine with the right precedence"
   auto r = load_args({"serve", "--config", path, "--port=9200", "--workers", "3"}, env);
   std::remove(path.c_str());
   REQUIRE(r.ok());
-  CHECK(r.cmd.values.port == 9200);             // CLI beats env and file
-  CHECK(r.cmd.values.ws_idle_timeout == 250ms); // env beats default
-  CHECK(r.cmd.values.max_digits == 50);         // file beats default
-  CHECK(r.cmd.values.host == "0.0.0.0");
-  CHECK(r.cmd.values.workers == 3);
+  CHECK(r->values.port == 9200);             // CLI beats env and file
+  CHECK(r->values.ws_idle_timeout == 250ms); // env beats default
+  CHECK(r->values.max_digits == 50);         // file beats default
+  CHECK(r->values.host == "0.0.0.0");
+  CHECK(r->values.workers == 3);
 }
 
 TEST_CASE("positional arguments, -- and flags", "[config]") {
   auto r = load_args({"factor", "12", "--max-digits=5", "--", "-7", "--help"});
   REQUIRE(r.ok());
-  CHECK(r.cmd.command == "factor");
-  CHECK(r.cmd.args == std::vector<std::string>{"12", "-7", "--help"});
-  CHECK(r.cmd.values.max_digits == 5);
-  CHECK_FALSE(r.cmd.help);
-  CHECK(load_args({"--help"}).cmd.help);
-  CHECK(load_args({"--version"}).cmd.version);
-  CHECK(load_args({"factor", "-"}).cmd.args == std::vector<std::string>{"-"});
+  CHECK(r->command == "factor");
+  CHECK(r->args == std::vector<std::string>{"12", "-7", "--help"});
+  CHECK(r->values.max_digits == 5);
+  CHECK_FALSE(r->help);
+  CHECK(load_args({"--help"})->help);
+  CHECK(load_args({"--version"})->version);
+  CHECK(load_args({"factor", "-"})->args == std::vector<std::string>{"-"});
 }
 
 TEST_CASE("KAFKA_BOOTSTRAP_SERVERS is honoured, FACTORD_KAFKA and --kafka win", "[config]") {
   fake_env env;
   env.vars["KAFKA_BOOTSTRAP_SERVERS"] = "k1:9092";
-  CHECK(load_args({"worker"}, env).cmd.values.kafka == "k1:9092");
+  CHECK(load_args({"worker"}, env)->values.kafka == "k1:9092");
   env.vars["FACTORD_KAFKA"] = "k2:9092";
-  CHECK(load_args({"worker"}, env).cmd.values.kafka == "k2:9092");
-  CHECK(load_args({"worker", "--kafka", "k3:9092,k4:9092"}, env).cmd.values.kafka == "k3:9092,k4:9092");
+  CHECK(load_args({"worker"}, env)->values.kafka == "k2:9092");
+  CHECK(load_args({"worker", "--kafka", "k3:9092,k4:9092"}, env)->values.kafka == "k3:9092,k4:9092");
 }
 
 TEST_CASE("bad options give an error that says what to do", "[config]") {
-  auto expect_error = [](std::vector<std::string> args, const std::string& fragment,
+  auto expect_error = [](std::vector<std::string> args, errc code, const std::string& fragment,
                          const fake_env& env = {}) {
-    auto r = load_args(std::move(args), env);
-    CHECK_FALSE(r.ok());
-    CHECK(r.error.find(fragment) != std::string::npos);
+    auto r = load_args(args, env);
+    INFO(args.back());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.code() == code);
+    CHECK(r.message().find(fragment) != std::string::npos);
   };
-  expect_error({"serve", "--bogus=1"}, "unknown option 'bogus'");
-  expect_error({"serve", "--port=70000"}, "port number");
-  expect_error({"serve", "--port=-1"}, "port number");
-  expect_error({"serve", "--port="}, "port number");
-  expect_error({"serve", "--port"}, "needs a value");
-  expect_error({"serve", "-x"}, "unknown option '-x'");
-  expect_error({"serve", "--ws-idle-timeout=soon"}, "duration");
-  expect_error({"serve", "--ws-idle-timeout=0s"}, "at least 1ms");
-  expect_error({"serve", "--max-digits=0"}, "digit limit");
-  expect_error({"serve", "--max-digits=" + std::string(5000, '9')}, "digit limit");
-  expect_error({"serve", "--log-format=xml"}, "'text' or 'json'");
-  expect_error({"serve", "--scheduler=fifo"}, "'sharing' or 'stealing'");
-  expect_error({"serve", "--scheduler="}, "'sharing' or 'stealing'");
-  expect_error({"serve", "--scheduler-threads=-1"}, "whole number from 0 to 64");
-  expect_error({"serve", "--scheduler-threads=65"}, "whole number from 0 to 64");
-  expect_error({"serve", "--scheduler-threads=" + std::string(400, '9')}, "whole number");
-  expect_error({"serve", "--kafka=localhost"}, "HOST:PORT");
-  expect_error({"serve", "--config=/nonexistent/factord.ini"}, "cannot read config file");
+  expect_error({"serve", "--bogus=1"}, errc::unknown_option, "unknown option 'bogus'");
+  expect_error({"serve", "--port=70000"}, errc::bad_value, "port number");
+  expect_error({"serve", "--port=-1"}, errc::bad_value, "port number");
+  expect_error({"serve", "--port="}, errc::bad_value, "port number");
+  expect_error({"serve", "--port"}, errc::missing_value, "needs a value");
+  expect_error({"serve", "-x"}, errc::unknown_option, "unknown option '-x'");
+  expect_error({"serve", "--ws-idle-timeout=soon"}, errc::bad_value, "duration");
+  expect_error({"serve", "--ws-idle-timeout=0s"}, errc::bad_value, "at least 1ms");
+  expect_error({"serve", "--max-digits=0"}, errc::bad_value, "digit limit");
+  expect_error({"serve", "--max-digits=" + std::string(5000, '9')}, errc::bad_value, "digit limit");
+  expect_error({"serve", "--log-format=xml"}, errc::bad_value, "'text' or 'json'");
+  expect_error({"serve", "--scheduler=fifo"}, errc::bad_value, "'sharing' or 'stealing'");
+  expect_error({"serve", "--scheduler="}, errc::bad_value, "'sharing' or 'stealing'");
+  expect_error({"serve", "--scheduler-threads=-1"}, errc::bad_value, "whole number from 0 to 64");
+  expect_error({"serve", "--scheduler-threads=65"}, errc::bad_value, "whole number from 0 to 64");
+  expect_error({"serve", "--scheduler-threads=" + std::string(400, '9')}, errc::bad_value, "whole number");
+  expect_error({"serve", "--kafka=localhost"}, errc::bad_value, "HOST:PORT");
+  expect_error({"serve", "--config=/nonexistent/factord.ini"}, errc::unreadable_file,
+               "cannot read config file");
   fake_env env;
   env.vars["FACTORD_WORKERS"] = "many";
-  expect_error({"serve"}, "environment FACTORD_WORKERS", env);
+  expect_error({"serve"}, errc::bad_value, "environment FACTORD_WORKERS: bad value for workers", env);
+}
+
+TEST_CASE("a bad config file stops loading with the file's error", "[config]") {
+  std::string path = "factord-test-bad-config.ini";
+  {
+    std::ofstream f(path);
+    f << "port = 9000\nmax-digits 50\n";
+  }
+  auto r = load_args({"serve", "--config", path});
+  std::remove(path.c_str());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.code() == errc::malformed_line);
+  CHECK(r.message() == path + " line 2: expected 'name = value', got 'max-digits 50'");
 }
 
 TEST_CASE("config file errors name the line", "[config]") {
   settings s;
-  CHECK(apply_config_text(s, "port = 1\nnonsense\n", "f.ini") ==
-        "f.ini line 2: expected 'name = value', got 'nonsense'");
-  CHECK(apply_config_text(s, "\n\nwho = me\n", "f.ini").find("f.ini line 3: unknown option 'who'") == 0);
-  CHECK(apply_config_text(s, "", "f.ini").empty());
-  CHECK(apply_config_text(s, std::string(100000, '#'), "f.ini").empty());
+  auto malformed = apply_config_text(s, "port = 1\nnonsense\n", "f.ini");
+  REQUIRE_FALSE(malformed.ok());
+  CHECK(malformed.code() == errc::malformed_line);
+  CHECK(malformed.message() == "f.ini line 2: expected 'name = value', got 'nonsense'");
+  auto unknown = apply_config_text(s, "\n\nwho = me\n", "f.ini");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.code() == errc::unknown_option);
+  CHECK(unknown.message().find("f.ini line 3: unknown option 'who'") == 0);
+  auto bad = apply_config_text(s, "port = 99999\n", "f.ini");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.code() == errc::bad_value);
+  CHECK(bad.message().find("f.ini line 1: bad value for port: expected a port number") == 0);
+  CHECK(apply_config_text(s, "", "f.ini").ok());
+  CHECK(apply_config_text(s, std::string(100000, '#'), "f.ini").ok());
+}
+
+TEST_CASE("every option refuses a bad value the same way", "[config]") {
+  // One shape for all of them: errc::bad_value and a message that is not empty.
+  settings s;
+  for (const auto& spec : option_table()) {
+    INFO(spec.name);
+    auto refused = spec.assign(s, std::string(300, '\x01'));
+    if (refused.ok()) continue; // free text, such as console-token
+    CHECK(refused.code() == errc::bad_value);
+    CHECK_FALSE(refused.message().empty());
+  }
+  CHECK(find_option("port")->assign(s, "8081").ok());
+  CHECK(s.port == 8081);
 }
 
 TEST_CASE("help lists every option with its default and environment name", "[config]") {
