@@ -79,8 +79,8 @@ action_parse_result parse_console_action(std::string_view body) {
     a.caller = string_field(j, "caller");
     if (a.caller.empty())
       return failed(422, "invalid_caller_id", a.action + " needs \"caller\": the caller's id");
-    if (auto problem = validate_caller_id(a.caller); !problem.empty())
-      return failed(422, "invalid_caller_id", "caller: " + problem);
+    if (auto valid = validate_caller_id(a.caller); !valid)
+      return failed(422, "invalid_caller_id", "caller: " + valid.message());
     if (a.action == "set_weight") {
       auto it = j.find("weight");
       if (it == j.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() < 1 ||

@@ -35,8 +35,8 @@ struct job_request {
 std::optional<http_error> read_wait(job_request& jr) {
   if (const auto* w = find_param(jr.params, "wait")) {
     auto parsed = parse_wait(*w);
-    if (!parsed.error.empty()) return make_http_error(400, "invalid_wait", parsed.error);
-    jr.wait = parsed.value;
+    if (!parsed) return to_http_error(parsed.error());
+    jr.wait = *parsed;
   }
   return std::nullopt;
 }
@@ -51,8 +51,7 @@ std::optional<http_error> read_caller(const http_request& req, const query_param
   else
     return make_http_error(400, "missing_caller_id",
                            "name the caller with header X-Caller-ID or query parameter caller_id");
-  if (auto problem = validate_caller_id(caller); !problem.empty())
-    return make_http_error(400, "invalid_caller_id", problem);
+  if (auto valid = validate_caller_id(caller); !valid) return to_http_error(valid.error());
   return std::nullopt;
 }
 
@@ -192,10 +191,7 @@ void handle_request(const state_ptr& state, http_request req, responder respond)
     return respond(std::move(res));
   }
   auto params = parse_query(query);
-  if (!params)
-    return respond(error_response(
-        m.which, make_http_error(400, "malformed_query",
-                                 "the query string has a broken percent-escape; encode '%' as %25")));
+  if (!params) return respond(error_response(m.which, to_http_error(params.error())));
   job_request jr{m.which, std::move(m.id), std::move(*params), milliseconds{0}};
   bool get = req.method == "GET";
   switch (m.which) {

@@ -153,8 +153,7 @@ private:
       return refuse(std::move(e));
     }
     auto params = parse_query(query);
-    if (!params)
-      return refuse(make_http_error(400, "malformed_query", "the query string has a broken percent-escape"));
+    if (!params) return refuse(to_http_error(params.error()));
     if (m.which == route::actors_stream) {
       auto interval = parse_stream_interval(*params);
       if (!interval.error.empty()) return refuse(make_http_error(400, "invalid_interval", interval.error));
@@ -170,8 +169,8 @@ private:
       caller = *c;
     else
       caller = "ws-" + std::to_string(++state_->next_ws_caller);
-    if (auto problem = validate_caller_id(caller); !problem.empty())
-      return refuse(make_http_error(400, "invalid_caller_id", "userid: " + problem));
+    if (auto valid = validate_caller_id(caller); !valid)
+      return refuse(to_http_error(fail(valid.code(), "userid: " + valid.message())));
     // `token` is ignored until authentication is configurable (API.md).
     state_->probe.observe(route::websocket, 101, seconds_since_start());
     stream_.expires_never(); // the WebSocket stream runs its own timeouts
