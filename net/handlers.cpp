@@ -84,10 +84,10 @@ void submit(const state_ptr& state, const http_request& req, job_request jr, res
   std::string caller;
   if (auto e = check_submit(state, req, jr.params, caller)) return respond(error_response(jr.which, *e));
   auto number = extract_number(req.body);
-  if (!number.ok) return respond(error_response(jr.which, number.error));
+  if (!number) return respond(error_response(jr.which, to_http_error(number.error())));
   actors::submission s;
   s.caller_id = std::move(caller);
-  s.number = std::move(number.number);
+  s.number = std::move(number).value();
   s.idempotency_key = req.idempotency_key;
   auto which = jr.which;
   auto wait = jr.wait;
@@ -111,11 +111,20 @@ void submit(const state_ptr& state, const http_request& req, job_request jr, res
 void submit_batch(const state_ptr& state, const http_request& req, const job_request& jr, responder respond) {
   std::string caller;
   if (auto e = check_submit(state, req, jr.params, caller)) return respond(error_response(jr.which, *e));
-  auto numbers = extract_numbers(req.body, state->settings.max_batch);
-  if (!numbers.ok) return respond(error_response(jr.which, numbers.error));
+  auto elements = extract_numbers(req.body, state->settings.max_batch);
+  if (!elements) return respond(error_response(jr.which, to_http_error(elements.error())));
   actors::batch_submission b;
   b.caller_id = std::move(caller);
-  b.numbers = std::move(numbers.numbers);
+  b.numbers.reserve(elements->size());
+  for (std::size_t i = 0; i < elements->size(); ++i) {
+    auto& element = (*elements)[i];
+    if (!element) { // all or none: the first bad element refuses the batch
+      auto e = to_http_error(element.error());
+      e.index = i;
+      return respond(error_response(jr.which, e));
+    }
+    b.numbers.push_back(std::move(element).value());
+  }
   auto which = jr.which;
   actors::submit_batch(state->sys, state->node.jobs, std::move(b), [respond, which](actors::batch_reply r) {
     if (r.ok) return respond(json_response(which, 202, batch_accepted_to_json(r.jobs)));
