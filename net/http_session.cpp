@@ -156,10 +156,10 @@ private:
     if (!params) return refuse(to_http_error(params.error()));
     if (m.which == route::actors_stream) {
       auto interval = parse_stream_interval(*params);
-      if (!interval.error.empty()) return refuse(make_http_error(400, "invalid_interval", interval.error));
+      if (!interval) return refuse(to_http_error(interval.error()));
       state_->probe.observe(route::actors_stream, 101, seconds_since_start());
       stream_.expires_never();
-      run_console_stream(stream_.release_socket(), std::move(req), interval.value, state_);
+      run_console_stream(stream_.release_socket(), std::move(req), *interval, state_);
       return true;
     }
     std::string caller;

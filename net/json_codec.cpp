@@ -205,4 +205,10 @@ bool is_json_content_type(std::string_view content_type) {
          lower.compare(lower.size() - 5, 5, "+json") == 0;
 }
 
+result<void> check_json_content_type(std::string_view content_type) {
+  if (content_type.empty() || is_json_content_type(content_type)) return {};
+  return fail(errc::unsupported_media_type,
+              "send the body as JSON with header Content-Type: application/json");
+}
+
 } // namespace factord::net

@@ -43,4 +43,8 @@ result<std::vector<batch_element>> extract_numbers(std::string_view body, std::s
 // True for application/json and application/<x>+json, with or without parameters.
 bool is_json_content_type(std::string_view content_type);
 
+// A request body's Content-Type: JSON or none (hand-written clients omit it); anything else
+// is unsupported_media_type.
+result<void> check_json_content_type(std::string_view content_type);
+
 } // namespace factord::net
