@@ -124,14 +124,6 @@ http_error to_http_error(const actors::api_error& e) {
   return out;
 }
 
-http_error make_http_error(unsigned status, std::string code, std::string message) {
-  http_error e;
-  e.status = status;
-  e.code = std::move(code);
-  e.message = std::move(message);
-  return e;
-}
-
 std::string error_body(const http_error& e) {
   nlohmann::ordered_json inner = {{"code", e.code}, {"message", e.message}};
   if (e.index) inner["index"] = *e.index;

@@ -35,10 +35,6 @@ http_error to_http_error(const failure& f, std::chrono::seconds retry_after = st
 // not_ready->503, bad_request->400. The code is the actor's reason when it gave one.
 http_error to_http_error(const actors::api_error& e);
 
-// Transitional, until every caller says fail(errc, message).
-http_error make_http_error(unsigned status, std::string code, std::string message);
-inline http_error from_api_error(const actors::api_error& e) { return to_http_error(e); }
-
 // {"error":{"code":...,"message":...[,"index":n]}}
 std::string error_body(const http_error& e);
 

@@ -101,16 +101,16 @@ private:
       return close_gracefully();
     }
     if (ec == http::error::body_limit)
-      return answer_and_close(make_http_error(413, "body_too_large",
-                                              "the request body is larger than " +
-                                                  std::to_string(state_->settings.max_body_bytes) +
-                                                  " bytes; send less or raise --max-body-bytes"));
+      return answer_and_close(
+          to_http_error(fail(errc::body_too_large, "the request body is larger than " +
+                                                       std::to_string(state_->settings.max_body_bytes) +
+                                                       " bytes; send less or raise --max-body-bytes")));
     if (ec == http::error::header_limit)
-      return answer_and_close(make_http_error(431, "headers_too_large",
-                                              "the request line and headers exceed 8 KiB; shorten them"));
+      return answer_and_close(to_http_error(
+          fail(errc::headers_too_large, "the request line and headers exceed 8 KiB; shorten them")));
     if (ec && ec.category() == http::make_error_code(http::error::bad_method).category())
-      return answer_and_close(make_http_error(400, "malformed_request",
-                                              "the request is not valid HTTP/1.1 (" + ec.message() + ")"));
+      return answer_and_close(to_http_error(
+          fail(errc::malformed_request, "the request is not valid HTTP/1.1 (" + ec.message() + ")")));
     if (ec) return fail(ec, "http read");
 
     auto req = parser_->release();
@@ -145,13 +145,8 @@ private:
       return true;
     };
     if (m.which == route::websocket && state_->node.role == actors::node_role::worker)
-      return refuse(
-          make_http_error(404, "not_found", "this is a factord worker; open WebSockets on a gateway"));
-    if (!state_->ready.load()) {
-      auto e = make_http_error(503, "not_ready", "the server is shutting down; reconnect elsewhere");
-      e.retry_after = std::chrono::seconds{1};
-      return refuse(std::move(e));
-    }
+      return refuse(to_http_error(job_route_on_worker()));
+    if (!state_->ready.load()) return refuse(to_http_error(shutting_down()));
     auto params = parse_query(query);
     if (!params) return refuse(to_http_error(params.error()));
     if (m.which == route::actors_stream) {
