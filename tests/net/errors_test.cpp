@@ -118,7 +118,7 @@ TEST_CASE("a retryable net error keeps a longer retry hint", "[net]") {
         0);
 }
 
-TEST_CASE("not_ready has one shape: what is not ready; what to do", "[net]") {
+TEST_CASE("not_ready has one shape: what is not ready, then what to do", "[net]") {
   auto console = factord::net::not_ready("the console is not running");
   CHECK(console.code == errc::not_ready);
   CHECK(console.message == "the console is not running; retry shortly");
