@@ -20,12 +20,6 @@ constexpr std::string_view action_example =
     R"({"action":"pause_caller","caller":"alice"}; actions: close_session (actor), )"
     R"(cancel_job (request_id), pause_caller, resume_caller (caller), set_weight (caller, weight 1..100))";
 
-action_parse_result failed(unsigned status, std::string code, std::string message) {
-  action_parse_result r;
-  r.error = make_http_error(status, std::move(code), std::move(message));
-  return r;
-}
-
 // A required non-empty string field; empty result means "missing or wrong type".
 std::string string_field(const json& body, const char* name) {
   auto it = body.find(name);
@@ -35,66 +29,59 @@ std::string string_field(const json& body, const char* name) {
 
 } // namespace
 
-interval_result parse_stream_interval(const query_params& params) {
-  interval_result r;
+result<std::chrono::milliseconds> parse_stream_interval(const query_params& params) {
   const auto* text = find_param(params, "interval_ms");
-  if (!text) return r;
+  if (!text) return default_stream_interval;
   long long ms = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), ms);
   if (ec != std::errc{} || end != text->data() + text->size() || ms < min_stream_interval.count() ||
-      ms > max_stream_interval.count()) {
-    r.error = "interval_ms must be an integer from " + std::to_string(min_stream_interval.count()) + " to " +
-              std::to_string(max_stream_interval.count()) + " (milliseconds)";
-    return r;
-  }
-  r.value = std::chrono::milliseconds{ms};
-  return r;
+      ms > max_stream_interval.count())
+    return fail(errc::invalid_interval, "interval_ms must be an integer from " +
+                                            std::to_string(min_stream_interval.count()) + " to " +
+                                            std::to_string(max_stream_interval.count()) + " (milliseconds)");
+  return std::chrono::milliseconds{ms};
 }
 
-action_parse_result parse_console_action(std::string_view body) {
+result<actors::console_action> parse_console_action(std::string_view body) {
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded())
-    return failed(400, "malformed_json",
-                  "the request body is not valid JSON; send " + std::string{action_example});
+    return fail(errc::malformed_json,
+                "the request body is not valid JSON; send " + std::string{action_example});
   if (!j.is_object())
-    return failed(400, "expected_object",
-                  "the request body must be a JSON object: " + std::string{action_example});
-  action_parse_result r;
-  auto& a = r.action;
+    return fail(errc::expected_object,
+                "the request body must be a JSON object: " + std::string{action_example});
+  actors::console_action a;
   a.action = string_field(j, "action");
-  if (a.action.empty())
-    return failed(400, "missing_action", "name the action: " + std::string{action_example});
+  if (a.action.empty()) return fail(errc::missing_action, "name the action: " + std::string{action_example});
   if (a.action == "close_session") {
     auto it = j.find("actor");
     if (it == j.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() == 0)
-      return failed(422, "invalid_actor",
-                    "close_session needs \"actor\": the ws-session's id "
-                    "(a positive integer, as listed by GET /v1/actors)");
+      return fail(errc::invalid_actor, "close_session needs \"actor\": the ws-session's id "
+                                       "(a positive integer, as listed by GET /v1/actors)");
     a.actor = it->get<std::uint64_t>();
   } else if (a.action == "cancel_job") {
     a.request_id = string_field(j, "request_id");
     if (a.request_id.empty())
-      return failed(422, "invalid_request_id", "cancel_job needs \"request_id\": the job's id");
+      return fail(errc::invalid_request_id, "cancel_job needs \"request_id\": the job's id");
   } else if (a.action == "pause_caller" || a.action == "resume_caller" || a.action == "set_weight") {
     a.caller = string_field(j, "caller");
     if (a.caller.empty())
-      return failed(422, "invalid_caller_id", a.action + " needs \"caller\": the caller's id");
-    if (auto problem = validate_caller_id(a.caller); !problem.empty())
-      return failed(422, "invalid_caller_id", "caller: " + problem);
+      return fail(errc::invalid_action_caller, a.action + " needs \"caller\": the caller's id");
+    if (auto valid = validate_caller_id(a.caller); !valid)
+      return fail(errc::invalid_action_caller, "caller: " + valid.message());
     if (a.action == "set_weight") {
       auto it = j.find("weight");
       if (it == j.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() < 1 ||
           it->get<std::uint64_t>() > max_weight)
-        return failed(422, "invalid_weight",
-                      "set_weight needs \"weight\": an integer from 1 to " + std::to_string(max_weight));
+        return fail(errc::invalid_weight,
+                    "set_weight needs \"weight\": an integer from 1 to " + std::to_string(max_weight));
       a.weight = static_cast<unsigned>(it->get<std::uint64_t>());
     }
   } else {
-    return failed(422, "unknown_action",
-                  "unknown action \"" + a.action + "\"; use " + std::string{action_example});
+    return fail(errc::unknown_action,
+                "unknown action \"" + a.action + "\"; use " + std::string{action_example});
   }
-  r.ok = true;
-  return r;
+  return a;
 }
 
 bool bearer_token_matches(std::string_view authorization, std::string_view expected) {
@@ -120,11 +107,8 @@ bool bearer_token_matches(std::string_view authorization, std::string_view expec
 
 void serve_actor_snapshot(const std::shared_ptr<server_state>& state, responder respond) {
   actors::console_snapshot(state->sys, state->node.console, [respond](std::string snapshot) {
-    if (snapshot.empty()) { // the console actor is gone (shutting down)
-      auto e = make_http_error(503, "not_ready", "the console is not running; retry shortly");
-      e.retry_after = std::chrono::seconds{1};
-      return respond(error_response(route::actors, e));
-    }
+    if (snapshot.empty()) // the console actor is gone (shutting down)
+      return respond(error_response(route::actors, to_http_error(not_ready("the console is not running"))));
     auto res = json_response(route::actors, 200, std::move(snapshot));
     res.headers.emplace_back("Cache-Control", "no-store");
     respond(std::move(res));
@@ -135,9 +119,8 @@ void serve_console_asset(std::string_view name, responder respond) {
   const auto* asset = find_console_asset(name);
   if (!asset)
     return respond(error_response(
-        route::console,
-        make_http_error(404, "not_found",
-                        "no such console file: /console/" + std::string{name} + "; open /console")));
+        route::console, to_http_error(fail(errc::not_found, "no such console file: /console/" +
+                                                                std::string{name} + "; open /console"))));
   http_response res;
   res.which = route::console;
   res.content_type = std::string{asset->content_type};
@@ -160,25 +143,23 @@ void serve_console_action(const std::shared_ptr<server_state>& state, const http
   const auto& token = state->settings.console_token;
   if (token.empty())
     return respond(error_response(
-        which, make_http_error(403, "actions_disabled",
-                               "start factord with --console-token to enable console actions")));
+        which, to_http_error(fail(errc::actions_disabled,
+                                  "start factord with --console-token to enable console actions"))));
   if (!bearer_token_matches(req.authorization, token)) {
     auto res = error_response(
-        which, make_http_error(401, "unauthorized",
-                               "send the console token as header Authorization: Bearer <token> "
-                               "(the value of --console-token)"));
+        which, to_http_error(fail(errc::unauthorized,
+                                  "send the console token as header Authorization: Bearer <token> "
+                                  "(the value of --console-token)")));
     res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"factord console\"");
     return respond(std::move(res));
   }
-  if (!req.content_type.empty() && !is_json_content_type(req.content_type))
-    return respond(error_response(
-        which, make_http_error(415, "unsupported_media_type",
-                               "send the body as JSON with header Content-Type: application/json")));
+  if (auto json_body = check_json_content_type(req.content_type); !json_body)
+    return respond(error_response(which, to_http_error(json_body.error())));
   auto parsed = parse_console_action(req.body);
-  if (!parsed.ok) return respond(error_response(which, parsed.error));
+  if (!parsed) return respond(error_response(which, to_http_error(parsed.error())));
   actors::console_act(
-      state->sys, state->node.console, std::move(parsed.action), [respond](actors::action_result r) {
-        if (!r.ok) return respond(error_response(which, make_http_error(422, "action_failed", r.message)));
+      state->sys, state->node.console, std::move(parsed).value(), [respond](actors::action_result r) {
+        if (!r.ok) return respond(error_response(which, to_http_error(fail(errc::action_failed, r.message))));
         json body = {{"ok", true}, {"message", r.message}};
         respond(json_response(which, 200, body.dump(-1, ' ', false, json::error_handler_t::replace)));
       });

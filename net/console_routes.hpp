@@ -23,24 +23,13 @@ inline constexpr std::chrono::milliseconds min_stream_interval{250};
 inline constexpr std::chrono::milliseconds max_stream_interval{10000};
 inline constexpr std::chrono::milliseconds default_stream_interval{1000};
 
-struct interval_result {
-  std::chrono::milliseconds value = default_stream_interval;
-  std::string error; // empty when valid
-};
-
-// ?interval_ms=N, integer milliseconds in [250, 10000]; absent: 1000.
-interval_result parse_stream_interval(const query_params& params);
-
-struct action_parse_result {
-  bool ok = false;
-  actors::console_action action;
-  http_error error;
-};
+// ?interval_ms=N, integer milliseconds in [250, 10000]; absent: 1000. invalid_interval.
+result<std::chrono::milliseconds> parse_stream_interval(const query_params& params);
 
 // {"action":"close_session","actor":123} | {"action":"cancel_job","request_id":".."} |
 // {"action":"pause_caller"|"resume_caller","caller":".."} |
 // {"action":"set_weight","caller":"..","weight":1..100}
-action_parse_result parse_console_action(std::string_view body);
+result<actors::console_action> parse_console_action(std::string_view body);
 
 // True when `authorization` is "Bearer <token>" and the token equals `expected`. The
 // comparison takes the same time wherever the two differ (no timing oracle).

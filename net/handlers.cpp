@@ -32,44 +32,35 @@ struct job_request {
   milliseconds wait{0};
 };
 
-std::optional<http_error> read_wait(job_request& jr) {
-  if (const auto* w = find_param(jr.params, "wait")) {
-    auto parsed = parse_wait(*w);
-    if (!parsed.error.empty()) return make_http_error(400, "invalid_wait", parsed.error);
-    jr.wait = parsed.value;
-  }
-  return std::nullopt;
+// ?wait=S, absent: 0.
+result<milliseconds> read_wait(const query_params& params) {
+  const auto* w = find_param(params, "wait");
+  if (!w) return milliseconds{0};
+  return parse_wait(*w);
 }
 
-// X-Caller-ID wins over ?caller_id=. Fills `caller` or returns the error.
-std::optional<http_error> read_caller(const http_request& req, const query_params& params,
-                                      std::string& caller) {
+// X-Caller-ID wins over ?caller_id=.
+result<std::string> read_caller(const http_request& req, const query_params& params) {
+  std::string caller;
   if (req.caller_header)
     caller = *req.caller_header;
   else if (const auto* q = find_param(params, "caller_id"))
     caller = *q;
   else
-    return make_http_error(400, "missing_caller_id",
-                           "name the caller with header X-Caller-ID or query parameter caller_id");
-  if (auto problem = validate_caller_id(caller); !problem.empty())
-    return make_http_error(400, "invalid_caller_id", problem);
-  return std::nullopt;
+    return fail(errc::missing_caller_id,
+                "name the caller with header X-Caller-ID or query parameter caller_id");
+  if (auto valid = validate_caller_id(caller); !valid) return valid.error();
+  return caller;
 }
 
-// Checks shared by the submit routes: caller, content type, readiness.
-std::optional<http_error> check_submit(const state_ptr& state, const http_request& req,
-                                       const query_params& params, std::string& caller) {
-  if (auto e = read_caller(req, params, caller)) return e;
-  // A missing Content-Type is tolerated (hand-written clients); a wrong one is not.
-  if (!req.content_type.empty() && !is_json_content_type(req.content_type))
-    return make_http_error(415, "unsupported_media_type",
-                           "send the body as JSON with header Content-Type: application/json");
-  if (!state->ready.load()) {
-    auto e = make_http_error(503, "not_ready", "the server is shutting down; retry on another instance");
-    e.retry_after = std::chrono::seconds{1};
-    return e;
-  }
-  return std::nullopt;
+// Checks shared by the submit routes: caller, content type, readiness. The caller id.
+result<std::string> check_submit(const state_ptr& state, const http_request& req,
+                                 const query_params& params) {
+  auto caller = read_caller(req, params);
+  if (!caller) return caller;
+  if (auto json_body = check_json_content_type(req.content_type); !json_body) return json_body.error();
+  if (!state->ready.load()) return shutting_down();
+  return caller;
 }
 
 std::string_view prefix_of(route which) { return which == route::compute ? "/compute/" : "/v1/jobs/"; }
@@ -82,19 +73,19 @@ http_response accepted(route which, const actors::job& j) {
 }
 
 void submit(const state_ptr& state, const http_request& req, job_request jr, responder respond) {
-  std::string caller;
-  if (auto e = check_submit(state, req, jr.params, caller)) return respond(error_response(jr.which, *e));
+  auto caller = check_submit(state, req, jr.params);
+  if (!caller) return respond(error_response(jr.which, to_http_error(caller.error())));
   auto number = extract_number(req.body);
-  if (!number.ok) return respond(error_response(jr.which, number.error));
+  if (!number) return respond(error_response(jr.which, to_http_error(number.error())));
   actors::submission s;
-  s.caller_id = std::move(caller);
-  s.number = std::move(number.number);
+  s.caller_id = std::move(caller).value();
+  s.number = std::move(number).value();
   s.idempotency_key = req.idempotency_key;
   auto which = jr.which;
   auto wait = jr.wait;
   actors::submit_job(state->sys, state->node.jobs, std::move(s),
                      [state, respond, which, wait](actors::job_reply r) {
-                       if (!r.ok) return respond(error_response(which, from_api_error(r.error)));
+                       if (!r.ok) return respond(error_response(which, to_http_error(r.error)));
                        if (r.value.finished())
                          return respond(json_response(which, 200, job_to_json(r.value)));
                        if (wait.count() == 0) return respond(accepted(which, r.value));
@@ -110,17 +101,26 @@ void submit(const state_ptr& state, const http_request& req, job_request jr, res
 }
 
 void submit_batch(const state_ptr& state, const http_request& req, const job_request& jr, responder respond) {
-  std::string caller;
-  if (auto e = check_submit(state, req, jr.params, caller)) return respond(error_response(jr.which, *e));
-  auto numbers = extract_numbers(req.body, state->settings.max_batch);
-  if (!numbers.ok) return respond(error_response(jr.which, numbers.error));
+  auto caller = check_submit(state, req, jr.params);
+  if (!caller) return respond(error_response(jr.which, to_http_error(caller.error())));
+  auto elements = extract_numbers(req.body, state->settings.max_batch);
+  if (!elements) return respond(error_response(jr.which, to_http_error(elements.error())));
   actors::batch_submission b;
-  b.caller_id = std::move(caller);
-  b.numbers = std::move(numbers.numbers);
+  b.caller_id = std::move(caller).value();
+  b.numbers.reserve(elements->size());
+  for (std::size_t i = 0; i < elements->size(); ++i) {
+    auto& element = (*elements)[i];
+    if (!element) { // all or none: the first bad element refuses the batch
+      auto e = to_http_error(element.error());
+      e.index = i;
+      return respond(error_response(jr.which, e));
+    }
+    b.numbers.push_back(std::move(element).value());
+  }
   auto which = jr.which;
   actors::submit_batch(state->sys, state->node.jobs, std::move(b), [respond, which](actors::batch_reply r) {
     if (r.ok) return respond(json_response(which, 202, batch_accepted_to_json(r.jobs)));
-    auto e = from_api_error(r.error);
+    auto e = to_http_error(r.error);
     if (r.error.code == actors::api_errc::invalid_number) e.index = r.bad_index;
     respond(error_response(which, e));
   });
@@ -130,7 +130,7 @@ void fetch(const state_ptr& state, const job_request& jr, std::string id, respon
   auto which = jr.which;
   actors::fetch_job(
       state->sys, state->node.jobs, std::move(id), jr.wait, [respond, which](actors::job_reply r) {
-        respond(r.ok ? job_response(which, r.value) : error_response(which, from_api_error(r.error)));
+        respond(r.ok ? job_response(which, r.value) : error_response(which, to_http_error(r.error)));
       });
 }
 
@@ -138,7 +138,7 @@ void cancel(const state_ptr& state, const job_request& jr, responder respond) {
   auto which = jr.which;
   actors::cancel_job(state->sys, state->node.jobs, jr.id, [respond, which](actors::job_reply r) {
     respond(r.ok ? json_response(which, 200, job_to_json(r.value))
-                 : error_response(which, from_api_error(r.error)));
+                 : error_response(which, to_http_error(r.error)));
   });
 }
 
@@ -155,6 +155,11 @@ void metrics(const state_ptr& state, responder respond) {
 }
 
 } // namespace
+
+failure job_route_on_worker() {
+  return fail(errc::not_found, "this is a factord worker: it takes jobs from Kafka only; "
+                               "use a gateway for REST jobs and WebSockets");
+}
 
 http_response json_response(route which, unsigned status, std::string body) {
   http_response res;
@@ -175,68 +180,59 @@ void handle_request(const state_ptr& state, http_request req, responder respond)
   auto [path, query] = split_target(req.target);
   auto m = match_route(req.method, path);
   if (m.which == route::unknown)
-    return respond(
-        error_response(m.which, make_http_error(404, "not_found",
-                                                "no such resource: " + req.method + " " + std::string{path} +
-                                                    "; GET /openapi.json lists the routes")));
-  if (state->node.role == actors::node_role::worker && is_job_route(m.which))
     return respond(error_response(
         m.which,
-        make_http_error(404, "not_found",
-                        "this is a factord worker: it takes jobs from Kafka only; send them to a gateway")));
+        to_http_error(fail(errc::not_found, "no such resource: " + req.method + " " + std::string{path} +
+                                                "; GET /openapi.json lists the routes"))));
+  if (state->node.role == actors::node_role::worker && is_job_route(m.which))
+    return respond(error_response(m.which, to_http_error(job_route_on_worker())));
   if (!m.method_allowed) {
     auto res = error_response(
-        m.which, make_http_error(405, "method_not_allowed",
-                                 req.method + " is not allowed here; use " + std::string{m.allow}));
+        m.which, to_http_error(fail(errc::method_not_allowed,
+                                    req.method + " is not allowed here; use " + std::string{m.allow})));
     res.headers.emplace_back("Allow", std::string{m.allow});
     return respond(std::move(res));
   }
   auto params = parse_query(query);
-  if (!params)
-    return respond(error_response(
-        m.which, make_http_error(400, "malformed_query",
-                                 "the query string has a broken percent-escape; encode '%' as %25")));
+  if (!params) return respond(error_response(m.which, to_http_error(params.error())));
   job_request jr{m.which, std::move(m.id), std::move(*params), milliseconds{0}};
   bool get = req.method == "GET";
   switch (m.which) {
     case route::healthz: return respond(json_response(m.which, 200, R"({"status":"ok"})"));
     case route::readyz:
-      if (!state->ready.load())
-        return respond(error_response(m.which, [] {
-          auto e = make_http_error(503, "not_ready", "the server is starting or shutting down");
-          e.retry_after = std::chrono::seconds{1};
-          return e;
-        }()));
+      if (!state->ready.load()) return respond(error_response(m.which, to_http_error(shutting_down())));
       if (state->node.role == actors::node_role::serve)
         return respond(json_response(m.which, 200, R"({"status":"ready"})"));
       // Cluster roles are ready only while Kafka is reachable (and, on a gateway, once
       // its view of the job topics has caught up).
       return actors::check_ready(state->sys, state->node.jobs, [respond, which = m.which](std::string why) {
         if (why.empty()) return respond(json_response(which, 200, R"({"status":"ready"})"));
-        auto e = make_http_error(503, "not_ready", why);
-        e.retry_after = std::chrono::seconds{2};
-        respond(error_response(which, e));
+        // The node's own words, already "<what>; <what to do>"; 2 s as its kafka_unavailable.
+        respond(error_response(
+            which, to_http_error(fail(errc::not_ready, std::move(why)), std::chrono::seconds{2})));
       });
     case route::metrics: return metrics(state, std::move(respond));
     case route::openapi: return respond(json_response(m.which, 200, std::string{openapi_document()}));
     case route::websocket:
     case route::actors_stream:
       return respond(error_response(
-          m.which, make_http_error(426, "upgrade_required",
-                                   "this path speaks WebSocket only; connect with a WebSocket client")));
+          m.which, to_http_error(fail(errc::upgrade_required,
+                                      "this path speaks WebSocket only; connect with a WebSocket client"))));
     case route::actors: return serve_actor_snapshot(state, std::move(respond));
     case route::console: return serve_console_asset(jr.id, std::move(respond));
     case route::console_actions: return serve_console_action(state, req, std::move(respond));
     case route::jobs_batch: return submit_batch(state, req, jr, std::move(respond));
     default: break;
   }
-  if (auto e = read_wait(jr)) return respond(error_response(m.which, *e));
+  auto wait = read_wait(jr.params);
+  if (!wait) return respond(error_response(m.which, to_http_error(wait.error())));
+  jr.wait = *wait;
   if (m.which == route::jobs && get) { // GET /v1/jobs?request_id=
     const auto* id = find_param(jr.params, "request_id");
     if (!id || id->empty())
       return respond(error_response(
-          m.which, make_http_error(400, "missing_request_id",
-                                   "GET /v1/jobs needs ?request_id=; to submit a job, POST it")));
+          m.which, to_http_error(fail(errc::missing_request_id,
+                                      "GET /v1/jobs needs ?request_id=; to submit a job, POST it"))));
     return fetch(state, jr, *id, std::move(respond));
   }
   if (m.which == route::jobs || m.which == route::compute)

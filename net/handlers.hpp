@@ -37,7 +37,10 @@ struct http_response {
 
 using responder = std::function<void(http_response)>;
 
+// An error answer: the mapped status, the JSON body and, when set, Retry-After.
 http_response error_response(route which, const http_error& e);
+// A job route (REST or WebSocket) on a worker, which takes jobs from Kafka only: 404.
+failure job_route_on_worker();
 // A JSON body with the given status.
 http_response json_response(route which, unsigned status, std::string body);
 

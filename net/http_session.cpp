@@ -101,16 +101,16 @@ private:
       return close_gracefully();
     }
     if (ec == http::error::body_limit)
-      return answer_and_close(make_http_error(413, "body_too_large",
-                                              "the request body is larger than " +
-                                                  std::to_string(state_->settings.max_body_bytes) +
-                                                  " bytes; send less or raise --max-body-bytes"));
+      return answer_and_close(
+          to_http_error(fail(errc::body_too_large, "the request body is larger than " +
+                                                       std::to_string(state_->settings.max_body_bytes) +
+                                                       " bytes; send less or raise --max-body-bytes")));
     if (ec == http::error::header_limit)
-      return answer_and_close(make_http_error(431, "headers_too_large",
-                                              "the request line and headers exceed 8 KiB; shorten them"));
+      return answer_and_close(to_http_error(
+          fail(errc::headers_too_large, "the request line and headers exceed 8 KiB; shorten them")));
     if (ec && ec.category() == http::make_error_code(http::error::bad_method).category())
-      return answer_and_close(make_http_error(400, "malformed_request",
-                                              "the request is not valid HTTP/1.1 (" + ec.message() + ")"));
+      return answer_and_close(to_http_error(
+          fail(errc::malformed_request, "the request is not valid HTTP/1.1 (" + ec.message() + ")")));
     if (ec) return fail(ec, "http read");
 
     auto req = parser_->release();
@@ -145,22 +145,16 @@ private:
       return true;
     };
     if (m.which == route::websocket && state_->node.role == actors::node_role::worker)
-      return refuse(
-          make_http_error(404, "not_found", "this is a factord worker; open WebSockets on a gateway"));
-    if (!state_->ready.load()) {
-      auto e = make_http_error(503, "not_ready", "the server is shutting down; reconnect elsewhere");
-      e.retry_after = std::chrono::seconds{1};
-      return refuse(std::move(e));
-    }
+      return refuse(to_http_error(job_route_on_worker()));
+    if (!state_->ready.load()) return refuse(to_http_error(shutting_down()));
     auto params = parse_query(query);
-    if (!params)
-      return refuse(make_http_error(400, "malformed_query", "the query string has a broken percent-escape"));
+    if (!params) return refuse(to_http_error(params.error()));
     if (m.which == route::actors_stream) {
       auto interval = parse_stream_interval(*params);
-      if (!interval.error.empty()) return refuse(make_http_error(400, "invalid_interval", interval.error));
+      if (!interval) return refuse(to_http_error(interval.error()));
       state_->probe.observe(route::actors_stream, 101, seconds_since_start());
       stream_.expires_never();
-      run_console_stream(stream_.release_socket(), std::move(req), interval.value, state_);
+      run_console_stream(stream_.release_socket(), std::move(req), *interval, state_);
       return true;
     }
     std::string caller;
@@ -170,8 +164,8 @@ private:
       caller = *c;
     else
       caller = "ws-" + std::to_string(++state_->next_ws_caller);
-    if (auto problem = validate_caller_id(caller); !problem.empty())
-      return refuse(make_http_error(400, "invalid_caller_id", "userid: " + problem));
+    if (auto valid = validate_caller_id(caller); !valid)
+      return refuse(to_http_error(fail(valid.code(), "userid: " + valid.message())));
     // `token` is ignored until authentication is configurable (API.md).
     state_->probe.observe(route::websocket, 101, seconds_since_start());
     stream_.expires_never(); // the WebSocket stream runs its own timeouts

@@ -18,10 +18,6 @@ json timestamp(std::int64_t millis) { return millis == 0 ? json(nullptr) : json(
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-http_error malformed(std::string message) {
-  return make_http_error(400, "malformed_json", std::move(message));
-}
-
 // Reads the top-level object and keeps the original text of the values of one field:
 // a scalar (`number`) or an array of scalars (`numbers`). Deeper values are skipped.
 // Kinds are recorded, not judged, so the caller can say exactly what was wrong.
@@ -104,35 +100,25 @@ private:
   bool in_field_ = false;
 };
 
-// Parses the body; false (with `error` set) unless it is a JSON object naming the field once.
-bool read_field(std::string_view body, field_reader& reader, http_error& error, std::string_view example) {
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    error = malformed("the request body is empty; send " + std::string{example});
-    return false;
-  }
+// Parses the body; OK when it is a JSON object naming the field once.
+result<void> read_field(std::string_view body, field_reader& reader, std::string_view example) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return fail(errc::malformed_json, "the request body is empty; send " + std::string{example});
   // Integers past a double's range would fail to parse; as strings they keep every digit.
   const std::string quoted = actors::quote_long_json_integers(body);
-  if (!json::sax_parse(quoted, &reader)) {
-    error = malformed("the request body is not valid JSON (" + reader.parse_error_text + "); send " +
-                      std::string{example});
-    return false;
-  }
-  if (!reader.top_is_object) {
-    error = make_http_error(400, "expected_object",
-                            "the request body must be a JSON object: " + std::string{example});
-    return false;
-  }
-  if (reader.duplicate) {
-    error = make_http_error(400, "duplicate_field",
-                            "the body names the field twice; send it once: " + std::string{example});
-    return false;
-  }
-  return true;
+  if (!json::sax_parse(quoted, &reader))
+    return fail(errc::malformed_json, "the request body is not valid JSON (" + reader.parse_error_text +
+                                          "); send " + std::string{example});
+  if (!reader.top_is_object)
+    return fail(errc::expected_object, "the request body must be a JSON object: " + std::string{example});
+  if (reader.duplicate)
+    return fail(errc::duplicate_field,
+                "the body names the field twice; send it once: " + std::string{example});
+  return {};
 }
 
-http_error wrong_type(std::string what) {
-  return make_http_error(422, "not_a_number",
-                         what + " must be a decimal integer as a JSON string, e.g. \"91\"");
+failure wrong_type(std::string what) {
+  return fail(errc::not_a_number, what + " must be a decimal integer as a JSON string, e.g. \"91\"");
 }
 
 } // namespace
@@ -169,62 +155,41 @@ std::string batch_accepted_to_json(const std::vector<actors::job>& jobs) {
   return dump({{"request_ids", std::move(ids)}});
 }
 
-number_result extract_number(std::string_view body) {
+result<std::string> extract_number(std::string_view body) {
   static constexpr std::string_view example = R"({"number": "91"})";
-  number_result r;
   field_reader reader{"number"};
-  if (!read_field(body, reader, r.error, example)) return r;
-  if (!reader.found) {
-    r.error = make_http_error(400, "missing_number",
-                              "the body has no \"number\" field; send " + std::string{example});
-    return r;
-  }
-  if (reader.is_array || reader.values.size() != 1 || reader.values[0].what == field_reader::kind::other) {
-    r.error = wrong_type("\"number\"");
-    return r;
-  }
-  r.ok = true;
-  r.number = std::move(reader.values[0].text);
-  return r;
+  if (auto read = read_field(body, reader, example); !read) return read.error();
+  if (!reader.found)
+    return fail(errc::missing_number, "the body has no \"number\" field; send " + std::string{example});
+  if (reader.is_array || reader.values.size() != 1 || reader.values[0].what == field_reader::kind::other)
+    return wrong_type("\"number\"");
+  return std::move(reader.values[0].text);
 }
 
-numbers_result extract_numbers(std::string_view body, std::size_t max_numbers) {
+result<std::vector<batch_element>> extract_numbers(std::string_view body, std::size_t max_numbers) {
   static constexpr std::string_view example = R"({"numbers": ["91", "97"]})";
-  numbers_result r;
   field_reader reader{"numbers"};
-  if (!read_field(body, reader, r.error, example)) return r;
-  if (!reader.found) {
-    r.error = make_http_error(400, "missing_numbers",
-                              "the body has no \"numbers\" field; send " + std::string{example});
-    return r;
-  }
-  if (!reader.is_array) {
-    r.error =
-        make_http_error(422, "not_an_array", "\"numbers\" must be a JSON array: " + std::string{example});
-    return r;
-  }
-  if (reader.values.empty()) {
-    r.error = make_http_error(422, "empty_batch",
-                              "\"numbers\" is empty; send 1 to " + std::to_string(max_numbers) + " numbers");
-    return r;
-  }
-  if (reader.values.size() > max_numbers) {
-    r.error = make_http_error(422, "batch_too_large",
-                              "a batch holds at most " + std::to_string(max_numbers) +
-                                  " numbers; split it into several requests");
-    return r;
-  }
+  if (auto read = read_field(body, reader, example); !read) return read.error();
+  if (!reader.found)
+    return fail(errc::missing_numbers, "the body has no \"numbers\" field; send " + std::string{example});
+  if (!reader.is_array)
+    return fail(errc::not_an_array, "\"numbers\" must be a JSON array: " + std::string{example});
+  if (reader.values.empty())
+    return fail(errc::empty_batch,
+                "\"numbers\" is empty; send 1 to " + std::to_string(max_numbers) + " numbers");
+  if (reader.values.size() > max_numbers)
+    return fail(errc::batch_too_large, "a batch holds at most " + std::to_string(max_numbers) +
+                                           " numbers; split it into several requests");
+  std::vector<batch_element> elements;
+  elements.reserve(reader.values.size());
   for (std::size_t i = 0; i < reader.values.size(); ++i) {
-    if (reader.values[i].what == field_reader::kind::other) {
-      r.error = wrong_type("numbers[" + std::to_string(i) + "]");
-      r.error.index = i;
-      return r;
-    }
+    auto& v = reader.values[i];
+    if (v.what == field_reader::kind::other)
+      elements.emplace_back(wrong_type("numbers[" + std::to_string(i) + "]"));
+    else
+      elements.emplace_back(std::move(v.text));
   }
-  r.ok = true;
-  r.numbers.reserve(reader.values.size());
-  for (auto& v : reader.values) r.numbers.push_back(std::move(v.text));
-  return r;
+  return elements;
 }
 
 bool is_json_content_type(std::string_view content_type) {
@@ -238,6 +203,12 @@ bool is_json_content_type(std::string_view content_type) {
   if (lower == "application/json") return true;
   return lower.rfind("application/", 0) == 0 && lower.size() > 17 &&
          lower.compare(lower.size() - 5, 5, "+json") == 0;
+}
+
+result<void> check_json_content_type(std::string_view content_type) {
+  if (content_type.empty() || is_json_content_type(content_type)) return {};
+  return fail(errc::unsupported_media_type,
+              "send the body as JSON with header Content-Type: application/json");
 }
 
 } // namespace factord::net

@@ -8,7 +8,7 @@
 #pragma once
 
 #include "actors/protocol/job.hpp"
-#include "net/errors.hpp"
+#include "net/errc.hpp"
 
 #include <cstddef>
 #include <string>
@@ -27,25 +27,24 @@ std::string accepted_to_json(const actors::job& j, std::string_view status_url);
 // 202 body of a batch: {"request_ids":[...]} in submission order.
 std::string batch_accepted_to_json(const std::vector<actors::job>& jobs);
 
-struct number_result {
-  bool ok = false;
-  std::string number; // the string's content or the JSON number's original text
-  http_error error;
-};
+// {"number": ...} -> the number text: the string's content or the JSON number's original
+// text.
+result<std::string> extract_number(std::string_view body);
 
-// {"number": ...} -> the number text.
-number_result extract_number(std::string_view body);
+// One element of a batch: its number text, or not_a_number (an object, array, bool, null)
+// naming the element ("numbers[3] must be ...").
+using batch_element = result<std::string>;
 
-struct numbers_result {
-  bool ok = false;
-  std::vector<std::string> numbers;
-  http_error error; // with index when one element is wrong
-};
-
-// {"numbers": [...]} -> the number texts, at most max_numbers (option --max-batch).
-numbers_result extract_numbers(std::string_view body, std::size_t max_numbers);
+// {"numbers": [...]} -> its 1..max_numbers elements (option --max-batch), in order. The body
+// as a whole fails (malformed_json, not_an_array, batch_too_large, ...) before any element
+// is judged; an element's own failure keeps its place, so the caller can name its index.
+result<std::vector<batch_element>> extract_numbers(std::string_view body, std::size_t max_numbers);
 
 // True for application/json and application/<x>+json, with or without parameters.
 bool is_json_content_type(std::string_view content_type);
+
+// A request body's Content-Type: JSON or none (hand-written clients omit it); anything else
+// is unsupported_media_type.
+result<void> check_json_content_type(std::string_view content_type);
 
 } // namespace factord::net

@@ -43,17 +43,18 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, std::uint32_t& cp) 
 
 } // namespace
 
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  static constexpr const char* hint = "the query string has a broken percent-escape; encode '%' as %25";
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '%') {
       if (i + 2 >= text.size()) // "%4" at the end
-        return std::nullopt;
+        return fail(errc::malformed_query, hint);
       int hi = hex_value(text[i + 1]);
       int lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
+      if (hi < 0 || lo < 0) return fail(errc::malformed_query, hint);
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     } else if (c == '+' && plus_is_space) {
@@ -65,7 +66,7 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
   return out;
 }
 
-std::optional<query_params> parse_query(std::string_view query) {
+result<query_params> parse_query(std::string_view query) {
   query_params params;
   while (!query.empty()) {
     auto amp = query.find('&');
@@ -75,8 +76,9 @@ std::optional<query_params> parse_query(std::string_view query) {
     auto eq = part.find('=');
     auto key = percent_decode(part.substr(0, eq));
     auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
-    if (!key || !value) return std::nullopt;
-    params.emplace_back(std::move(*key), std::move(*value));
+    if (!key) return key.error();
+    if (!value) return value.error();
+    params.emplace_back(std::move(key).value(), std::move(value).value());
   }
   return params;
 }
@@ -87,14 +89,13 @@ const std::string* find_param(const query_params& params, std::string_view key) 
   return nullptr;
 }
 
-wait_result parse_wait(std::string_view text) {
+result<std::chrono::milliseconds> parse_wait(std::string_view text) {
   static constexpr const char* hint = "wait must be a number of seconds from 0 to 2, e.g. wait=1.5";
-  wait_result r;
   std::size_t i = 0;
   std::int64_t whole = 0;
   while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
     if (whole > 2) // bounded before it can overflow
-      return {{}, hint};
+      return fail(errc::invalid_wait, hint);
     whole = whole * 10 + (text[i] - '0');
     ++i;
   }
@@ -110,24 +111,25 @@ wait_result parse_wait(std::string_view text) {
       had_fraction = true;
       ++i;
     }
-    if (!had_fraction) return {{}, hint};
+    if (!had_fraction) return fail(errc::invalid_wait, hint);
   }
-  if (i != text.size() || (!had_whole && !had_fraction) || millis > max_wait.count()) return {{}, hint};
-  r.value = std::chrono::milliseconds{millis};
-  return r;
+  if (i != text.size() || (!had_whole && !had_fraction) || millis > max_wait.count())
+    return fail(errc::invalid_wait, hint);
+  return std::chrono::milliseconds{millis};
 }
 
-std::string validate_caller_id(std::string_view id) {
+result<void> validate_caller_id(std::string_view id) {
   static constexpr const char* hint =
       "a caller id must be 1 to 128 printable characters (UTF-8, no control characters)";
-  if (id.empty()) return hint;
+  if (id.empty()) return fail(errc::invalid_caller_id, hint);
   std::size_t chars = 0;
   for (std::size_t i = 0; i < id.size();) {
     std::uint32_t cp = 0;
     auto len = utf8_sequence(id, i, cp);
-    if (len == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) return hint;
+    if (len == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+      return fail(errc::invalid_caller_id, hint);
     i += len;
-    if (++chars > max_caller_id_chars) return hint;
+    if (++chars > max_caller_id_chars) return fail(errc::invalid_caller_id, hint);
   }
   return {};
 }

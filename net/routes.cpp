@@ -72,7 +72,7 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 
 std::string_view route_label(route r) { return entry(r).label; }
 
-split_target_result split_target(std::string_view target) {
+target_parts split_target(std::string_view target) {
   auto q = target.find('?');
   if (q == std::string_view::npos) return {target, {}};
   return {target.substr(0, q), target.substr(q + 1)};

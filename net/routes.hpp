@@ -51,11 +51,12 @@ struct route_match {
 // `path` is the target without its query. One trailing slash is ignored ("/v1/jobs/").
 route_match match_route(std::string_view method, std::string_view path);
 
-// "/v1/jobs?wait=1" -> path "/v1/jobs", query "wait=1".
-struct split_target_result {
+// "/v1/jobs?wait=1" -> path "/v1/jobs", query "wait=1". Cannot fail: a broken query is
+// parse_query's to report (malformed_query).
+struct target_parts {
   std::string_view path;
   std::string_view query;
 };
-split_target_result split_target(std::string_view target);
+target_parts split_target(std::string_view target);
 
 } // namespace factord::net

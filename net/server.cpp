@@ -4,6 +4,8 @@
 
 #include "config/log.hpp"
 #include "net/beast_sessions.hpp"
+#include "net/errors.hpp"
+#include "net/handlers.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -15,6 +17,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/error.hpp>
 
 #include <algorithm>
@@ -22,6 +27,7 @@
 #include <csignal>
 #include <exception>
 #include <future>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -42,15 +48,22 @@ void fail(beast::error_code ec, const char* what) {
 
 namespace {
 
-// Sent to connections beyond settings.max_connections: a clear answer, then close.
-constexpr std::string_view over_capacity_response =
-    "HTTP/1.1 503 Service Unavailable\r\n"
-    "Content-Type: application/json\r\n"
-    "Retry-After: 1\r\n"
-    "Connection: close\r\n"
-    "Content-Length: 107\r\n"
-    "\r\n"
-    R"({"error":{"code":"too_many_connections","message":"the server has too many open connections; retry later"}})";
+// Sent to connections beyond settings.max_connections: a clear answer, then close. The
+// bytes are made once, before the first accept, so a flood costs no work per connection.
+std::string over_capacity_response() {
+  auto answer = error_response(route::unknown, to_http_error(fail(errc::too_many_connections,
+                                                                  "the server has too many open connections; "
+                                                                  "retry later")));
+  beast::http::response<beast::http::string_body> res{static_cast<beast::http::status>(answer.status), 11};
+  res.set(beast::http::field::content_type, answer.content_type);
+  for (auto& [name, value] : answer.headers) res.set(name, value);
+  res.keep_alive(false);
+  res.body() = std::move(answer.body);
+  res.prepare_payload();
+  std::ostringstream bytes;
+  bytes << res;
+  return bytes.str();
+}
 
 std::string bind_hint(const beast::error_code& ec) {
   if (ec == asio::error::address_in_use)
@@ -67,13 +80,15 @@ struct server::impl {
   impl(caf::actor_system& sys, actors::node node, const config::settings& settings)
       : state(std::make_shared<server_state>(sys, std::move(node), settings)),
         ioc(static_cast<int>(std::max(1u, settings.io_threads))), work(asio::make_work_guard(ioc)),
-        acceptor(asio::make_strand(ioc)), accept_backoff(acceptor.get_executor()) {}
+        acceptor(asio::make_strand(ioc)), accept_backoff(acceptor.get_executor()),
+        over_capacity(over_capacity_response()) {}
 
   std::shared_ptr<server_state> state;
   asio::io_context ioc;
   asio::executor_work_guard<asio::io_context::executor_type> work;
   tcp::acceptor acceptor; // on its own strand: stop_accepting() posts the close there
   asio::steady_timer accept_backoff;
+  const std::string over_capacity; // the whole HTTP answer to a connection over the limit
   std::vector<std::thread> threads;
   std::uint16_t bound_port = 0;
   bool accepting = false;
@@ -109,12 +124,11 @@ struct server::impl {
   void reject(tcp::socket socket) {
     state->probe.connection_rejected();
     auto s = std::make_shared<tcp::socket>(std::move(socket));
-    asio::async_write(*s, asio::buffer(over_capacity_response.data(), over_capacity_response.size()),
-                      [s](beast::error_code, std::size_t) {
-                        beast::error_code ignored;
-                        s->shutdown(tcp::socket::shutdown_both, ignored);
-                        s->close(ignored);
-                      });
+    asio::async_write(*s, asio::buffer(over_capacity), [s](beast::error_code, std::size_t) {
+      beast::error_code ignored;
+      s->shutdown(tcp::socket::shutdown_both, ignored);
+      s->close(ignored);
+    });
   }
 
   std::string listen() {

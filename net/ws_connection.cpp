@@ -15,6 +15,7 @@
 #include "actors/session/ws_session.hpp"
 #include "config/log.hpp"
 #include "net/beast_sessions.hpp"
+#include "net/ws_close.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -35,6 +36,14 @@ namespace {
 
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
+
+// Beast sends these closes itself; the table must say what it sends.
+constexpr bool beast_sends(ws_close c, websocket::close_code code) {
+  return close_frame(c).code == static_cast<std::uint16_t>(code);
+}
+static_assert(beast_sends(ws_close::protocol_error, websocket::close_code::protocol_error));
+static_assert(beast_sends(ws_close::invalid_payload, websocket::close_code::bad_payload));
+static_assert(beast_sends(ws_close::too_big, websocket::close_code::too_big));
 
 constexpr std::string_view binary_frame_reply = "error: binary frames are not supported; send text";
 
@@ -92,7 +101,7 @@ public:
   void shut_down() override {
     asio::post(ws_.get_executor(), [self = shared_from_this()] {
       self->shutting_down_ = true;
-      self->request_close(websocket::close_code::going_away, "going away");
+      self->request_close(ws_close::going_away);
       self->report_closed();
     });
   }
@@ -100,7 +109,7 @@ public:
 private:
   void on_accept(beast::error_code ec) {
     if (ec) return fail(ec, "ws handshake");
-    if (shutting_down_) return request_close(websocket::close_code::going_away, "going away");
+    if (shutting_down_) return request_close(ws_close::going_away);
     std::weak_ptr<actors::ws_connection> self = shared_from_this();
     if (console_viewer_) {
       actor_ =
@@ -126,7 +135,8 @@ private:
   void on_read(beast::error_code ec, std::size_t) {
     reading_ = false;
     if (ec) {
-      // Includes too-big frames (Beast sent 1009) and invalid UTF-8 in text (1007).
+      // Includes too-big frames and invalid UTF-8 in text: Beast sent the close
+      // (ws_close::too_big, ws_close::invalid_payload).
       if (ec != websocket::error::message_too_big) fail(ec, "ws read");
       gone_ = true;
       return report_closed();
@@ -185,8 +195,14 @@ private:
     if (close_requested_ && !closing_) start_close();
   }
 
+  void request_close(ws_close why) {
+    auto frame = close_frame(why);
+    request_close(frame.code, std::string{frame.reason});
+  }
+
   // Beast allows one write-like operation at a time and a close is one, so the close
-  // waits until the queued replies are written.
+  // waits until the queued replies are written. The code comes from ws_close.hpp; the
+  // ws-session actor's arrive here as numbers through close().
   void request_close(std::uint16_t code, const std::string& reason) {
     if (close_requested_ || gone_) return;
     close_requested_ = true;

@@ -5,6 +5,8 @@
 
 using factord::actors::job;
 using factord::actors::job_status;
+using factord::net::batch_element;
+using factord::net::errc;
 using factord::net::extract_number;
 using factord::net::extract_numbers;
 using nlohmann::json;
@@ -81,78 +83,88 @@ TEST_CASE("accepted bodies", "[net]") {
 }
 
 TEST_CASE("extract_number keeps the number's text exact", "[net]") {
-  CHECK(extract_number(R"({"number": "91"})").number == "91");
-  CHECK(extract_number(R"({"number": " +91 "})").number == " +91 "); // the registry trims
-  CHECK(extract_number(R"({"number": 91})").number == "91");
-  CHECK(extract_number(R"({"number": 18446744073709551615})").number == "18446744073709551615");
+  CHECK(extract_number(R"({"number": "91"})").value() == "91");
+  CHECK(extract_number(R"({"number": " +91 "})").value() == " +91 "); // the registry trims
+  CHECK(extract_number(R"({"number": 91})").value() == "91");
+  CHECK(extract_number(R"({"number": 18446744073709551615})").value() == "18446744073709551615");
   const std::string big = "12345678901234567890123456789012345678901234567890";
   auto r = extract_number(R"({"other": [1, {"number": 2}], "number": )" + big + "}");
-  REQUIRE(r.ok);
-  CHECK(r.number == big);
+  REQUIRE(r.ok());
+  CHECK(r.value() == big);
   // Fractions, exponents and signs reach the registry verbatim, which rejects them
   // with the same messages as on the WebSocket.
-  CHECK(extract_number(R"({"number": 1.5})").number == "1.5");
-  CHECK(extract_number(R"({"number": 1e5})").number == "1e5");
-  CHECK(extract_number(R"({"number": -7})").number == "-7");
-  CHECK(extract_number(R"({"number": -123456789012345678901234567890})").number ==
+  CHECK(extract_number(R"({"number": 1.5})").value() == "1.5");
+  CHECK(extract_number(R"({"number": 1e5})").value() == "1e5");
+  CHECK(extract_number(R"({"number": -7})").value() == "-7");
+  CHECK(extract_number(R"({"number": -123456789012345678901234567890})").value() ==
         "-123456789012345678901234567890");
 }
 
 TEST_CASE("extract_number rejects what is not a number field", "[net]") {
   auto code = [](std::string_view body) {
     auto r = extract_number(body);
-    CHECK_FALSE(r.ok);
-    return std::pair{r.error.status, r.error.code};
+    REQUIRE_FALSE(r.ok());
+    CHECK_FALSE(r.message().empty());
+    return r.code();
   };
-  CHECK(code(R"({"number": true})") == std::pair{422u, std::string{"not_a_number"}});
-  CHECK(code(R"({"number": null})") == std::pair{422u, std::string{"not_a_number"}});
-  CHECK(code(R"({"number": ["5"]})") == std::pair{422u, std::string{"not_a_number"}});
-  CHECK(code(R"({"number": {"value": "5"}})") == std::pair{422u, std::string{"not_a_number"}});
-  CHECK(code(R"({"x": {"number": "5"}})") == std::pair{400u, std::string{"missing_number"}});
-  CHECK(code(R"({})") == std::pair{400u, std::string{"missing_number"}});
-  CHECK(code(R"({"number": "5", "number": "6"})") == std::pair{400u, std::string{"duplicate_field"}});
-  CHECK(code(R"(["5"])") == std::pair{400u, std::string{"expected_object"}});
-  CHECK(code(R"("5")") == std::pair{400u, std::string{"expected_object"}});
-  CHECK(code("") == std::pair{400u, std::string{"malformed_json"}});
-  CHECK(code("  \r\n") == std::pair{400u, std::string{"malformed_json"}});
-  CHECK(code("{\"number\": \"5\"") == std::pair{400u, std::string{"malformed_json"}});
-  CHECK(code("{\"number\": \"5\"} trailing") == std::pair{400u, std::string{"malformed_json"}});
-  CHECK(code("number=5") == std::pair{400u, std::string{"malformed_json"}});
-  CHECK(code("{\"number\": \"\xff\"}") == std::pair{400u, std::string{"malformed_json"}});
-  CHECK(code(std::string(100000, '[')) == std::pair{400u, std::string{"malformed_json"}});
+  CHECK(code(R"({"number": true})") == errc::not_a_number);
+  CHECK(code(R"({"number": null})") == errc::not_a_number);
+  CHECK(code(R"({"number": ["5"]})") == errc::not_a_number);
+  CHECK(code(R"({"number": {"value": "5"}})") == errc::not_a_number);
+  CHECK(code(R"({"x": {"number": "5"}})") == errc::missing_number);
+  CHECK(code(R"({})") == errc::missing_number);
+  CHECK(code(R"({"number": "5", "number": "6"})") == errc::duplicate_field);
+  CHECK(code(R"(["5"])") == errc::expected_object);
+  CHECK(code(R"("5")") == errc::expected_object);
+  CHECK(code("") == errc::malformed_json);
+  CHECK(code("  \r\n") == errc::malformed_json);
+  CHECK(code("{\"number\": \"5\"") == errc::malformed_json);
+  CHECK(code("{\"number\": \"5\"} trailing") == errc::malformed_json);
+  CHECK(code("number=5") == errc::malformed_json);
+  CHECK(code("{\"number\": \"\xff\"}") == errc::malformed_json);
+  CHECK(code(std::string(100000, '[')) == errc::malformed_json);
 }
 
 TEST_CASE("extract_number handles a 2 MB string without trouble", "[net]") {
   std::string digits(2 * 1024 * 1024, '7');
   auto r = extract_number(R"({"number": ")" + digits + "\"}");
-  REQUIRE(r.ok);
-  CHECK(r.number.size() == digits.size()); // the digits limit is the registry's to enforce
+  REQUIRE(r.ok());
+  CHECK(r.value().size() == digits.size()); // the digits limit is the registry's to enforce
 }
 
-TEST_CASE("extract_numbers reads a batch in order and names the bad index", "[net]") {
+TEST_CASE("extract_numbers reads a batch in order and keeps each bad element in its place", "[net]") {
+  auto texts = [](const factord::net::result<std::vector<batch_element>>& r) {
+    std::vector<std::string> out;
+    for (const auto& e : r.value()) out.push_back(e.ok() ? e.value() : "<" + e.message() + ">");
+    return out;
+  };
   auto r = extract_numbers(R"({"numbers": ["91", 97, 123456789012345678901234567890]})", 1000);
-  REQUIRE(r.ok);
-  CHECK(r.numbers == std::vector<std::string>{"91", "97", "123456789012345678901234567890"});
+  REQUIRE(r.ok());
+  CHECK(texts(r) == std::vector<std::string>{"91", "97", "123456789012345678901234567890"});
 
   auto bad = extract_numbers(R"({"numbers": ["91", ["97"], "5"]})", 1000);
-  CHECK_FALSE(bad.ok);
-  CHECK(bad.error.status == 422);
-  REQUIRE(bad.error.index);
-  CHECK(*bad.error.index == 1);
-  CHECK(bad.error.message.find("numbers[1]") != std::string::npos);
+  REQUIRE(bad.ok()); // the body is fine; one element is not
+  REQUIRE(bad->size() == 3);
+  CHECK((*bad)[0].ok());
+  REQUIRE_FALSE((*bad)[1].ok());
+  CHECK((*bad)[1].code() == errc::not_a_number);
+  CHECK((*bad)[1].message().find("numbers[1]") != std::string::npos);
+  CHECK((*bad)[2].ok());
 
-  CHECK(extract_numbers(R"({"numbers": [{"number": 5}, "7"]})", 1000).error.index ==
-        std::optional<std::size_t>{0});
-  CHECK(extract_numbers(R"({"numbers": "91"})", 1000).error.code == "not_an_array");
-  CHECK(extract_numbers(R"({"numbers": []})", 1000).error.code == "empty_batch");
-  CHECK(extract_numbers(R"({"number": "91"})", 1000).error.code == "missing_numbers");
+  auto object = extract_numbers(R"({"numbers": [{"number": 5}, "7"]})", 1000);
+  REQUIRE(object.ok());
+  CHECK((*object)[0].code() == errc::not_a_number);
+  CHECK(extract_numbers(R"({"numbers": "91"})", 1000).code() == errc::not_an_array);
+  CHECK(extract_numbers(R"({"numbers": []})", 1000).code() == errc::empty_batch);
+  CHECK(extract_numbers(R"({"number": "91"})", 1000).code() == errc::missing_numbers);
+  CHECK(extract_numbers("[1]", 1000).code() == errc::expected_object);
 
   std::string many = R"({"numbers": [)";
   for (std::size_t i = 0; i <= 1000; ++i) many += (i ? ",\"" : "\"") + std::to_string(i + 1) + "\"";
   many += "]}";
   auto over = extract_numbers(many, 1000);
-  CHECK(over.error.code == "batch_too_large");
-  CHECK(over.error.status == 422);
+  CHECK(over.code() == errc::batch_too_large);
+  CHECK(over.message().find("1000") != std::string::npos);
 }
 
 TEST_CASE("is_json_content_type", "[net]") {
