@@ -30,8 +30,8 @@ struct ws_close_frame {
 
 constexpr ws_close_frame close_frame(ws_close c) {
   switch (c) {
-    // idle and by_operator: the ws-session actor (actors/session/ws_session.cpp) sends these
-    // two itself, as literals, through actors::ws_connection::close(code, reason).
+    // idle and by_operator: the ws-session actor asks for these two through
+    // actors::ws_connection::close(actors::session_close), mapped in ws_connection.cpp.
     case ws_close::idle: return {1000, "idle"};
     case ws_close::by_operator: return {1000, "closed by operator"};
     case ws_close::going_away: return {1001, "going away"};

@@ -91,10 +91,9 @@ public:
       self->on_reply(std::move(text));
     });
   }
-  void close(std::uint16_t code, std::string reason) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
-      self->request_close(code, reason);
-    });
+  void close(actors::session_close why) override {
+    auto how = why == actors::session_close::idle ? ws_close::idle : ws_close::by_operator;
+    asio::post(ws_.get_executor(), [self = shared_from_this(), how] { self->request_close(how); });
   }
 
   // closable — server shutdown.
@@ -201,8 +200,7 @@ private:
   }
 
   // Beast allows one write-like operation at a time and a close is one, so the close
-  // waits until the queued replies are written. The code comes from ws_close.hpp; the
-  // ws-session actor's arrive here as numbers through close().
+  // waits until the queued replies are written. Every code comes from ws_close.hpp.
   void request_close(std::uint16_t code, const std::string& reason) {
     if (close_requested_ || gone_) return;
     close_requested_ = true;

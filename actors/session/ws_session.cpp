@@ -154,7 +154,7 @@ caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> conne
         }
         s.closing = true;
         if (auto c = s.connection.lock())
-          c->close(1000, "idle");
+          c->close(session_close::idle);
         else
           self->quit();
       },
@@ -162,7 +162,7 @@ caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> conne
       [=](close_atom) {
         self->state.closing = true;
         if (auto c = self->state.connection.lock())
-          c->close(1000, "closed by operator");
+          c->close(session_close::by_operator);
         else
           self->quit();
       },

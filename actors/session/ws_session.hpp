@@ -30,14 +30,21 @@
 
 namespace factord::actors {
 
+// Why a ws-session ends its socket.
+enum class session_close : std::uint8_t {
+  idle,        // nothing in flight, nothing received for --ws-idle-timeout
+  by_operator, // the console's close_session action
+};
+
 // The socket side, implemented by net/ (Beast). Both calls are thread-safe and ordered.
 class ws_connection {
 public:
   virtual ~ws_connection() = default;
   // Queues a text frame.
   virtual void send_text(std::string text) = 0;
-  // Closes after the queued frames are written.
-  virtual void close(std::uint16_t code, std::string reason) = 0;
+  // Closes after the queued frames are written, for `why`; net/ws_close.hpp maps it to the
+  // RFC 6455 code and reason (the one table of WebSocket closes).
+  virtual void close(session_close why) = 0;
 };
 
 struct ws_session_config {

@@ -24,13 +24,9 @@ namespace {
 
 struct fake_connection : ws_connection {
   std::vector<std::string> sent;
-  int close_code = 0;
-  std::string close_reason;
+  std::optional<session_close> closed_for;
   void send_text(std::string text) override { sent.push_back(std::move(text)); }
-  void close(std::uint16_t code, std::string reason) override {
-    close_code = code;
-    close_reason = std::move(reason);
-  }
+  void close(session_close why) override { closed_for = why; }
 };
 
 struct session_fixture : actor_fixture {
@@ -82,7 +78,7 @@ struct session_fixture : actor_fixture {
     return worked;
   }
 
-  bool closed() const { return socket->close_code != 0; }
+  bool closed() const { return socket->closed_for.has_value(); }
 };
 
 } // namespace
@@ -92,8 +88,7 @@ TEST_CASE("an idle socket closes after exactly the idle timeout", "[actor][actor
   f.advance(4999ms);
   CHECK_FALSE(f.closed());
   f.advance(1ms);
-  CHECK(f.socket->close_code == 1000);
-  CHECK(f.socket->close_reason == "idle");
+  CHECK(f.socket->closed_for == session_close::idle);
 }
 
 TEST_CASE("every frame restarts the idle timer, earlier ticks do not close early",
