@@ -12,9 +12,9 @@
 
 #include "actors/protocol/job.hpp"
 #include "actors/protocol/job_messages.hpp"
+#include "actors/scheduling/worker_report_api.hpp"
 
 #include <caf/actor.hpp>
-#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/behavior.hpp>
 #include <caf/fwd.hpp>
 
@@ -25,16 +25,6 @@
 #include <vector>
 
 namespace factord::actors {
-
-struct job_outcome {
-  std::string request_id;
-  bool ok = false;
-  std::vector<std::string> factors; // when ok
-  std::string error_code;           // when not ok
-  std::string error_message;
-  std::string method; // hardest method the engine needed
-  double compute_seconds = 0;
-};
 
 struct worker_limits {
   std::size_t max_digits = 300;
@@ -48,5 +38,3 @@ caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher,
 job_outcome run_job(const job_ticket& ticket, const worker_limits& limits, const std::atomic<int>& flag);
 
 } // namespace factord::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::job_outcome)
