@@ -11,6 +11,7 @@
 #include "actors/scheduling/worker_pool.hpp"
 #include "config/log.hpp"
 
+#include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
@@ -58,7 +59,8 @@ start_result start_gateway(caf::actor_system& sys, const config::settings& setti
       spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, settings.kafka_timeout}, out.error);
   if (!n.producer) return out;
   n.console = spawn_console(sys);
-  n.jobs = spawn_gateway_bridge(sys, {settings, topics, id, n.producer});
+  // Untyped until node::jobs holds a typed handle.
+  n.jobs = caf::actor_cast<caf::actor>(spawn_gateway_bridge(sys, {settings, topics, id, n.producer}));
   kafka_consumer_settings reader;
   reader.brokers = settings.kafka;
   reader.client_id = "factord-" + id;
@@ -96,7 +98,8 @@ start_result start_worker(caf::actor_system& sys, const config::settings& settin
   if (!n.producer) return out;
   n.console = spawn_console(sys);
   n.dispatcher = sys.spawn(dispatcher, n.console);
-  n.jobs = spawn_worker_bridge(sys, {settings, topics, id, n.producer, n.dispatcher});
+  n.jobs =
+      caf::actor_cast<caf::actor>(spawn_worker_bridge(sys, {settings, topics, id, n.producer, n.dispatcher}));
   auto ensure = factord_topics(topics, static_cast<int>(settings.kafka_partitions), settings.retention);
   kafka_consumer_settings group;
   group.brokers = settings.kafka;

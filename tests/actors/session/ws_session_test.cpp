@@ -39,7 +39,7 @@ struct session_fixture : actor_fixture {
                                                 std::to_string(reinterpret_cast<std::uintptr_t>(this)));
   std::shared_ptr<fake_connection> socket = std::make_shared<fake_connection>();
   caf::actor dispatch;
-  caf::actor registry;
+  job_registry_actor registry;
   caf::actor session;
 
   session_fixture() {
@@ -49,12 +49,13 @@ struct session_fixture : actor_fixture {
     dispatch = sys.spawn(dispatcher, caf::actor{});
     registry = sys.spawn(job_registry, dispatch, std::shared_ptr<journal>(std::move(opened.value)), settings,
                          std::vector<job>{}, std::vector<job>{});
-    session =
-        spawn_ws_session(sys, socket, registry, ws_session_config{"alice", 5s, caf::actor{}, caf::actor{}});
+    session = spawn_ws_session(sys, socket, caf::actor_cast<caf::actor>(registry),
+                               ws_session_config{"alice", 5s, caf::actor{}, caf::actor{}});
     sched.run();
   }
   ~session_fixture() {
-    for (auto& a : {session, registry, dispatch}) self->send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& a : {session, caf::actor_cast<caf::actor>(registry), dispatch})
+      self->send_exit(a, caf::exit_reason::user_shutdown);
     sched.run();
     std::filesystem::remove_all(dir);
   }
