@@ -9,7 +9,6 @@
 #include "actors/scheduling/worker_pool.hpp"
 #include "config/log.hpp"
 
-#include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
@@ -49,10 +48,10 @@ start_result start_node(caf::actor_system& sys, const config::settings& settings
   }
   n.dispatcher = sys.spawn(dispatcher, n.console);
   // Detached: the registry does the (short, blocking) journal I/O on its own thread.
-  // Untyped until node::jobs and the worker-pool hold typed handles.
-  n.jobs = caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings,
-                                                                std::move(recovered), std::move(finished)));
-  n.pool = sys.spawn(worker_pool, n.dispatcher, n.jobs, workers, limits, n.console);
+  auto registry = sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings, std::move(recovered),
+                                           std::move(finished));
+  n.jobs = registry;
+  n.pool = sys.spawn(worker_pool, n.dispatcher, registry, workers, limits, n.console);
   register_actor(n.console, n.dispatcher, "dispatcher", 0, "");
   register_actor(n.console, n.jobs, "job-registry", 0, "");
   register_actor(n.console, n.pool, "worker-pool", 0, "");

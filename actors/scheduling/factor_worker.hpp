@@ -6,8 +6,8 @@
 //   (job_atom, job_ticket)   a job to run now (from a caller-queue)
 // Messages out:
 //   (demand_atom, worker)                          -> dispatcher, when idle
-//   (started_atom, request_id, cancel_handle, worker) -> registry
-//   (finished_atom, job_outcome)                   -> registry
+//   (started_atom, request_id, cancel_handle, worker) -> registry  (worker_report_api)
+//   (finished_atom, job_outcome)                   -> registry  (worker_report_api)
 #pragma once
 
 #include "actors/protocol/job.hpp"
@@ -31,7 +31,7 @@ struct worker_limits {
   std::chrono::milliseconds job_budget{600000};
 };
 
-caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher, caf::actor registry,
+caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher, worker_report_api registry,
                             worker_limits limits);
 
 // The engine run of one job, outside any actor (tested alone).

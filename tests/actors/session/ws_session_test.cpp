@@ -49,8 +49,8 @@ struct session_fixture : actor_fixture {
     dispatch = sys.spawn(dispatcher, caf::actor{});
     registry = sys.spawn(job_registry, dispatch, std::shared_ptr<journal>(std::move(opened.value)), settings,
                          std::vector<job>{}, std::vector<job>{});
-    session = spawn_ws_session(sys, socket, caf::actor_cast<caf::actor>(registry),
-                               ws_session_config{"alice", 5s, caf::actor{}, caf::actor{}});
+    session =
+        spawn_ws_session(sys, socket, registry, ws_session_config{"alice", 5s, caf::actor{}, caf::actor{}});
     sched.run();
   }
   ~session_fixture() {
@@ -185,7 +185,7 @@ TEST_CASE("cluster mode: commands are pushed to the socket, client_messages rela
     };
   });
   auto session =
-      spawn_ws_session(f.sys, socket, caf::actor{}, ws_session_config{"carol", 5s, caf::actor{}, bridge});
+      spawn_ws_session(f.sys, socket, registry_api{}, ws_session_config{"carol", 5s, caf::actor{}, bridge});
   f.sched.run();
   REQUIRE(seen->hellos == std::vector<std::string>{"carol"});
 
