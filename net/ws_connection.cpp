@@ -26,6 +26,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include <caf/actor.hpp>
+#include <caf/actor_cast.hpp>
 
 #include <algorithm>
 #include <deque>
@@ -119,7 +120,10 @@ private:
     config.caller_id = caller_id_;
     config.idle_timeout = state_->settings.ws_idle_timeout;
     config.console = state_->node.console;
-    if (state_->node.role == actors::node_role::gateway) config.push = state_->node.jobs;
+    // On a gateway the jobs actor is the kafka-bridge, which also takes hello and relay
+    // (its gateway_bridge_actor type); the session holds it untyped, as `push`.
+    if (state_->node.role == actors::node_role::gateway)
+      config.push = caf::actor_cast<caf::actor>(state_->node.jobs);
     actor_ = actors::spawn_ws_session(state_->sys, std::move(self), state_->node.jobs, config);
     do_read();
   }

@@ -11,6 +11,7 @@
 #include "actors/scheduling/worker_pool.hpp"
 #include "config/log.hpp"
 
+#include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
@@ -36,13 +37,16 @@ failure<node_errc> no_kafka(const char* role) {
                   "scripts/kafka start runs a broker on 127.0.0.1:19092");
 }
 
-void stop_all(caf::actor_system& sys, std::initializer_list<caf::actor> actors) {
+// In order, each gone before the next is told; typed and untyped handles alike.
+template <class... Handles>
+void stop_all(caf::actor_system& sys, const Handles&... actors) {
   caf::scoped_actor self{sys};
-  for (const auto& a : actors) {
-    if (!a) continue;
+  auto stop = [&self](const auto& a) {
+    if (!a) return;
     self->send_exit(a, caf::exit_reason::user_shutdown);
     self->wait_for(a);
-  }
+  };
+  (stop(actors), ...);
 }
 
 } // namespace
@@ -57,19 +61,20 @@ result<node, node_errc> start_gateway(caf::actor_system& sys, const config::sett
   n.producer = spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, settings.kafka_timeout}, error);
   if (!n.producer) return fail(node_errc::kafka_client_failed, std::move(error));
   n.console = spawn_console(sys);
-  n.jobs = spawn_gateway_bridge(sys, {settings, topics, id, n.producer});
+  auto bridge = spawn_gateway_bridge(sys, {settings, topics, id, n.producer});
+  n.jobs = bridge;
   kafka_consumer_settings reader;
   reader.brokers = settings.kafka;
   reader.client_id = "factord-" + id;
   reader.topics = {{topics.jobs, true}, {topics.results, true}, {topics.commands, false}};
   reader.ensure = factord_topics(topics, static_cast<int>(settings.kafka_partitions), settings.retention);
-  reader.target = n.jobs;
+  reader.target = caf::actor_cast<caf::actor>(bridge); // kafka/ sends untyped
   n.consumer = spawn_kafka_consumer(sys, reader, error);
   if (!n.consumer) {
-    stop_all(sys, {n.jobs, n.producer, n.console});
+    stop_all(sys, n.jobs, n.producer, n.console);
     return fail(node_errc::kafka_client_failed, std::move(error));
   }
-  caf::anon_send(n.jobs, attach_atom::value, n.consumer);
+  caf::anon_send(bridge, attach_atom::value, n.consumer);
   register_actor(n.console, n.jobs, "kafka-bridge", 0, "gateway " + id);
   register_actor(n.console, n.producer, "kafka-producer", n.jobs.id(), topics.jobs);
   register_actor(n.console, n.consumer, "kafka-consumer", n.jobs.id(), "reader");
@@ -95,7 +100,8 @@ result<node, node_errc> start_worker(caf::actor_system& sys, const config::setti
   if (!n.producer) return fail(node_errc::kafka_client_failed, std::move(error));
   n.console = spawn_console(sys);
   n.dispatcher = sys.spawn(dispatcher, n.console);
-  n.jobs = spawn_worker_bridge(sys, {settings, topics, id, n.producer, n.dispatcher});
+  auto bridge = spawn_worker_bridge(sys, {settings, topics, id, n.producer, n.dispatcher});
+  n.jobs = bridge;
   auto ensure = factord_topics(topics, static_cast<int>(settings.kafka_partitions), settings.retention);
   kafka_consumer_settings group;
   group.brokers = settings.kafka;
@@ -103,22 +109,22 @@ result<node, node_errc> start_worker(caf::actor_system& sys, const config::setti
   group.group = settings.topic_prefix + "workers";
   group.topics = {{topics.jobs, true}};
   group.ensure = ensure;
-  group.target = n.jobs;
+  group.target = caf::actor_cast<caf::actor>(bridge); // kafka/ sends untyped
   kafka_consumer_settings results;
   results.brokers = settings.kafka;
   results.client_id = "factord-" + id + "-results";
   results.topics = {{topics.results, true}};
   results.ensure = ensure;
-  results.target = n.jobs;
+  results.target = group.target;
   n.consumer = spawn_kafka_consumer(sys, group, error);
   if (n.consumer) n.reader = spawn_kafka_consumer(sys, results, error);
   if (!n.consumer || !n.reader) {
-    stop_all(sys, {n.consumer, n.jobs, n.dispatcher, n.producer, n.console});
+    stop_all(sys, n.consumer, n.jobs, n.dispatcher, n.producer, n.console);
     return fail(node_errc::kafka_client_failed, std::move(error));
   }
-  caf::anon_send(n.jobs, attach_atom::value, n.consumer);
+  caf::anon_send(bridge, attach_atom::value, n.consumer);
   unsigned workers = config::effective_workers(settings);
-  n.pool = sys.spawn(worker_pool, n.dispatcher, n.jobs, workers,
+  n.pool = sys.spawn(worker_pool, n.dispatcher, bridge, workers,
                      worker_limits{settings.max_digits, settings.job_budget}, n.console);
   register_actor(n.console, n.jobs, "kafka-bridge", 0, "worker " + id);
   register_actor(n.console, n.dispatcher, "dispatcher", 0, "");
@@ -155,7 +161,7 @@ void stop_cluster_node(caf::actor_system& sys, node& n) {
   // 2. Consumers close (a worker's commits its last offsets and leaves the group, so its
   //    partitions move at once); then the bridge and the scheduler; the producer last,
   //    flushing what the bridge wrote.
-  stop_all(sys, {n.consumer, n.reader, n.jobs, n.dispatcher, n.producer, n.console});
+  stop_all(sys, n.consumer, n.reader, n.jobs, n.dispatcher, n.producer, n.console);
   n = node{};
   logging::info("node_stopped");
 }

@@ -10,7 +10,8 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/response_promise.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include <nlohmann/json.hpp>
@@ -21,7 +22,7 @@ namespace {
 
 using namespace gateway_ops;
 using json = nlohmann::json;
-caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
+gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge_config config) {
   self->state.book = job_book{book_limits(config.settings, job_book::open_means::unfinished)};
   self->state.config = std::move(config);
   self->set_default_handler(caf::print_and_drop);
@@ -44,11 +45,11 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
       [=](attach_atom, caf::actor& consumer) { self->state.consumer = std::move(consumer); },
       [=](submit_atom, submission& s) {
         probe_scope scope(self->state.counters, "submit");
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<job_reply>();
         auto& st = self->state;
         auto watch = [self](job_book::entry& e, caf::actor session) {
           self->state.book.watch(
-              e, [self, session](const job& j) { self->send(session, jobdone_atom::value, j); });
+              e, [self, session](const job& j) { self->anon_send(session, jobdone_atom::value, j); });
         };
         // With a key, every gateway derives the same id: a retry through another gateway
         // finds the same job in the topic.
@@ -90,7 +91,7 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
         return rp;
       },
       [=](batch_atom, batch_submission& b) {
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<batch_reply>();
         auto& st = self->state;
         auto admitted = admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
           return admit(st, b.caller_id, text, b.numbers.size(), number);
@@ -122,9 +123,10 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
             // All or none: the records that did reach Kafka are cancelled again (their
             // worker publishes them as cancelled), and the client is told nothing was taken.
             for (const auto& accepted : p->jobs) {
-              self->send(st2.config.producer, publish_atom::value,
-                         kafka_message{
-                             st2.config.topics.jobs, accepted.caller_id, encode_cancel_record(accepted), {}});
+              self->anon_send(
+                  st2.config.producer, publish_atom::value,
+                  kafka_message{
+                      st2.config.topics.jobs, accepted.caller_id, encode_cancel_record(accepted), {}});
               forget_unless_in_kafka(self, accepted.request_id);
             }
             ++st2.book.counters().rejected;
@@ -135,7 +137,7 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
       },
       [=](fetch_atom, const std::string& id, caf::timespan wait) {
         probe_scope scope(self->state.counters, "fetch");
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<job_reply>();
         if (auto* e = self->state.book.find(id))
           answer_fetch(self, *e, wait, rp);
         else
@@ -146,7 +148,7 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
         self->state.book.expire(id, waiter);
       },
       [=](cancel_atom, const std::string& id) {
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<job_reply>();
         if (auto* e = self->state.book.find(id))
           start_cancel(self, *e, rp);
         else
@@ -235,7 +237,7 @@ caf::behavior gateway_bridge(self_ptr self, gateway_bridge_config config) {
 
 } // namespace
 
-caf::actor spawn_gateway_bridge(caf::actor_system& sys, gateway_bridge_config config) {
+gateway_bridge_actor spawn_gateway_bridge(caf::actor_system& sys, gateway_bridge_config config) {
   return sys.spawn(gateway_bridge, std::move(config));
 }
 

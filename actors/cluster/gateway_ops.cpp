@@ -27,7 +27,7 @@ std::string not_ready(const gateway_state& st) {
   return {};
 }
 
-void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, caf::response_promise rp) {
+void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, job_promise rp) {
   if (e.value.finished() || wait.count() <= 0) {
     rp.deliver(ok_reply(e.value));
     return;
@@ -36,7 +36,7 @@ void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, ca
   self->delayed_send(self, wait, waitover_atom::value, e.value.request_id, waiter);
 }
 
-void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise rp) {
+void start_cancel(self_ptr self, gateway_state::entry& e, job_promise rp) {
   auto& st = self->state;
   if (e.value.finished()) {
     rp.deliver(ok_reply(e.value));
@@ -102,7 +102,7 @@ void carry_out(self_ptr self, gateway_state::lookups::step s) {
   auto& st = self->state;
   for (auto& a : s.answers) answer_lookup(self, a);
   if (s.arm_timer) self->delayed_send(self, gateway_state::lookups::records_wait, sync_atom::value);
-  if (s.sync != 0) self->send(st.consumer, sync_atom::value, s.sync);
+  if (s.sync != 0) self->anon_send(st.consumer, sync_atom::value, s.sync);
 }
 
 std::optional<api_error> admit(gateway_state& st, const std::string& caller, const std::string& text,

@@ -89,7 +89,7 @@ void on_command_record(self_ptr self, const kafka_record& r) {
     frame["payload"] = r.value;
   }
   auto text = frame.dump(-1, ' ', false, json::error_handler_t::replace);
-  for (auto& session : it->second) self->send(session, command_atom::value, text);
+  for (auto& session : it->second) self->anon_send(session, command_atom::value, text);
   st.commands_pushed += it->second.size();
 }
 

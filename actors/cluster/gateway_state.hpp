@@ -9,8 +9,9 @@
 #include "actors/protocol/probe.hpp"
 #include "actors/cluster/unknown_ids.hpp"
 
-#include <caf/response_promise.hpp>
+#include <caf/typed_response_promise.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <functional>
 #include <optional>
@@ -23,7 +24,7 @@ namespace factord::actors::gateway_ops {
 struct gateway_state {
   using entry = job_book::entry;
   // GETs and DELETEs for ids this gateway has not read yet.
-  using lookups = unknown_ids<caf::response_promise>;
+  using lookups = unknown_ids<job_promise>;
 
   gateway_bridge_config config;
   job_book book; // jobs accepted here or read from the topics; bounds on unfinished jobs
@@ -32,7 +33,7 @@ struct gateway_state {
   // the same idempotency key wait for the answer. A job not in here is in Kafka.
   struct unacked {
     bool in_kafka = false;
-    std::vector<caf::response_promise> same_key;
+    std::vector<job_promise> same_key;
   };
   std::unordered_map<std::string, unacked> awaiting_ack;
   lookups unknown;
@@ -51,7 +52,7 @@ struct gateway_state {
   static inline const char* name = "kafka-bridge";
 };
 
-using self_ptr = caf::stateful_actor<gateway_state>*;
+using self_ptr = gateway_bridge_actor::stateful_pointer<gateway_state>;
 
 // -- records (gateway_records.cpp) ------------------------------------------------------
 // The job's record was read from the jobs topic (or its result): it is in Kafka.
@@ -68,8 +69,8 @@ void purge(self_ptr self);
 // -- lookups and submissions (gateway_ops.cpp) -------------------------------------------
 // "" when submissions can be accepted now, else why not (for a 503).
 std::string not_ready(const gateway_state& st);
-void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, caf::response_promise rp);
-void start_cancel(self_ptr self, gateway_state::entry& e, caf::response_promise rp);
+void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, job_promise rp);
+void start_cancel(self_ptr self, gateway_state::entry& e, job_promise rp);
 // An id not read yet: waits for the next records, then for a sync (unknown_ids.hpp).
 void lookup_later(self_ptr self, gateway_state::lookups::lookup u);
 // The lookups' view of the jobs: whether an id has been read or accepted here.

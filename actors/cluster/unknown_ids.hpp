@@ -7,7 +7,7 @@
 //
 // A plain class so it is tested alone: the kafka-bridge arms the timer, asks its consumer
 // for the sync and answers the requests as each `step` says. `Promise` answers a request
-// (caf::response_promise in the bridge, a plain value in tests); it is only carried.
+// (a job_promise in the bridge, a plain value in tests); it is only carried.
 #pragma once
 
 #include "config/limits.hpp"

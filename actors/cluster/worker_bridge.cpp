@@ -6,12 +6,13 @@
 #include "config/limits.hpp"
 #include "actors/kafka/kafka_producer.hpp"
 #include "actors/protocol/probe.hpp"
+#include "actors/protocol/replies.hpp"
 #include "actors/cluster/worker_state.hpp"
 #include "config/log.hpp"
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 namespace factord::actors {
 
@@ -19,7 +20,13 @@ namespace {
 
 using namespace worker_ops;
 
-caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
+// Jobs reach a worker through Kafka only; net/ answers the same for a worker's job routes.
+api_error not_a_gateway() {
+  return make_error(api_errc::not_found, "not_a_gateway",
+                    "this is a factord worker: it takes jobs from Kafka only; send them to a gateway");
+}
+
+worker_bridge_actor::behavior_type worker_bridge(self_ptr self, worker_bridge_config config) {
   // No admission here (jobs come from the topic), so the bounds are unused.
   self->state.book = job_book{book_limits(config.settings, job_book::open_means::unfinished)};
   self->state.config = std::move(config);
@@ -138,6 +145,12 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
         if (!st.kafka_up) return "Kafka is unreachable (" + st.kafka_detail + ")";
         return std::string();
       },
+      [](submit_atom, const submission&) { return failed_reply(not_a_gateway()); },
+      [](batch_atom, const batch_submission&) {
+        return batch_reply{false, {}, not_a_gateway(), 0};
+      },
+      [](fetch_atom, const std::string&, caf::timespan) { return failed_reply(not_a_gateway()); },
+      [](cancel_atom, const std::string&) { return failed_reply(not_a_gateway()); },
       [=](stats_atom) { return self->state.book.stats(); },
       [=](workers_atom) { return self->state.book.view(); },
       [=](probe_atom) {
@@ -162,7 +175,7 @@ caf::behavior worker_bridge(self_ptr self, worker_bridge_config config) {
 
 } // namespace
 
-caf::actor spawn_worker_bridge(caf::actor_system& sys, worker_bridge_config config) {
+worker_bridge_actor spawn_worker_bridge(caf::actor_system& sys, worker_bridge_config config) {
   return sys.spawn(worker_bridge, std::move(config));
 }
 

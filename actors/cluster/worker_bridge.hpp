@@ -20,23 +20,49 @@
 //    failed. Malformed records go to the dead-letter topic too.
 //  - Cancel records (same key as their job, so after it in the partition) stop the job.
 //
-// Messages in: from the factor workers and the pool (started, finished, lost) as the
-// registry gets them; from its consumers (records, assigned, revoked, health, synced);
-// (attach_atom, actor) its group consumer, once at start; (drain_atom) -> bool;
-// (stats_atom) -> registry_stats; (workers_atom) -> registry_view; (ready_atom) ->
-// std::string ("" = ready); (probe_atom) -> probe_sample.
-// Its own timers: (tick_atom) running records and commits; (purge_atom) retention;
-// (publish_atom, id) a result the producer refused, again; (attempt_atom, id) an attempt
-// record the producer refused, again.
+// Messages in (its type, worker_bridge_actor, checks them):
+//   worker_report_api (scheduling/worker_report_api.hpp): started, finished, lost, from the
+//     factor workers and the pool, as the registry gets them;
+//   registry_api (protocol/registry_api.hpp), so it can stand in node::jobs: (drain_atom)
+//     -> bool; (stats_atom) -> registry_stats; (workers_atom) -> registry_view;
+//     (ready_atom) -> std::string; (probe_atom); submit, batch, fetch and cancel are
+//     refused (404 not_a_gateway: jobs reach a worker through Kafka; net/ refuses those
+//     routes on a worker before asking);
+//   from its consumers: (attach_atom, caf::actor group consumer), records, assigned,
+//     revoked, health, synced;
+//   internal (sent to itself, so in its type too): (tick_atom) its commit timer,
+//     (publish_atom, id) and (attempt_atom, id) retries, (purge_atom) retention sweep.
+// It sends to untyped actors (producer, consumer, dispatcher) with anon_send: CAF 0.17
+// lets a typed actor send() only to typed actors.
 #pragma once
 
 #include "actors/kafka/kafka_records.hpp"
+#include "actors/protocol/registry_api.hpp"
+#include "actors/scheduling/worker_report_api.hpp"
 #include "config/options.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
 
 namespace factord::actors {
+
+using worker_bridge_actor = registry_api::extend_with<worker_report_api>::extend<
+    caf::reacts_to<attach_atom, caf::actor>,                 // its group consumer
+    caf::reacts_to<records_atom, std::vector<kafka_record>>, // from the consumers
+    caf::reacts_to<assigned_atom, std::vector<std::int32_t>, std::vector<std::int64_t>,
+                   std::uint64_t>,                    // from the group consumer
+    caf::reacts_to<revoked_atom, std::uint64_t>,      // from the group consumer
+    caf::reacts_to<health_atom, bool, std::string>,   // from the consumers
+    caf::reacts_to<synced_atom, std::uint64_t, bool>, // from the consumers
+    caf::reacts_to<tick_atom>,                        // internal
+    caf::reacts_to<publish_atom, std::string>,        // internal
+    caf::reacts_to<attempt_atom, std::string>,        // internal
+    caf::reacts_to<purge_atom>>;                      // internal
 
 struct worker_bridge_config {
   config::settings settings;
@@ -46,6 +72,6 @@ struct worker_bridge_config {
   caf::actor dispatcher;
 };
 
-caf::actor spawn_worker_bridge(caf::actor_system& sys, worker_bridge_config config);
+worker_bridge_actor spawn_worker_bridge(caf::actor_system& sys, worker_bridge_config config);
 
 } // namespace factord::actors

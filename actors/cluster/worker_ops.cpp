@@ -16,9 +16,9 @@ namespace factord::actors::worker_ops {
 void pause_or_resume(self_ptr self, std::int32_t partition, partition_offsets::read_ahead change) {
   auto& st = self->state;
   if (change == partition_offsets::read_ahead::pause)
-    self->send(st.group_consumer, pause_atom::value, partition, st.generation);
+    self->anon_send(st.group_consumer, pause_atom::value, partition, st.generation);
   else if (change == partition_offsets::read_ahead::resume)
-    self->send(st.group_consumer, resume_atom::value, partition, st.generation);
+    self->anon_send(st.group_consumer, resume_atom::value, partition, st.generation);
 }
 
 void offset_done(self_ptr self, std::int32_t partition, std::int64_t offset) {
@@ -86,7 +86,7 @@ void dead_letter(self_ptr self, const std::string& id, const std::string& reason
   auto* e = st.book.find(id);
   if (!e) return;
   ++st.dead_lettered;
-  self->send(
+  self->anon_send(
       st.config.producer, publish_atom::value,
       kafka_message{st.config.topics.dlq, id, encode_dlq(e->value, reason, message, st.config.node_id), {}});
   logging::warn("job_dead_lettered", {{"request_id", id}, {"reason", reason}});
@@ -100,14 +100,14 @@ void mark_running(self_ptr self, const std::string& id) {
   auto* e = st.book.find(id);
   if (it == st.jobs.end() || !e) return;
   it->second.marked = true;
-  self->send(st.config.producer, publish_atom::value,
-             kafka_message{st.config.topics.results, id, encode_result(e->value, st.config.node_id),
-                           result_headers(e->value)});
+  self->anon_send(st.config.producer, publish_atom::value,
+                  kafka_message{st.config.topics.results, id, encode_result(e->value, st.config.node_id),
+                                result_headers(e->value)});
 }
 
 void enqueue(self_ptr self, const job& j) {
-  self->send(self->state.config.dispatcher, enqueue_atom::value,
-             job_ticket{j.request_id, j.caller_id, j.number});
+  self->anon_send(self->state.config.dispatcher, enqueue_atom::value,
+                  job_ticket{j.request_id, j.caller_id, j.number});
 }
 
 void count_attempt_then_enqueue(self_ptr self, const std::string& id) {
@@ -153,14 +153,14 @@ void on_job_record(self_ptr self, const kafka_record& r) {
     bad.status = job_status::failed;
     // Into the dead-letter topic with the raw record, then past it: one bad record must
     // not stop the partition.
-    self->send(st.config.producer, publish_atom::value,
-               kafka_message{st.config.topics.dlq,
-                             r.key,
-                             encode_dlq(bad, "malformed_record",
-                                        why + " (partition " + std::to_string(r.partition) + ", offset " +
-                                            std::to_string(r.offset) + ")",
-                                        st.config.node_id),
-                             {}});
+    self->anon_send(st.config.producer, publish_atom::value,
+                    kafka_message{st.config.topics.dlq,
+                                  r.key,
+                                  encode_dlq(bad, "malformed_record",
+                                             why + " (partition " + std::to_string(r.partition) +
+                                                 ", offset " + std::to_string(r.offset) + ")",
+                                             st.config.node_id),
+                                  {}});
     logging::warn(
         "malformed_job_record",
         {{"partition", std::to_string(r.partition)}, {"offset", std::to_string(r.offset)}, {"error", why}});
@@ -177,7 +177,7 @@ void on_job_record(self_ptr self, const kafka_record& r) {
     if (e->value.status == job_status::running) {
       e->cancel.flag->store(cancel_handle::cancel); // the worker reports back, then we publish
     } else {
-      self->send(st.config.dispatcher, cancel_atom::value, e->value.caller_id, id);
+      self->anon_send(st.config.dispatcher, cancel_atom::value, e->value.caller_id, id);
       finish_and_publish(self, id, job_status::cancelled, "cancelled",
                          "the job was cancelled by a DELETE request");
     }
@@ -243,7 +243,7 @@ void on_result_record(self_ptr self, const kafka_record& r) {
   if (it == st.jobs.end() || !ours || ours->value.status != job_status::queued || it->second.publishing)
     return;
   ++st.duplicates_skipped;
-  self->send(st.config.dispatcher, cancel_atom::value, ours->value.caller_id, j.request_id);
+  self->anon_send(st.config.dispatcher, cancel_atom::value, ours->value.caller_id, j.request_id);
   if (it->second.tracked) offset_done(self, it->second.partition, it->second.offset);
   st.jobs.erase(it);
   st.book.erase(j.request_id);
@@ -253,7 +253,7 @@ void commit(self_ptr self) {
   auto& st = self->state;
   auto offsets = st.offsets.advance_commits();
   if (!offsets.empty() && st.group_consumer)
-    self->send(st.group_consumer, commit_atom::value, std::move(offsets), st.generation);
+    self->anon_send(st.group_consumer, commit_atom::value, std::move(offsets), st.generation);
 }
 
 // After a rebalance: jobs of partitions that are no longer ours stop counting; queued ones
@@ -267,7 +267,7 @@ void reassign(self_ptr self, const std::vector<std::int32_t>& ours, const std::v
     lj.tracked = false;
     const auto* e = st.book.find(it->first);
     if (e && !mine.count(lj.partition) && e->value.status == job_status::queued && !lj.publishing) {
-      self->send(st.config.dispatcher, cancel_atom::value, e->value.caller_id, it->first);
+      self->anon_send(st.config.dispatcher, cancel_atom::value, e->value.caller_id, it->first);
       st.book.erase(it->first);
       it = st.jobs.erase(it);
     } else {

@@ -11,6 +11,7 @@
 #include "actors/cluster/worker_bridge.hpp"
 
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <set>
 #include <string>
@@ -53,7 +54,7 @@ struct worker_bridge_state {
   static inline const char* name = "kafka-bridge";
 };
 
-using self_ptr = caf::stateful_actor<worker_bridge_state>*;
+using self_ptr = worker_bridge_actor::stateful_pointer<worker_bridge_state>;
 using local_job = worker_bridge_state::local_job;
 
 // Tells the group consumer to pause or resume the partition, as partition_offsets decided.

@@ -251,7 +251,7 @@ caf::behavior console_actor(self_ptr self) {
       [=](register_atom, caf::actor& who, std::string& kind, caf::actor_id parent, std::string& role) {
         watch(self, std::move(who), std::move(kind), parent, std::move(role));
       },
-      [=](attach_atom, caf::actor& registry, caf::actor& dispatcher) {
+      [=](attach_atom, registry_api& registry, caf::actor& dispatcher) {
         self->state.registry = std::move(registry);
         self->state.dispatcher = std::move(dispatcher);
       },
@@ -326,7 +326,7 @@ caf::actor spawn_console(caf::actor_system& sys) {
   return console;
 }
 
-void attach_console(const caf::actor& console, const caf::actor& registry, const caf::actor& dispatcher) {
+void attach_console(const caf::actor& console, const registry_api& registry, const caf::actor& dispatcher) {
   caf::anon_send(console, attach_atom::value, registry, dispatcher);
 }
 

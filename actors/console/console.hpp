@@ -9,12 +9,14 @@
 //
 // Messages in:
 //   (register_atom, actor, kind, parent id, role)   a new actor to watch
+//   (attach_atom, registry_api, dispatcher)          the node's, to query (attach_console)
 //   (snapshot_atom) -> std::string                  the JSON snapshot (GET /v1/actors)
 //   (subscribe_atom, viewer, caf::timespan interval) stream frames to `viewer`
 //   (action_atom, console_action) -> action_result  operator actions (token checked by net/)
 // Messages out: (viewframe_atom, std::string json) to viewers.
 #pragma once
 
+#include "actors/protocol/registry_api.hpp"
 #include "actors/session/ws_session.hpp"
 
 #include <caf/actor.hpp>
@@ -47,7 +49,7 @@ struct action_result {
 caf::actor spawn_console(caf::actor_system& sys);
 
 // Tells the console about the node's actors so it can query the registry and dispatcher.
-void attach_console(const caf::actor& console, const caf::actor& registry, const caf::actor& dispatcher);
+void attach_console(const caf::actor& console, const registry_api& registry, const caf::actor& dispatcher);
 
 // For net/: the snapshot JSON, an action, and a stream viewer bound to a WebSocket. The
 // viewer understands frames {"interval_ms": N} (250..10000) to change its rate.

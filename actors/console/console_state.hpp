@@ -5,8 +5,8 @@
 #include "actors/protocol/api.hpp"
 #include "actors/console/console.hpp"
 #include "actors/scheduling/dispatcher.hpp"
-#include "actors/registry/job_registry.hpp"
 #include "actors/protocol/probe.hpp"
+#include "actors/protocol/registry_api.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/actor_clock.hpp>
@@ -63,7 +63,7 @@ struct console_state {
     std::uint64_t queued = 0;
   };
 
-  caf::actor registry;
+  registry_api registry;
   caf::actor dispatcher;
   std::map<caf::actor_id, watched> live;
   std::deque<exited_entry> exited; // the most recent exits

@@ -44,9 +44,10 @@ result<node, node_errc> start_node(caf::actor_system& sys, const config::setting
   }
   n.dispatcher = sys.spawn(dispatcher, n.console);
   // Detached: the registry does the (short, blocking) journal I/O on its own thread.
-  n.jobs = sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings, std::move(recovered),
-                                    std::move(finished));
-  n.pool = sys.spawn(worker_pool, n.dispatcher, n.jobs, workers, limits, n.console);
+  auto registry = sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings, std::move(recovered),
+                                           std::move(finished));
+  n.jobs = registry;
+  n.pool = sys.spawn(worker_pool, n.dispatcher, registry, workers, limits, n.console);
   register_actor(n.console, n.dispatcher, "dispatcher", 0, "");
   register_actor(n.console, n.jobs, "job-registry", 0, "");
   register_actor(n.console, n.pool, "worker-pool", 0, "");

@@ -2,6 +2,7 @@
 // stopped together. main() wires this to net/.
 #pragma once
 
+#include "actors/protocol/registry_api.hpp"
 #include "config/options.hpp"
 #include "config/result.hpp"
 
@@ -22,9 +23,10 @@ enum class node_errc {
 
 struct node {
   node_role role = node_role::serve;
-  // The actor that holds the node's jobs and answers the registry protocol (submit, batch,
-  // fetch, cancel, stats): the job-registry in serve, the kafka-bridge in gateway and worker.
-  caf::actor jobs;
+  // The actor that holds the node's jobs and answers the registry protocol
+  // (protocol/registry_api.hpp): the job-registry in serve, the kafka-bridge in gateway and
+  // worker (a worker's refuses submit, batch, fetch and cancel: jobs reach it through Kafka).
+  registry_api jobs;
   caf::actor dispatcher;   // round-robin over callers
   caf::actor pool;         // supervisor of the factor workers
   caf::actor console;      // actor directory and probes for the inspection console

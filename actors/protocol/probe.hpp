@@ -8,8 +8,13 @@
 // kind-specific fields.
 #pragma once
 
+#include "actors/protocol/atoms.hpp"
+
 #include <caf/actor.hpp>
+#include <caf/actor_cast.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -70,6 +75,14 @@ struct probe_sample {
 // directory CAF 0.17 can have: it cannot list live actors itself.
 void register_actor(const caf::actor& console, const caf::actor& who, std::string kind, caf::actor_id parent,
                     std::string role);
+// A typed actor (the job-registry, a kafka-bridge) is watched the same way. The console
+// probes what it watches, so the type must answer (probe_atom) (checked when compiled).
+template <class... Sigs>
+void register_actor(const caf::actor& console, const caf::typed_actor<Sigs...>& who, std::string kind,
+                    caf::actor_id parent, std::string role) {
+  caf::typed_actor<caf::replies_to<probe_atom>::with<probe_sample>> probed = who;
+  register_actor(console, caf::actor_cast<caf::actor>(probed), std::move(kind), parent, std::move(role));
+}
 
 // Fills the common part of a sample from a probe and the actor's mailbox depth.
 probe_sample make_sample(const probe& p, std::uint64_t mailbox);

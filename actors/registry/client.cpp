@@ -19,7 +19,7 @@ api_error unavailable(caf::actor_system& sys, const caf::error& err) {
 // One request from outside the actor world: a short-lived actor sends it and hands the
 // reply (or a not_ready error) to `done`, then terminates.
 template <class Reply, class... Ts>
-void ask(caf::actor_system& sys, const caf::actor& dest, std::function<void(Reply)> done, Ts... xs) {
+void ask(caf::actor_system& sys, const registry_api& dest, std::function<void(Reply)> done, Ts... xs) {
   sys.spawn([dest, done = std::move(done), xs...](caf::event_based_actor* self) {
     self->request(dest, caf::infinite, xs...)
         .then([done](Reply& reply) { done(std::move(reply)); },
@@ -33,28 +33,29 @@ void ask(caf::actor_system& sys, const caf::actor& dest, std::function<void(Repl
 
 } // namespace
 
-void submit_job(caf::actor_system& sys, const caf::actor& registry, submission s,
+void submit_job(caf::actor_system& sys, const registry_api& registry, submission s,
                 std::function<void(job_reply)> done) {
   ask<job_reply>(sys, registry, std::move(done), submit_atom::value, std::move(s));
 }
 
-void submit_batch(caf::actor_system& sys, const caf::actor& registry, batch_submission b,
+void submit_batch(caf::actor_system& sys, const registry_api& registry, batch_submission b,
                   std::function<void(batch_reply)> done) {
   ask<batch_reply>(sys, registry, std::move(done), batch_atom::value, std::move(b));
 }
 
-void fetch_job(caf::actor_system& sys, const caf::actor& registry, std::string request_id,
+void fetch_job(caf::actor_system& sys, const registry_api& registry, std::string request_id,
                std::chrono::milliseconds wait, std::function<void(job_reply)> done) {
   ask<job_reply>(sys, registry, std::move(done), fetch_atom::value, std::move(request_id),
                  caf::timespan{wait});
 }
 
-void cancel_job(caf::actor_system& sys, const caf::actor& registry, std::string request_id,
+void cancel_job(caf::actor_system& sys, const registry_api& registry, std::string request_id,
                 std::function<void(job_reply)> done) {
   ask<job_reply>(sys, registry, std::move(done), cancel_atom::value, std::move(request_id));
 }
 
-void check_ready(caf::actor_system& sys, const caf::actor& registry, std::function<void(std::string)> done) {
+void check_ready(caf::actor_system& sys, const registry_api& registry,
+                 std::function<void(std::string)> done) {
   sys.spawn([registry, done = std::move(done)](caf::event_based_actor* self) {
     self->request(registry, std::chrono::seconds(2), ready_atom::value)
         .then([done](std::string& why) { done(std::move(why)); },
@@ -62,7 +63,7 @@ void check_ready(caf::actor_system& sys, const caf::actor& registry, std::functi
   });
 }
 
-void collect_stats(caf::actor_system& sys, const caf::actor& registry, const caf::actor& dispatcher,
+void collect_stats(caf::actor_system& sys, const registry_api& registry, const caf::actor& dispatcher,
                    std::function<void(node_stats)> done) {
   sys.spawn([registry, dispatcher, done = std::move(done)](caf::event_based_actor* self) {
     auto out = std::make_shared<node_stats>();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "actors/protocol/api.hpp"
+#include "actors/protocol/registry_api.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -27,24 +28,24 @@ struct node_stats {
   std::vector<std::pair<std::string, std::uint64_t>> deepest_callers;
 };
 
-void submit_job(caf::actor_system& sys, const caf::actor& registry, submission s,
+void submit_job(caf::actor_system& sys, const registry_api& registry, submission s,
                 std::function<void(job_reply)> done);
 
-void submit_batch(caf::actor_system& sys, const caf::actor& registry, batch_submission b,
+void submit_batch(caf::actor_system& sys, const registry_api& registry, batch_submission b,
                   std::function<void(batch_reply)> done);
 
 // wait == 0: answer at once. Otherwise answer when the job finishes or `wait` passes.
-void fetch_job(caf::actor_system& sys, const caf::actor& registry, std::string request_id,
+void fetch_job(caf::actor_system& sys, const registry_api& registry, std::string request_id,
                std::chrono::milliseconds wait, std::function<void(job_reply)> done);
 
-void cancel_job(caf::actor_system& sys, const caf::actor& registry, std::string request_id,
+void cancel_job(caf::actor_system& sys, const registry_api& registry, std::string request_id,
                 std::function<void(job_reply)> done);
 
 // Cluster roles: "" when the node can take work, else why not (a kafka-bridge answers).
-void check_ready(caf::actor_system& sys, const caf::actor& registry, std::function<void(std::string)> done);
+void check_ready(caf::actor_system& sys, const registry_api& registry, std::function<void(std::string)> done);
 
 // Asks the registry and the dispatcher; `done` gets the combined snapshot.
-void collect_stats(caf::actor_system& sys, const caf::actor& registry, const caf::actor& dispatcher,
+void collect_stats(caf::actor_system& sys, const registry_api& registry, const caf::actor& dispatcher,
                    std::function<void(node_stats)> done);
 
 } // namespace factord::actors

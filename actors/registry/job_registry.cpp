@@ -33,9 +33,10 @@ job final_state(job j, job_status status, std::string code, std::string message)
 
 } // namespace
 
-caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor dispatcher,
-                           std::shared_ptr<journal> store, config::settings settings,
-                           std::vector<job> recovered, std::vector<job> finished_jobs) {
+job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_pointer<registry_state> self,
+                                               caf::actor dispatcher, std::shared_ptr<journal> store,
+                                               config::settings settings, std::vector<job> recovered,
+                                               std::vector<job> finished_jobs) {
   auto& st0 = self->state;
   st0.dispatcher = std::move(dispatcher);
   st0.store = std::move(store);
@@ -47,7 +48,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
   return {
       [=](submit_atom, submission& s) {
         probe_scope scope(self->state.counters, "submit");
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<job_reply>();
         auto& st = self->state;
         if (!s.idempotency_key.empty()) {
           if (auto* known = st.book.find_by_key(s.caller_id, s.idempotency_key)) {
@@ -68,7 +69,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
         return rp;
       },
       [=](batch_atom, batch_submission& b) {
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<batch_reply>();
         auto& st = self->state;
         auto admitted = admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
           return admit(st, b.caller_id, text, b.numbers.size(), number);
@@ -88,7 +89,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
       },
       [=](fetch_atom, const std::string& id, caf::timespan wait) {
         probe_scope scope(self->state.counters, "fetch");
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<job_reply>();
         auto& book = self->state.book;
         auto* e = book.find(id);
         if (!e) {
@@ -105,7 +106,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
         self->state.book.expire(id, waiter);
       },
       [=](cancel_atom, const std::string& id) {
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<job_reply>();
         auto& st = self->state;
         auto* e = st.book.find(id);
         if (!e) {
@@ -117,7 +118,7 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
           return rp;
         }
         if (e->value.status == job_status::queued)
-          self->send(st.dispatcher, cancel_atom::value, e->value.caller_id, id);
+          self->anon_send(st.dispatcher, cancel_atom::value, e->value.caller_id, id);
         else
           e->cancel.flag->store(cancel_handle::cancel);
         st.book.finish(id, final_state(e->value, job_status::cancelled, "cancelled",
@@ -202,6 +203,10 @@ caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor
         return true;
       },
       [=](stats_atom) { return self->state.book.stats(); },
+      // net/ asks only the cluster roles; answered here because every registry_api speaks it.
+      [=](ready_atom) {
+        return self->state.draining ? std::string("the server is shutting down") : std::string();
+      },
   };
 }
 

@@ -3,34 +3,40 @@
 // acknowledged only after its journal commit, many submissions per commit), answers GETs
 // (also long-polls), and tells whoever waits when a job finishes.
 //
-// Messages in:
-//   (submit_atom, submission)                    -> job_reply (after the journal commit)
-//   (batch_atom, batch_submission)               -> batch_reply, all accepted or none
-//   (fetch_atom, request_id, caf::timespan wait) -> job_reply (when finished or after wait)
-//   (cancel_atom, request_id)                    -> job_reply
-//   (started_atom, request_id, cancel_handle, worker)   from a factor-worker
-//   (finished_atom, job_outcome)                         from a factor-worker
-//   (lost_atom, caf::actor_addr worker)                  from the worker-pool
-//   (drain_atom) -> bool   shutdown: refuse new work, stop running jobs, commit
-//   (stats_atom) -> registry_stats
-//   (workers_atom) -> registry_view   running jobs and per-caller service, for the console
-//   (probe_atom) -> probe_sample
-// Internal: (flush_atom) group commit, (waitover_atom, id, waiter) long-poll expiry,
-//           (purge_atom) retention sweep.
+// Messages in (its type, job_registry_actor, checks them):
+//   registry_api (protocol/registry_api.hpp):
+//     (submit_atom, submission)                    -> job_reply (after the journal commit)
+//     (batch_atom, batch_submission)               -> batch_reply, all accepted or none
+//     (fetch_atom, request_id, caf::timespan wait) -> job_reply (when finished or after wait)
+//     (cancel_atom, request_id)                    -> job_reply
+//     (drain_atom) -> bool   shutdown: refuse new work, stop running jobs, commit
+//     (stats_atom) -> registry_stats
+//     (workers_atom) -> registry_view   running jobs and per-caller service, for the console
+//     (probe_atom) -> probe_sample
+//     (ready_atom) -> std::string       "" unless draining (net/ asks only cluster roles)
+//   worker_report_api (scheduling/worker_report_api.hpp):
+//     (started_atom, request_id, cancel_handle, worker)   from a factor-worker
+//     (finished_atom, job_outcome)                         from a factor-worker
+//     (lost_atom, caf::actor_addr worker)                  from the worker-pool
+// Internal (sent to itself, so in its type too): (flush_atom) group commit,
+//   (waitover_atom, id, waiter) long-poll expiry, (purge_atom) retention sweep.
+// It sends to the untyped dispatcher and ws-sessions with anon_send: CAF 0.17 lets a typed
+// actor send() only to typed actors.
 #pragma once
 
 #include "actors/protocol/api.hpp"
 #include "actors/protocol/probe.hpp"
+#include "actors/protocol/registry_api.hpp"
 #include "actors/registry/job_book.hpp"
 #include "actors/registry/journal.hpp"
+#include "actors/scheduling/worker_report_api.hpp"
 #include "config/options.hpp"
 
 #include <caf/actor.hpp>
-#include <caf/behavior.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/fwd.hpp>
 #include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <memory>
 #include <string>
@@ -39,9 +45,15 @@
 
 namespace factord::actors {
 
+using job_registry_actor = registry_api::extend_with<worker_report_api>::extend<
+    caf::reacts_to<flush_atom>,                                // internal
+    caf::reacts_to<waitover_atom, std::string, std::uint64_t>, // internal
+    caf::reacts_to<purge_atom>>;                               // internal
+
 struct registry_state {
   // A reply held back until the journal commit that makes its job durable.
   struct pending_ack {
+    // Untyped: submit and cancel promise a job_reply, batch a batch_reply (see `batch`).
     caf::response_promise promise;
     std::vector<std::string> request_ids; // one for submit/cancel, many for batch
     bool batch = false;
@@ -67,8 +79,9 @@ job_book::limits book_limits(const config::settings& s, job_book::open_means bou
 
 // `recovered` are the journal's unfinished jobs (re-queued in order at start) and
 // `finished` the retained finished ones (answerable by id).
-caf::behavior job_registry(caf::stateful_actor<registry_state>* self, caf::actor dispatcher,
-                           std::shared_ptr<journal> store, config::settings settings,
-                           std::vector<job> recovered, std::vector<job> finished);
+job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_pointer<registry_state> self,
+                                               caf::actor dispatcher, std::shared_ptr<journal> store,
+                                               config::settings settings, std::vector<job> recovered,
+                                               std::vector<job> finished);
 
 } // namespace factord::actors

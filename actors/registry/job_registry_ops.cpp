@@ -6,12 +6,14 @@
 
 namespace factord::actors::registry_ops {
 
-job_book::waker answer(caf::response_promise rp) {
+job_book::waker answer(job_promise rp) {
   return [rp](const job& j) mutable { rp.deliver(ok_reply(j)); };
 }
 
 job_book::waker tell(self_ptr self, caf::actor session) {
-  return [self, session](const job& j) { self->send(session, jobdone_atom::value, j); };
+  // anon_send: CAF 0.17 lets a typed actor send() only to typed actors. The session does
+  // not look at the sender.
+  return [self, session](const job& j) { self->anon_send(session, jobdone_atom::value, j); };
 }
 
 void schedule_flush(self_ptr self) {
@@ -63,7 +65,8 @@ void journal_final(self_ptr self, const std::string& id) {
 }
 
 void enqueue(self_ptr self, const job& j) {
-  self->send(self->state.dispatcher, enqueue_atom::value, job_ticket{j.request_id, j.caller_id, j.number});
+  self->anon_send(self->state.dispatcher, enqueue_atom::value,
+                  job_ticket{j.request_id, j.caller_id, j.number});
 }
 
 namespace {

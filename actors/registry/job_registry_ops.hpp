@@ -10,7 +10,7 @@
 
 namespace factord::actors::registry_ops {
 
-using self_ptr = caf::stateful_actor<registry_state>*;
+using self_ptr = job_registry_actor::stateful_pointer<registry_state>;
 
 // Validates a number (normalized into `number`) and the bounds for `extra` more jobs.
 std::optional<api_error> admit(registry_state& st, const std::string& caller, const std::string& text,
@@ -30,7 +30,7 @@ void enqueue(self_ptr self, const job& j);
 // Loads the journal's jobs at start; unfinished ones are queued again in order.
 void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finished);
 // A waker that answers a held response promise with the job.
-job_book::waker answer(caf::response_promise rp);
+job_book::waker answer(job_promise rp);
 // A waker that tells a ws-session its job finished.
 job_book::waker tell(self_ptr self, caf::actor session);
 

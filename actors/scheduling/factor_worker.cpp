@@ -33,7 +33,7 @@ job_outcome run_job(const job_ticket& ticket, const worker_limits& limits, const
   return out;
 }
 
-caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher, caf::actor registry,
+caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher, worker_report_api registry,
                             worker_limits limits) {
   self->send(dispatcher, demand_atom::value, caf::actor{self});
   return {

@@ -16,7 +16,8 @@
 namespace factord::actors {
 
 caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, caf::actor dispatcher,
-                          caf::actor registry, unsigned count, worker_limits limits, caf::actor console) {
+                          worker_report_api registry, unsigned count, worker_limits limits,
+                          caf::actor console) {
   auto spawn_worker = [=] {
     auto worker = self->spawn<caf::detached + caf::monitored>(factor_worker, dispatcher, registry, limits);
     register_actor(console, worker, "factor-worker", self->id(), "");

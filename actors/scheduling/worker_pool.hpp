@@ -6,7 +6,7 @@
 // Messages in:
 //   (drain_atom)              shutdown: stop every worker, then quit
 //   (stats_atom) -> pool_stats
-// Messages out: (lost_atom, actor_addr worker) -> registry
+// Messages out: (lost_atom, actor_addr worker) -> registry (worker_report_api)
 #pragma once
 
 #include "actors/scheduling/factor_worker.hpp"
@@ -36,7 +36,8 @@ struct worker_pool_state {
 };
 
 caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, caf::actor dispatcher,
-                          caf::actor registry, unsigned count, worker_limits limits, caf::actor console);
+                          worker_report_api registry, unsigned count, worker_limits limits,
+                          caf::actor console);
 
 } // namespace factord::actors
 

@@ -19,7 +19,7 @@ namespace {
 
 struct ws_session_state {
   std::weak_ptr<ws_connection> connection;
-  caf::actor registry;
+  registry_api registry;
   ws_session_config config;
   std::unordered_map<std::string, ws_request> in_flight; // request id -> how to answer
   std::unordered_map<std::string, job> early;            // finished before the ack arrived
@@ -113,7 +113,7 @@ void on_frame(self_ptr self, const std::string& text) {
             });
 }
 
-caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> connection, caf::actor registry,
+caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> connection, registry_api registry,
                                ws_session_config config) {
   auto& st = self->state;
   st.connection = std::move(connection);
@@ -188,7 +188,7 @@ caf::behavior ws_session_actor(self_ptr self, std::weak_ptr<ws_connection> conne
 } // namespace
 
 caf::actor spawn_ws_session(caf::actor_system& sys, std::weak_ptr<ws_connection> connection,
-                            caf::actor registry, ws_session_config config) {
+                            registry_api registry, ws_session_config config) {
   caf::actor console = config.console;
   std::string caller = config.caller_id;
   auto session = sys.spawn(ws_session_actor, std::move(connection), std::move(registry), std::move(config));

@@ -20,6 +20,8 @@
 //   (relay_atom, client id, frame) -> push     a client_message frame to publish
 #pragma once
 
+#include "actors/protocol/registry_api.hpp"
+
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
@@ -56,7 +58,7 @@ struct ws_session_config {
 };
 
 caf::actor spawn_ws_session(caf::actor_system& sys, std::weak_ptr<ws_connection> connection,
-                            caf::actor registry, ws_session_config config);
+                            registry_api registry, ws_session_config config);
 
 // For net/: forward socket events without knowing the actor's message tags.
 void deliver_frame(const caf::actor& session, std::string text);

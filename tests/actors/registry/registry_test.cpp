@@ -26,7 +26,7 @@ struct registry_fixture : actor_fixture {
                                                 std::to_string(reinterpret_cast<std::uintptr_t>(this)));
   factord::config::settings settings;
   caf::actor dispatch;
-  caf::actor registry;
+  job_registry_actor registry;
 
   explicit registry_fixture(factord::config::settings s = {}) : settings(std::move(s)) { start(); }
   ~registry_fixture() {

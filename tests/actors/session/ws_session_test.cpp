@@ -35,7 +35,7 @@ struct session_fixture : actor_fixture {
                                                 std::to_string(reinterpret_cast<std::uintptr_t>(this)));
   std::shared_ptr<fake_connection> socket = std::make_shared<fake_connection>();
   caf::actor dispatch;
-  caf::actor registry;
+  job_registry_actor registry;
   caf::actor session;
 
   session_fixture() {
@@ -50,7 +50,8 @@ struct session_fixture : actor_fixture {
     sched.run();
   }
   ~session_fixture() {
-    for (auto& a : {session, registry, dispatch}) self->send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& a : {session, caf::actor_cast<caf::actor>(registry), dispatch})
+      self->send_exit(a, caf::exit_reason::user_shutdown);
     sched.run();
     std::filesystem::remove_all(dir);
   }
@@ -179,7 +180,7 @@ TEST_CASE("cluster mode: commands are pushed to the socket, client_messages rela
     };
   });
   auto session =
-      spawn_ws_session(f.sys, socket, caf::actor{}, ws_session_config{"carol", 5s, caf::actor{}, bridge});
+      spawn_ws_session(f.sys, socket, registry_api{}, ws_session_config{"carol", 5s, caf::actor{}, bridge});
   f.sched.run();
   REQUIRE(seen->hellos == std::vector<std::string>{"carol"});
 
