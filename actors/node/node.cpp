@@ -20,13 +20,24 @@ namespace factord::actors {
 start_result start_node(caf::actor_system& sys, const config::settings& settings) {
   start_result out;
   auto opened = journal::open(settings.data_dir, settings.journal_sync_full);
-  if (!opened.value) {
-    out.error = opened.error;
+  if (!opened) {
+    out.error = opened.message();
     return out;
   }
-  std::shared_ptr<journal> store = std::move(opened.value);
-  std::vector<job> recovered = store->unfinished();
-  std::vector<job> finished = store->finished_since(unix_millis_now() - settings.retention.count());
+  std::shared_ptr<journal> store = std::move(opened).value();
+  // A journal that cannot be read back would start without its queued jobs: refuse.
+  auto unfinished = store->unfinished();
+  if (!unfinished) {
+    out.error = unfinished.message();
+    return out;
+  }
+  auto finished_recently = store->finished_since(unix_millis_now() - settings.retention.count());
+  if (!finished_recently) {
+    out.error = finished_recently.message();
+    return out;
+  }
+  std::vector<job> recovered = std::move(unfinished).value();
+  std::vector<job> finished = std::move(finished_recently).value();
 
   worker_limits limits{settings.max_digits, settings.job_budget};
   unsigned workers = config::effective_workers(settings);
@@ -36,15 +47,15 @@ start_result start_node(caf::actor_system& sys, const config::settings& settings
                                   {"workers", std::to_string(workers)}});
   node& n = out.value;
   n.console = spawn_console(sys);
-  std::string checkpoint_error;
-  if (auto cp = wal_checkpointer::open(store->path(), checkpoint_error);
-      cp && store->set_auto_checkpoint(false)) {
-    n.checkpointer =
-        sys.spawn<caf::detached>(journal_checkpointer, std::shared_ptr<wal_checkpointer>(std::move(cp)),
-                                 caf::timespan{std::chrono::seconds(1)});
+  auto cp = wal_checkpointer::open(store->path());
+  auto offloaded = cp ? store->set_auto_checkpoint(false) : result<void, journal_errc>(cp.error());
+  if (offloaded) {
+    n.checkpointer = sys.spawn<caf::detached>(journal_checkpointer,
+                                              std::shared_ptr<wal_checkpointer>(std::move(cp).value()),
+                                              caf::timespan{std::chrono::seconds(1)});
     register_actor(n.console, n.checkpointer, "journal-checkpointer", 0, "");
   } else {
-    logging::warn("journal_checkpoints_inline", {{"error", checkpoint_error}});
+    logging::warn("journal_checkpoints_inline", {{"error", offloaded.message()}});
   }
   n.dispatcher = sys.spawn(dispatcher, n.console);
   // Detached: the registry does the (short, blocking) journal I/O on its own thread.
