@@ -54,9 +54,12 @@ start_result start_gateway(caf::actor_system& sys, const config::settings& setti
   n.role = node_role::gateway;
   std::string id = node_name(settings);
   auto topics = topic_names::with_prefix(settings.topic_prefix);
-  n.producer =
-      spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, settings.kafka_timeout}, out.error);
-  if (!n.producer) return out;
+  auto producer = spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, settings.kafka_timeout});
+  if (!producer) {
+    out.error = producer.message();
+    return out;
+  }
+  n.producer = *producer;
   n.console = spawn_console(sys);
   n.jobs = spawn_gateway_bridge(sys, {settings, topics, id, n.producer});
   kafka_consumer_settings reader;
@@ -65,11 +68,13 @@ start_result start_gateway(caf::actor_system& sys, const config::settings& setti
   reader.topics = {{topics.jobs, true}, {topics.results, true}, {topics.commands, false}};
   reader.ensure = factord_topics(topics, static_cast<int>(settings.kafka_partitions), settings.retention);
   reader.target = n.jobs;
-  n.consumer = spawn_kafka_consumer(sys, reader, out.error);
-  if (!n.consumer) {
+  auto consumer = spawn_kafka_consumer(sys, reader);
+  if (!consumer) {
+    out.error = consumer.message();
     stop_all(sys, {n.jobs, n.producer, n.console});
     return out;
   }
+  n.consumer = *consumer;
   caf::anon_send(n.jobs, attach_atom::value, n.consumer);
   register_actor(n.console, n.jobs, "kafka-bridge", 0, "gateway " + id);
   register_actor(n.console, n.producer, "kafka-producer", n.jobs.id(), topics.jobs);
@@ -90,10 +95,13 @@ start_result start_worker(caf::actor_system& sys, const config::settings& settin
   // Results are never given up on: librdkafka retries until the broker has them.
   // Results wait up to 20 ms to travel together: a result's latency matters less than
   // the broker's load.
-  n.producer = spawn_kafka_producer(
-      sys, {settings.kafka, "factord-" + id, std::chrono::milliseconds(0), std::chrono::milliseconds(20)},
-      out.error);
-  if (!n.producer) return out;
+  auto producer = spawn_kafka_producer(
+      sys, {settings.kafka, "factord-" + id, std::chrono::milliseconds(0), std::chrono::milliseconds(20)});
+  if (!producer) {
+    out.error = producer.message();
+    return out;
+  }
+  n.producer = *producer;
   n.console = spawn_console(sys);
   n.dispatcher = sys.spawn(dispatcher, n.console);
   n.jobs = spawn_worker_bridge(sys, {settings, topics, id, n.producer, n.dispatcher});
@@ -111,12 +119,15 @@ start_result start_worker(caf::actor_system& sys, const config::settings& settin
   results.topics = {{topics.results, true}};
   results.ensure = ensure;
   results.target = n.jobs;
-  n.consumer = spawn_kafka_consumer(sys, group, out.error);
-  if (n.consumer) n.reader = spawn_kafka_consumer(sys, results, out.error);
-  if (!n.consumer || !n.reader) {
+  auto consumer = spawn_kafka_consumer(sys, group);
+  if (consumer) n.consumer = *consumer;
+  auto reader = consumer ? spawn_kafka_consumer(sys, results) : consumer; // the first failure
+  if (!reader) {
+    out.error = reader.message();
     stop_all(sys, {n.consumer, n.jobs, n.dispatcher, n.producer, n.console});
     return out;
   }
+  n.reader = *reader;
   caf::anon_send(n.jobs, attach_atom::value, n.consumer);
   unsigned workers = config::effective_workers(settings);
   n.pool = sys.spawn(worker_pool, n.dispatcher, n.jobs, workers,

@@ -122,9 +122,10 @@ bool watermarks(self_ptr self, std::map<partition_key, std::int64_t>& out, bool 
 // partition (reader). Retried from the poll loop until it works.
 void try_start(self_ptr self) {
   auto& st = self->state;
-  if (auto err = kafka::ensure_topics(st.consumer.get(), st.settings.ensure, std::chrono::milliseconds(3000));
-      !err.empty()) {
-    set_health(self, false, err);
+  if (auto ensured =
+          kafka::ensure_topics(st.consumer.get(), st.settings.ensure, std::chrono::milliseconds(3000));
+      !ensured) {
+    set_health(self, false, ensured.message());
     return;
   }
   if (!st.settings.group.empty()) {
@@ -350,8 +351,8 @@ caf::behavior kafka_consumer(self_ptr self, std::shared_ptr<consumer_state> init
 
 } // namespace
 
-caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings settings,
-                                std::string& error) {
+result<caf::actor, kafka_errc> spawn_kafka_consumer(caf::actor_system& sys,
+                                                    kafka_consumer_settings settings) {
   auto init = std::make_shared<consumer_state>();
   init->log = std::make_unique<kafka::log_bridge>(settings.client_id + "/consumer");
   bool group = !settings.group.empty();
@@ -369,26 +370,19 @@ caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings 
       {"fetch.min.bytes", "65536"},
       {"reconnect.backoff.max.ms", "1000"},
   };
-  auto conf = kafka::make_conf(settings.brokers, settings.client_id, init->log.get(), extra, error);
-  if (!conf) return {};
+  auto conf = kafka::make_conf(settings.brokers, settings.client_id, init->log.get(), extra);
+  if (!conf) return conf.error();
   std::string err;
   if (group) {
     init->rebalance = std::make_unique<rebalancer>();
-    if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(init->rebalance.get()), err) !=
-        RdKafka::Conf::CONF_OK) {
-      error = "Kafka rebalance callback: " + err;
-      return {};
-    }
+    if ((*conf)->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(init->rebalance.get()), err) !=
+        RdKafka::Conf::CONF_OK)
+      return fail(kafka_errc::bad_config, "Kafka rebalance callback: " + err);
   }
-  init->consumer.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
-  if (!init->consumer) {
-    error = "cannot create a Kafka consumer: " + err;
-    return {};
-  }
-  if (settings.topics.empty() || (group && settings.topics.size() != 1)) {
-    error = "internal: a consumer needs its topics (exactly one in group mode)";
-    return {};
-  }
+  init->consumer.reset(RdKafka::KafkaConsumer::create(conf->get(), err));
+  if (!init->consumer) return fail(kafka_errc::cannot_create, "cannot create a Kafka consumer: " + err);
+  if (settings.topics.empty() || (group && settings.topics.size() != 1))
+    return fail(kafka_errc::bad_config, "internal: a consumer needs its topics (exactly one in group mode)");
   init->settings = std::move(settings);
   return sys.spawn<caf::detached>(kafka_consumer, init);
 }

@@ -54,8 +54,9 @@ struct producer_state {
 
 using self_ptr = caf::stateful_actor<producer_state>*;
 
-// Hands the record to librdkafka; "" or the reason it was refused at once.
-std::string enqueue(self_ptr self, const kafka_message& m, std::uint64_t id) {
+// Hands the record to librdkafka; `refused` (with librdkafka's reason) when it will not take
+// it at all, e.g. with its queue full.
+result<void, kafka_errc> enqueue(self_ptr self, const kafka_message& m, std::uint64_t id) {
   auto& st = self->state;
   RdKafka::Headers* headers = nullptr;
   if (!m.headers.empty()) {
@@ -68,7 +69,7 @@ std::string enqueue(self_ptr self, const kafka_message& m, std::uint64_t id) {
                            headers, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)));
   if (err != RdKafka::ERR_NO_ERROR) {
     delete headers; // left to us when produce() fails
-    return RdKafka::err2str(err);
+    return fail(kafka_errc::refused, RdKafka::err2str(err));
   }
   ++st.reports->outstanding;
   if (!st.polling) {
@@ -103,9 +104,9 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
         probe_scope scope(self->state.counters, "produce");
         auto rp = self->make_response_promise<std::string>();
         auto id = self->state.next_id++;
-        if (auto refused = enqueue(self, m, id); !refused.empty()) {
+        if (auto queued = enqueue(self, m, id); !queued) {
           ++self->state.reports->failed;
-          rp.deliver(std::move(refused));
+          rp.deliver(queued.message());
         } else {
           self->state.reports->waiting.emplace(id, rp);
         }
@@ -113,8 +114,8 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
       },
       [=](publish_atom, const kafka_message& m) {
         probe_scope scope(self->state.counters, "publish");
-        if (auto refused = enqueue(self, m, 0); !refused.empty())
-          logging::warn("kafka_publish_refused", {{"topic", m.topic}, {"error", refused}});
+        if (auto queued = enqueue(self, m, 0); !queued)
+          logging::warn("kafka_publish_refused", {{"topic", m.topic}, {"error", queued.message()}});
       },
       [=](tick_atom) {
         // Busy loop while records are outstanding: poll briefly, then let the mailbox in.
@@ -146,8 +147,8 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
 
 } // namespace
 
-caf::actor spawn_kafka_producer(caf::actor_system& sys, const kafka_producer_settings& settings,
-                                std::string& error) {
+result<caf::actor, kafka_errc> spawn_kafka_producer(caf::actor_system& sys,
+                                                    const kafka_producer_settings& settings) {
   auto log = std::make_unique<kafka::log_bridge>(settings.client_id + "/producer");
   auto reports = std::make_unique<delivery_reports>();
   std::map<std::string, std::string> extra = {
@@ -158,19 +159,14 @@ caf::actor spawn_kafka_producer(caf::actor_system& sys, const kafka_producer_set
       {"socket.keepalive.enable", "true"},
       {"reconnect.backoff.max.ms", "1000"},
   };
-  auto conf = kafka::make_conf(settings.brokers, settings.client_id, log.get(), extra, error);
-  if (!conf) return {};
+  auto conf = kafka::make_conf(settings.brokers, settings.client_id, log.get(), extra);
+  if (!conf) return conf.error();
   std::string err;
-  if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(reports.get()), err) !=
-      RdKafka::Conf::CONF_OK) {
-    error = "Kafka delivery callback: " + err;
-    return {};
-  }
-  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
-  if (!producer) {
-    error = "cannot create a Kafka producer: " + err;
-    return {};
-  }
+  if ((*conf)->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(reports.get()), err) !=
+      RdKafka::Conf::CONF_OK)
+    return fail(kafka_errc::bad_config, "Kafka delivery callback: " + err);
+  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf->get(), err));
+  if (!producer) return fail(kafka_errc::cannot_create, "cannot create a Kafka producer: " + err);
   // The handles move into the actor's state when it starts (spawn arguments must be
   // copyable, so they travel in a shared bundle).
   auto bundle =
