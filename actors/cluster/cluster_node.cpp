@@ -9,6 +9,7 @@
 #include "actors/protocol/probe.hpp"
 #include "actors/cluster/worker_bridge.hpp"
 #include "actors/scheduling/worker_pool.hpp"
+#include "config/limits.hpp"
 #include "config/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -93,10 +94,11 @@ start_result start_worker(caf::actor_system& sys, const config::settings& settin
   std::string id = node_name(settings);
   auto topics = topic_names::with_prefix(settings.topic_prefix);
   // Results are never given up on: librdkafka retries until the broker has them.
-  // Results wait up to 20 ms to travel together: a result's latency matters less than
-  // the broker's load.
-  auto producer = spawn_kafka_producer(
-      sys, {settings.kafka, "factord-" + id, std::chrono::milliseconds(0), std::chrono::milliseconds(20)});
+  // Results wait a moment to travel together: a result's latency matters less than the
+  // broker's load.
+  auto producer = spawn_kafka_producer(sys, {settings.kafka, "factord-" + id,
+                                             config::limits::worker_result_delivery_timeout,
+                                             config::limits::worker_result_linger});
   if (!producer) {
     out.error = producer.message();
     return out;
@@ -150,7 +152,7 @@ void stop_cluster_node(caf::actor_system& sys, node& n) {
     // 1. The bridge refuses new work; a worker's bridge raises the shutdown flag of
     //    running jobs (unfinished, so not committed: another worker runs them) and sends
     //    its last commit to the consumer.
-    self->request(n.jobs, std::chrono::seconds(10), drain_atom::value)
+    self->request(n.jobs, config::limits::drain_reply_wait, drain_atom::value)
         .receive([](bool) {},
                  [](caf::error& err) {
                    logging::error("drain_failed", {{"error", caf::to_string(err)}});
@@ -161,7 +163,7 @@ void stop_cluster_node(caf::actor_system& sys, node& n) {
     }
     // The bridge's last commit is in the consumer's mailbox; a round trip behind it makes
     // sure it was handled before the (prioritised) exit message arrives.
-    self->request(n.consumer, std::chrono::seconds(5), probe_atom::value)
+    self->request(n.consumer, config::limits::consumer_round_trip_wait, probe_atom::value)
         .receive([](probe_sample&) {}, [](caf::error&) {});
   }
   // 2. Consumers close (a worker's commits its last offsets and leaves the group, so its

@@ -1,5 +1,6 @@
 #include "actors/kafka/kafka_common.hpp"
 
+#include "config/limits.hpp"
 #include "config/log.hpp"
 
 #include <librdkafka/rdkafka.h>
@@ -26,7 +27,7 @@ void log_bridge::event_cb(RdKafka::Event& event) {
   auto now = std::chrono::steady_clock::now();
   auto [it, fresh] = last_.try_emplace(text, now);
   if (!fresh) {
-    if (now - it->second < std::chrono::seconds(10)) return;
+    if (now - it->second < config::limits::kafka_log_repeat) return;
     it->second = now;
   }
   if (last_.size() > 256) last_.clear();
@@ -90,7 +91,8 @@ result<void, kafka_errc> ensure_topics(RdKafka::Handle* handle, const std::vecto
   rd_kafka_AdminOptions_set_request_timeout(options, static_cast<int>(timeout.count()), errstr,
                                             sizeof errstr);
   rd_kafka_CreateTopics(rk, wanted.data(), wanted.size(), options, queue);
-  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 1000);
+  rd_kafka_event_t* event =
+      rd_kafka_queue_poll(queue, timeout_ms(timeout + config::limits::admin_result_grace));
   if (!event) {
     created = fail(kafka_errc::timed_out, "creating topics timed out");
   } else if (rd_kafka_event_error(event)) {

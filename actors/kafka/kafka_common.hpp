@@ -17,6 +17,9 @@
 
 namespace factord::actors::kafka {
 
+// librdkafka takes its timeouts as int milliseconds.
+inline int timeout_ms(std::chrono::milliseconds timeout) { return static_cast<int>(timeout.count()); }
+
 // Routes librdkafka's log lines and errors into factord's log, each distinct text at most
 // once per 10 s (an unreachable broker otherwise repeats the same line every second).
 class log_bridge : public RdKafka::EventCb {

@@ -3,6 +3,7 @@
 #include "actors/protocol/atoms.hpp"
 #include "actors/kafka/kafka_common.hpp"
 #include "actors/protocol/probe.hpp"
+#include "config/limits.hpp"
 #include "config/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -90,7 +91,7 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
   self->set_exit_handler([self](const caf::exit_msg& msg) {
     auto& s = self->state;
     if (s.producer) {
-      s.producer->flush(5000);
+      s.producer->flush(kafka::timeout_ms(config::limits::producer_exit_flush));
       s.producer.reset();
     }
     for (auto& [id, promise] : s.reports->waiting) promise.deliver(std::string("shutting down"));
@@ -98,7 +99,7 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
     self->quit(msg.reason);
   });
   // An idle producer still polls now and then, for error events and reconnects.
-  self->delayed_send(self, std::chrono::milliseconds(100), kpoll_atom::value);
+  self->delayed_send(self, config::limits::producer_idle_poll, kpoll_atom::value);
   return {
       [=](produce_atom, const kafka_message& m) {
         probe_scope scope(self->state.counters, "produce");
@@ -121,7 +122,8 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
         // Busy loop while records are outstanding: poll briefly, then let the mailbox in.
         auto& s = self->state;
         if (!s.producer) return;
-        s.producer->poll(s.reports->outstanding > 0 ? 1 : 0);
+        s.producer->poll(s.reports->outstanding > 0 ? kafka::timeout_ms(config::limits::producer_busy_poll)
+                                                    : 0);
         if (s.reports->outstanding > 0)
           self->send(self, tick_atom::value);
         else
@@ -131,7 +133,7 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
         auto& s = self->state;
         if (!s.producer) return;
         if (!s.polling) s.producer->poll(0);
-        self->delayed_send(self, std::chrono::milliseconds(100), kpoll_atom::value);
+        self->delayed_send(self, config::limits::producer_idle_poll, kpoll_atom::value);
       },
       [=](probe_atom) {
         auto& s = self->state;
@@ -157,7 +159,7 @@ result<caf::actor, kafka_errc> spawn_kafka_producer(caf::actor_system& sys,
       {"linger.ms", std::to_string(settings.linger.count())},
       {"message.timeout.ms", std::to_string(settings.delivery_timeout.count())},
       {"socket.keepalive.enable", "true"},
-      {"reconnect.backoff.max.ms", "1000"},
+      {"reconnect.backoff.max.ms", std::to_string(config::limits::kafka_reconnect_backoff_max.count())},
   };
   auto conf = kafka::make_conf(settings.brokers, settings.client_id, log.get(), extra);
   if (!conf) return conf.error();

@@ -1,5 +1,7 @@
 #include "actors/kafka/kafka_records.hpp"
 
+#include "config/limits.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -165,7 +167,9 @@ std::vector<topic_spec> factord_topics(const topic_names& names, int partitions,
       // jobs after the retention, as `factord serve` does.
       {names.results, partitions, {{"cleanup.policy", "compact,delete"}, {"retention.ms", ms}}},
       {names.dlq, 1, {}},
-      {names.commands, partitions, {{"retention.ms", "3600000"}}},
+      {names.commands,
+       partitions,
+       {{"retention.ms", std::to_string(config::limits::commands_retention.count())}}},
       {names.client_messages, partitions, {}},
   };
 }

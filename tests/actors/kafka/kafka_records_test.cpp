@@ -252,9 +252,13 @@ TEST_CASE("factord's topics: names take the prefix, results are compacted", "[ac
   auto specs = factord_topics(names, 4, std::chrono::hours(1));
   REQUIRE(specs.size() == 5);
   bool compacted = false;
-  for (const auto& s : specs)
+  std::string commands_retention;
+  for (const auto& s : specs) {
     if (s.name == "t1.results")
       compacted = s.config.at("cleanup.policy").find("compact") != std::string::npos;
+    if (s.name == "t1.commands") commands_retention = s.config.at("retention.ms");
+  }
   CHECK(compacted);
+  CHECK(commands_retention == "3600000"); // one hour, as librdkafka's text
   CHECK(specs[0].partitions == 4);
 }
