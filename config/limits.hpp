@@ -33,4 +33,84 @@ inline constexpr std::chrono::milliseconds republish_delay = 1s;
 // served beyond this are forgotten, since caller ids come from clients.
 inline constexpr std::size_t max_served_callers = 1000;
 
+// --- Kafka clients (actors/kafka/) and the cluster roles' start and stop
+// (actors/cluster/cluster_node.cpp). "Not measured" marks a value picked by reasoning
+// alone; a measurement that disagrees wins.
+
+// librdkafka reports a failing broker about once a second; the log keeps one line per
+// distinct text per this long, so an outage stays visible (six lines a minute per text)
+// without burying everything else.
+inline constexpr std::chrono::milliseconds kafka_log_repeat = 10s;
+
+// Cap of librdkafka's growing reconnect backoff (its default cap is 10 s): once a lost
+// broker is back, the clients reconnect within about this long.
+inline constexpr std::chrono::milliseconds kafka_reconnect_backoff_max = 1s;
+
+// Producer: with no records outstanding it still polls this often, for error events and
+// reconnects. With records outstanding it polls in a loop instead, each poll waiting at
+// most producer_busy_poll, so new produce requests in its mailbox are taken in between
+// and delivery reports become replies without delay. Not measured.
+inline constexpr std::chrono::milliseconds producer_idle_poll = 100ms;
+inline constexpr std::chrono::milliseconds producer_busy_poll = 1ms;
+
+// Producer: at exit it waits at most this long for queued records to be acknowledged. A
+// gateway's records expire after --kafka-timeout anyway (5 s by default), so waiting
+// longer rarely saves one; see drain_reply_wait for the whole stop.
+inline constexpr std::chrono::milliseconds producer_exit_flush = 5s;
+
+// Consumer: each turn of its loop waits at most this long for a first record, then takes
+// only what has already arrived, so commits, syncs and probes interleave with reading.
+// Not measured.
+inline constexpr std::chrono::milliseconds consume_wait = 20ms;
+
+// Consumer: the broker may hold a fetch this long to gather 64 KiB (fetch.min.bytes).
+// Fewer, larger fetches cost a third less broker CPU per job, and the broker's CPU is the
+// cluster's limit on few cores (bench/RESULTS.md "Cluster mode").
+inline constexpr std::chrono::milliseconds fetch_wait_max = 20ms;
+
+// Consumer: the broker check, a metadata request once per interval that may take up to
+// the timeout. The timeout is longer than the interval so a slow answer under load still
+// counts; the broker is down after three failed checks in a row (~4 s), or at once when
+// librdkafka reports every connection lost.
+inline constexpr std::chrono::milliseconds broker_check_interval = 1s;
+inline constexpr std::chrono::milliseconds broker_check_timeout = 1500ms;
+
+// Consumer: until the broker first answers, each turn of its loop sleeps this long instead
+// of spinning; a probe or a sync waits at most about this long for an answer meanwhile.
+inline constexpr std::chrono::milliseconds broker_wait_sleep = 100ms;
+
+// Consumer: creating missing topics and listing the topics' partitions at start-up block
+// its loop at most this long each; if they fail they are retried at the next broker
+// check, so a short bound costs only a retry. Not measured.
+inline constexpr std::chrono::milliseconds topic_setup_timeout = 3s;
+
+// Topic creation: the wait for the CreateTopics result is this much longer than the
+// request's own timeout, so a request that timed out comes back as librdkafka's answer
+// (with its reason) before the wait itself gives up. Not measured.
+inline constexpr std::chrono::milliseconds admin_result_grace = 1s;
+
+// Consumer: asking a partition's leader for its end offset (at each assignment, per
+// partition, and for a sync) blocks its loop at most this long. Not measured.
+inline constexpr std::chrono::milliseconds watermark_timeout = 2s;
+
+// Retention of the commands topic: gateways read it from the end (a command is for the
+// clients connected now), so older records are never read; this only bounds the
+// broker's disk.
+inline constexpr std::chrono::milliseconds commands_retention = 1h;
+
+// Cluster worker: the results producer never gives up (0 = librdkafka retries until the
+// broker has the record).
+inline constexpr std::chrono::milliseconds worker_result_delivery_timeout = 0ms;
+
+// Cluster worker: results wait up to this long to travel together: a result's latency
+// matters less than the broker's load (same measurement as fetch_wait_max).
+inline constexpr std::chrono::milliseconds worker_result_linger = 20ms;
+
+// Cluster stop: how long the bridge has to answer `drain`, then the consumer a probe that
+// queues behind the bridge's last commit. Both answer at once unless their mailboxes are
+// deep or the consumer is inside a blocking broker call. With producer_exit_flush the bounded waits of a stop
+// add up to 20 s, inside the 30 s stop_grace_period of docker/compose.yaml.
+inline constexpr std::chrono::milliseconds drain_reply_wait = 10s;
+inline constexpr std::chrono::milliseconds consumer_round_trip_wait = 5s;
+
 } // namespace factord::config::limits

@@ -9,6 +9,7 @@
 #include "actors/protocol/probe.hpp"
 #include "actors/cluster/worker_bridge.hpp"
 #include "actors/scheduling/worker_pool.hpp"
+#include "config/limits.hpp"
 #include "config/log.hpp"
 
 #include <caf/actor_cast.hpp>
@@ -57,9 +58,9 @@ result<node, node_errc> start_gateway(caf::actor_system& sys, const config::sett
   n.role = node_role::gateway;
   std::string id = node_name(settings);
   auto topics = topic_names::with_prefix(settings.topic_prefix);
-  std::string error; // why librdkafka refused a client
-  n.producer = spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, settings.kafka_timeout}, error);
-  if (!n.producer) return fail(node_errc::kafka_client_failed, std::move(error));
+  auto producer = spawn_kafka_producer(sys, {settings.kafka, "factord-" + id, settings.kafka_timeout});
+  if (!producer) return fail(node_errc::kafka_client_failed, producer.message());
+  n.producer = *producer;
   n.console = spawn_console(sys);
   auto bridge = spawn_gateway_bridge(sys, {settings, topics, id, n.producer});
   n.jobs = bridge;
@@ -69,11 +70,12 @@ result<node, node_errc> start_gateway(caf::actor_system& sys, const config::sett
   reader.topics = {{topics.jobs, true}, {topics.results, true}, {topics.commands, false}};
   reader.ensure = factord_topics(topics, static_cast<int>(settings.kafka_partitions), settings.retention);
   reader.target = caf::actor_cast<caf::actor>(bridge); // kafka/ sends untyped
-  n.consumer = spawn_kafka_consumer(sys, reader, error);
-  if (!n.consumer) {
+  auto consumer = spawn_kafka_consumer(sys, reader);
+  if (!consumer) {
     stop_all(sys, n.jobs, n.producer, n.console);
-    return fail(node_errc::kafka_client_failed, std::move(error));
+    return fail(node_errc::kafka_client_failed, consumer.message());
   }
+  n.consumer = *consumer;
   caf::anon_send(bridge, attach_atom::value, n.consumer);
   register_actor(n.console, n.jobs, "kafka-bridge", 0, "gateway " + id);
   register_actor(n.console, n.producer, "kafka-producer", n.jobs.id(), topics.jobs);
@@ -91,13 +93,13 @@ result<node, node_errc> start_worker(caf::actor_system& sys, const config::setti
   std::string id = node_name(settings);
   auto topics = topic_names::with_prefix(settings.topic_prefix);
   // Results are never given up on: librdkafka retries until the broker has them.
-  // Results wait up to 20 ms to travel together: a result's latency matters less than
-  // the broker's load.
-  std::string error; // why librdkafka refused a client
-  n.producer = spawn_kafka_producer(
-      sys, {settings.kafka, "factord-" + id, std::chrono::milliseconds(0), std::chrono::milliseconds(20)},
-      error);
-  if (!n.producer) return fail(node_errc::kafka_client_failed, std::move(error));
+  // Results wait a moment to travel together: a result's latency matters less than the
+  // broker's load.
+  auto producer = spawn_kafka_producer(sys, {settings.kafka, "factord-" + id,
+                                             config::limits::worker_result_delivery_timeout,
+                                             config::limits::worker_result_linger});
+  if (!producer) return fail(node_errc::kafka_client_failed, producer.message());
+  n.producer = *producer;
   n.console = spawn_console(sys);
   n.dispatcher = sys.spawn(dispatcher, n.console);
   auto bridge = spawn_worker_bridge(sys, {settings, topics, id, n.producer, n.dispatcher});
@@ -116,12 +118,14 @@ result<node, node_errc> start_worker(caf::actor_system& sys, const config::setti
   results.topics = {{topics.results, true}};
   results.ensure = ensure;
   results.target = group.target;
-  n.consumer = spawn_kafka_consumer(sys, group, error);
-  if (n.consumer) n.reader = spawn_kafka_consumer(sys, results, error);
-  if (!n.consumer || !n.reader) {
+  auto consumer = spawn_kafka_consumer(sys, group);
+  if (consumer) n.consumer = *consumer;
+  auto reader = consumer ? spawn_kafka_consumer(sys, results) : consumer; // the first failure
+  if (!reader) {
     stop_all(sys, n.consumer, n.jobs, n.dispatcher, n.producer, n.console);
-    return fail(node_errc::kafka_client_failed, std::move(error));
+    return fail(node_errc::kafka_client_failed, reader.message());
   }
+  n.reader = *reader;
   caf::anon_send(bridge, attach_atom::value, n.consumer);
   unsigned workers = config::effective_workers(settings);
   n.pool = sys.spawn(worker_pool, n.dispatcher, bridge, workers,
@@ -144,7 +148,7 @@ void stop_cluster_node(caf::actor_system& sys, node& n) {
     // 1. The bridge refuses new work; a worker's bridge raises the shutdown flag of
     //    running jobs (unfinished, so not committed: another worker runs them) and sends
     //    its last commit to the consumer.
-    self->request(n.jobs, std::chrono::seconds(10), drain_atom::value)
+    self->request(n.jobs, config::limits::drain_reply_wait, drain_atom::value)
         .receive([](bool) {},
                  [](caf::error& err) {
                    logging::error("drain_failed", {{"error", caf::to_string(err)}});
@@ -155,7 +159,7 @@ void stop_cluster_node(caf::actor_system& sys, node& n) {
     }
     // The bridge's last commit is in the consumer's mailbox; a round trip behind it makes
     // sure it was handled before the (prioritised) exit message arrives.
-    self->request(n.consumer, std::chrono::seconds(5), probe_atom::value)
+    self->request(n.consumer, config::limits::consumer_round_trip_wait, probe_atom::value)
         .receive([](probe_sample&) {}, [](caf::error&) {});
   }
   // 2. Consumers close (a worker's commits its last offsets and leaves the group, so its

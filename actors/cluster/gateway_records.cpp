@@ -45,12 +45,12 @@ void on_job_record(self_ptr self, const kafka_record& r) {
       return;
     }
   }
-  job_record rec;
-  std::string why;
-  if (!decode_job_record(r.value, rec, why)) {
+  auto decoded = decode_job_record(r.value);
+  if (!decoded) {
     ++st.bad_records; // the workers send it to the dead-letter topic
     return;
   }
+  job_record& rec = *decoded;
   if (rec.type != job_record::kind::job) return;
   if (st.book.find(rec.value.request_id)) {
     seen_in_kafka(st, rec.value.request_id);
@@ -60,16 +60,16 @@ void on_job_record(self_ptr self, const kafka_record& r) {
 }
 
 void on_result_record(self_ptr self, const kafka_record& r) {
-  job j;
-  std::string why;
-  if (!decode_result(r.value, j, why) || j.request_id != r.key) {
+  auto decoded = decode_result(r.value);
+  if (!decoded || decoded->request_id != r.key) {
     ++self->state.bad_records;
-    logging::warn(
-        "bad_result_record",
-        {{"partition", std::to_string(r.partition)}, {"offset", std::to_string(r.offset)}, {"error", why}});
+    // A result keyed by another id decodes fine, so its error is empty.
+    logging::warn("bad_result_record", {{"partition", std::to_string(r.partition)},
+                                        {"offset", std::to_string(r.offset)},
+                                        {"error", decoded ? std::string() : decoded.message()}});
     return;
   }
-  apply_result(self, std::move(j));
+  apply_result(self, std::move(decoded).value());
 }
 
 // {"type":"command", ...the record's JSON fields...} to every socket of the client.

@@ -143,9 +143,9 @@ void on_job_record(self_ptr self, const kafka_record& r) {
   auto& st = self->state;
   if (!st.offsets.owns(r.partition)) return; // from before a revoke
   st.offsets.consumed(r.partition, r.offset);
-  job_record rec;
-  std::string why;
-  if (!decode_job_record(r.value, rec, why)) {
+  auto decoded = decode_job_record(r.value);
+  if (!decoded) {
+    const std::string& why = decoded.message();
     ++st.dead_lettered;
     job bad;
     bad.request_id = "(unreadable)";
@@ -166,6 +166,7 @@ void on_job_record(self_ptr self, const kafka_record& r) {
         {{"partition", std::to_string(r.partition)}, {"offset", std::to_string(r.offset)}, {"error", why}});
     return;
   }
+  job_record& rec = *decoded;
   const std::string id = rec.value.request_id; // a copy: rec.value is moved below
   auto seen = st.results.find(id);
   bool finished_elsewhere = seen != st.results.end() && seen->second.finished;
@@ -229,7 +230,9 @@ void on_result_record(self_ptr self, const kafka_record& r) {
     std::uint32_t n = 0;
     std::from_chars(attempts.data(), attempts.data() + attempts.size(), n);
     j.attempts = n;
-  } else if (std::string why; !decode_result(r.value, j, why)) {
+  } else if (auto decoded = decode_result(r.value); decoded) {
+    j = std::move(decoded).value();
+  } else {
     return;
   }
   auto& seen = st.results[j.request_id];

@@ -4,6 +4,7 @@
 #include "actors/kafka/kafka_common.hpp"
 #include "actors/kafka/kafka_producer.hpp" // kafka_record as a message type
 #include "actors/protocol/probe.hpp"
+#include "config/limits.hpp"
 #include "config/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -74,7 +75,8 @@ void rebalancer::rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCo
     for (auto* tp : partitions) {
       st.assigned.push_back(tp->partition());
       std::int64_t low = 0, high = 0;
-      consumer->query_watermark_offsets(tp->topic(), tp->partition(), &low, &high, 2000);
+      consumer->query_watermark_offsets(tp->topic(), tp->partition(), &low, &high,
+                                        kafka::timeout_ms(config::limits::watermark_timeout));
       ends.push_back(high);
     }
     logging::info("kafka_partitions_assigned",
@@ -110,7 +112,8 @@ bool watermarks(self_ptr self, std::map<partition_key, std::int64_t>& out, bool 
       if (t.name == key.first) from_beginning = t.from_beginning;
     if (!from_beginning || (first_only && key.first != st.settings.topics.front().name)) continue;
     std::int64_t low = 0, high = 0;
-    if (st.consumer->query_watermark_offsets(key.first, key.second, &low, &high, 2000) !=
+    if (st.consumer->query_watermark_offsets(key.first, key.second, &low, &high,
+                                             kafka::timeout_ms(config::limits::watermark_timeout)) !=
         RdKafka::ERR_NO_ERROR)
       return false;
     out[key] = high;
@@ -122,9 +125,10 @@ bool watermarks(self_ptr self, std::map<partition_key, std::int64_t>& out, bool 
 // partition (reader). Retried from the poll loop until it works.
 void try_start(self_ptr self) {
   auto& st = self->state;
-  if (auto err = kafka::ensure_topics(st.consumer.get(), st.settings.ensure, std::chrono::milliseconds(3000));
-      !err.empty()) {
-    set_health(self, false, err);
+  if (auto ensured =
+          kafka::ensure_topics(st.consumer.get(), st.settings.ensure, config::limits::topic_setup_timeout);
+      !ensured) {
+    set_health(self, false, ensured.message());
     return;
   }
   if (!st.settings.group.empty()) {
@@ -138,7 +142,9 @@ void try_start(self_ptr self) {
     return;
   }
   RdKafka::Metadata* raw = nullptr;
-  if (st.consumer->metadata(true, nullptr, &raw, 3000) != RdKafka::ERR_NO_ERROR) return;
+  if (st.consumer->metadata(true, nullptr, &raw, kafka::timeout_ms(config::limits::topic_setup_timeout)) !=
+      RdKafka::ERR_NO_ERROR)
+    return;
   std::unique_ptr<RdKafka::Metadata> md(raw);
   std::vector<RdKafka::TopicPartition*> list;
   std::vector<partition_key> readable;
@@ -204,9 +210,10 @@ void poll_once(self_ptr self) {
     set_health(self, false, RdKafka::err2str(RdKafka::ERR__ALL_BROKERS_DOWN));
   }
   if (now >= st.next_health) {
-    st.next_health = now + std::chrono::seconds(1);
+    st.next_health = now + config::limits::broker_check_interval;
     RdKafka::Metadata* raw = nullptr;
-    auto err = st.consumer->metadata(false, nullptr, &raw, 1500);
+    auto err =
+        st.consumer->metadata(false, nullptr, &raw, kafka::timeout_ms(config::limits::broker_check_timeout));
     delete raw;
     if (err == RdKafka::ERR_NO_ERROR && !st.started) try_start(self);
     // A busy broker may miss one check: down after three failed checks in a row (~4 s),
@@ -217,11 +224,11 @@ void poll_once(self_ptr self) {
                  err == RdKafka::ERR_NO_ERROR ? std::string("topics not ready") : RdKafka::err2str(err));
   }
   if (!st.started) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100)); // waiting for the broker
+    std::this_thread::sleep_for(config::limits::broker_wait_sleep); // waiting for the broker
     return;
   }
   std::vector<kafka_record> batch;
-  int timeout = 20;
+  int timeout = kafka::timeout_ms(config::limits::consume_wait);
   while (batch.size() < st.settings.max_batch) {
     std::unique_ptr<RdKafka::Message> m(st.consumer->consume(timeout));
     timeout = 0;
@@ -350,8 +357,8 @@ caf::behavior kafka_consumer(self_ptr self, std::shared_ptr<consumer_state> init
 
 } // namespace
 
-caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings settings,
-                                std::string& error) {
+result<caf::actor, kafka_errc> spawn_kafka_consumer(caf::actor_system& sys,
+                                                    kafka_consumer_settings settings) {
   auto init = std::make_shared<consumer_state>();
   init->log = std::make_unique<kafka::log_bridge>(settings.client_id + "/consumer");
   bool group = !settings.group.empty();
@@ -365,30 +372,23 @@ caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings 
       {"heartbeat.interval.ms", std::to_string(settings.heartbeat.count())},
       // Under load one fetch per 20 ms or 64 KiB, not one per record: the broker's CPU is
       // the cluster's limit on few cores (bench/RESULTS.md, "Cluster mode").
-      {"fetch.wait.max.ms", "20"},
+      {"fetch.wait.max.ms", std::to_string(config::limits::fetch_wait_max.count())},
       {"fetch.min.bytes", "65536"},
-      {"reconnect.backoff.max.ms", "1000"},
+      {"reconnect.backoff.max.ms", std::to_string(config::limits::kafka_reconnect_backoff_max.count())},
   };
-  auto conf = kafka::make_conf(settings.brokers, settings.client_id, init->log.get(), extra, error);
-  if (!conf) return {};
+  auto conf = kafka::make_conf(settings.brokers, settings.client_id, init->log.get(), extra);
+  if (!conf) return conf.error();
   std::string err;
   if (group) {
     init->rebalance = std::make_unique<rebalancer>();
-    if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(init->rebalance.get()), err) !=
-        RdKafka::Conf::CONF_OK) {
-      error = "Kafka rebalance callback: " + err;
-      return {};
-    }
+    if ((*conf)->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(init->rebalance.get()), err) !=
+        RdKafka::Conf::CONF_OK)
+      return fail(kafka_errc::bad_config, "Kafka rebalance callback: " + err);
   }
-  init->consumer.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
-  if (!init->consumer) {
-    error = "cannot create a Kafka consumer: " + err;
-    return {};
-  }
-  if (settings.topics.empty() || (group && settings.topics.size() != 1)) {
-    error = "internal: a consumer needs its topics (exactly one in group mode)";
-    return {};
-  }
+  init->consumer.reset(RdKafka::KafkaConsumer::create(conf->get(), err));
+  if (!init->consumer) return fail(kafka_errc::cannot_create, "cannot create a Kafka consumer: " + err);
+  if (settings.topics.empty() || (group && settings.topics.size() != 1))
+    return fail(kafka_errc::bad_config, "internal: a consumer needs its topics (exactly one in group mode)");
   init->settings = std::move(settings);
   return sys.spawn<caf::detached>(kafka_consumer, init);
 }

@@ -28,7 +28,9 @@
 // On exit it closes the consumer (leaving the group at once) before quitting.
 #pragma once
 
+#include "actors/kafka/kafka_errc.hpp"
 #include "actors/kafka/kafka_records.hpp"
+#include "config/result.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -58,6 +60,8 @@ struct kafka_consumer_settings {
   std::chrono::milliseconds heartbeat{1500};
 };
 
-caf::actor spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings settings, std::string& error);
+// `bad_config` or `cannot_create` when librdkafka refuses the configuration, `bad_config`
+// without topics (or, in group mode, with more than one).
+result<caf::actor, kafka_errc> spawn_kafka_consumer(caf::actor_system& sys, kafka_consumer_settings settings);
 
 } // namespace factord::actors

@@ -3,6 +3,7 @@
 #include "actors/protocol/atoms.hpp"
 #include "actors/kafka/kafka_common.hpp"
 #include "actors/protocol/probe.hpp"
+#include "config/limits.hpp"
 #include "config/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -54,8 +55,9 @@ struct producer_state {
 
 using self_ptr = caf::stateful_actor<producer_state>*;
 
-// Hands the record to librdkafka; "" or the reason it was refused at once.
-std::string enqueue(self_ptr self, const kafka_message& m, std::uint64_t id) {
+// Hands the record to librdkafka; `refused` (with librdkafka's reason) when it will not take
+// it at all, e.g. with its queue full.
+result<void, kafka_errc> enqueue(self_ptr self, const kafka_message& m, std::uint64_t id) {
   auto& st = self->state;
   RdKafka::Headers* headers = nullptr;
   if (!m.headers.empty()) {
@@ -68,7 +70,7 @@ std::string enqueue(self_ptr self, const kafka_message& m, std::uint64_t id) {
                            headers, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)));
   if (err != RdKafka::ERR_NO_ERROR) {
     delete headers; // left to us when produce() fails
-    return RdKafka::err2str(err);
+    return fail(kafka_errc::refused, RdKafka::err2str(err));
   }
   ++st.reports->outstanding;
   if (!st.polling) {
@@ -89,7 +91,7 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
   self->set_exit_handler([self](const caf::exit_msg& msg) {
     auto& s = self->state;
     if (s.producer) {
-      s.producer->flush(5000);
+      s.producer->flush(kafka::timeout_ms(config::limits::producer_exit_flush));
       s.producer.reset();
     }
     for (auto& [id, promise] : s.reports->waiting) promise.deliver(std::string("shutting down"));
@@ -97,15 +99,15 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
     self->quit(msg.reason);
   });
   // An idle producer still polls now and then, for error events and reconnects.
-  self->delayed_send(self, std::chrono::milliseconds(100), kpoll_atom::value);
+  self->delayed_send(self, config::limits::producer_idle_poll, kpoll_atom::value);
   return {
       [=](produce_atom, const kafka_message& m) {
         probe_scope scope(self->state.counters, "produce");
         auto rp = self->make_response_promise<std::string>();
         auto id = self->state.next_id++;
-        if (auto refused = enqueue(self, m, id); !refused.empty()) {
+        if (auto queued = enqueue(self, m, id); !queued) {
           ++self->state.reports->failed;
-          rp.deliver(std::move(refused));
+          rp.deliver(queued.message());
         } else {
           self->state.reports->waiting.emplace(id, rp);
         }
@@ -113,14 +115,15 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
       },
       [=](publish_atom, const kafka_message& m) {
         probe_scope scope(self->state.counters, "publish");
-        if (auto refused = enqueue(self, m, 0); !refused.empty())
-          logging::warn("kafka_publish_refused", {{"topic", m.topic}, {"error", refused}});
+        if (auto queued = enqueue(self, m, 0); !queued)
+          logging::warn("kafka_publish_refused", {{"topic", m.topic}, {"error", queued.message()}});
       },
       [=](tick_atom) {
         // Busy loop while records are outstanding: poll briefly, then let the mailbox in.
         auto& s = self->state;
         if (!s.producer) return;
-        s.producer->poll(s.reports->outstanding > 0 ? 1 : 0);
+        s.producer->poll(s.reports->outstanding > 0 ? kafka::timeout_ms(config::limits::producer_busy_poll)
+                                                    : 0);
         if (s.reports->outstanding > 0)
           self->send(self, tick_atom::value);
         else
@@ -130,7 +133,7 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
         auto& s = self->state;
         if (!s.producer) return;
         if (!s.polling) s.producer->poll(0);
-        self->delayed_send(self, std::chrono::milliseconds(100), kpoll_atom::value);
+        self->delayed_send(self, config::limits::producer_idle_poll, kpoll_atom::value);
       },
       [=](probe_atom) {
         auto& s = self->state;
@@ -146,8 +149,8 @@ caf::behavior kafka_producer(self_ptr self, std::unique_ptr<RdKafka::Producer>* 
 
 } // namespace
 
-caf::actor spawn_kafka_producer(caf::actor_system& sys, const kafka_producer_settings& settings,
-                                std::string& error) {
+result<caf::actor, kafka_errc> spawn_kafka_producer(caf::actor_system& sys,
+                                                    const kafka_producer_settings& settings) {
   auto log = std::make_unique<kafka::log_bridge>(settings.client_id + "/producer");
   auto reports = std::make_unique<delivery_reports>();
   std::map<std::string, std::string> extra = {
@@ -156,21 +159,16 @@ caf::actor spawn_kafka_producer(caf::actor_system& sys, const kafka_producer_set
       {"linger.ms", std::to_string(settings.linger.count())},
       {"message.timeout.ms", std::to_string(settings.delivery_timeout.count())},
       {"socket.keepalive.enable", "true"},
-      {"reconnect.backoff.max.ms", "1000"},
+      {"reconnect.backoff.max.ms", std::to_string(config::limits::kafka_reconnect_backoff_max.count())},
   };
-  auto conf = kafka::make_conf(settings.brokers, settings.client_id, log.get(), extra, error);
-  if (!conf) return {};
+  auto conf = kafka::make_conf(settings.brokers, settings.client_id, log.get(), extra);
+  if (!conf) return conf.error();
   std::string err;
-  if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(reports.get()), err) !=
-      RdKafka::Conf::CONF_OK) {
-    error = "Kafka delivery callback: " + err;
-    return {};
-  }
-  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
-  if (!producer) {
-    error = "cannot create a Kafka producer: " + err;
-    return {};
-  }
+  if ((*conf)->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(reports.get()), err) !=
+      RdKafka::Conf::CONF_OK)
+    return fail(kafka_errc::bad_config, "Kafka delivery callback: " + err);
+  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf->get(), err));
+  if (!producer) return fail(kafka_errc::cannot_create, "cannot create a Kafka producer: " + err);
   // The handles move into the actor's state when it starts (spawn arguments must be
   // copyable, so they travel in a shared bundle).
   auto bundle =

@@ -7,10 +7,15 @@
 //                                                   (acks=all, idempotent), else the error
 //   (publish_atom, kafka_message)                  the same without a reply (best effort)
 //   (probe_atom) -> probe_sample
+// The reply to `produce` is text, not a result<void, kafka_errc>: it is this actor's
+// message protocol with both bridges, which treat any non-empty text as "not written"
+// (librdkafka's reason, or "shutting down").
 // On exit it flushes what is queued (at most 5 s), then destroys the producer.
 #pragma once
 
+#include "actors/kafka/kafka_errc.hpp"
 #include "actors/kafka/kafka_records.hpp"
+#include "config/result.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -31,9 +36,9 @@ struct kafka_producer_settings {
   std::chrono::milliseconds linger{5};
 };
 
-// Null with `error` set when the producer cannot be created (bad configuration).
-caf::actor spawn_kafka_producer(caf::actor_system& sys, const kafka_producer_settings& settings,
-                                std::string& error);
+// `bad_config` or `cannot_create` when librdkafka refuses the configuration.
+result<caf::actor, kafka_errc> spawn_kafka_producer(caf::actor_system& sys,
+                                                    const kafka_producer_settings& settings);
 
 } // namespace factord::actors
 

@@ -1,5 +1,7 @@
 #include "actors/kafka/kafka_records.hpp"
 
+#include "config/limits.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -10,39 +12,36 @@ namespace factord::actors {
 namespace {
 
 using json = nlohmann::json;
+// Whether a field was read; a failure says which field and what is wrong with it.
+using field_read = result<void, kafka_errc>;
 
 constexpr std::size_t max_field = 1 << 16; // no field of ours is near this; longer is hostile
 
 std::string dump(const json& doc) { return doc.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-bool get_text(const json& doc, const char* key, std::string& out, bool required, std::string& error) {
+failure<kafka_errc> malformed(std::string why) { return fail(kafka_errc::malformed_record, std::move(why)); }
+
+// Leaves `out` alone when an optional field is missing.
+field_read get_text(const json& doc, const char* key, std::string& out, bool required) {
   auto it = doc.find(key);
   if (it == doc.end() || it->is_null()) {
-    if (required) error = std::string("missing \"") + key + "\"";
-    return !required;
+    if (required) return malformed(std::string("missing \"") + key + "\"");
+    return {};
   }
-  if (!it->is_string()) {
-    error = std::string("\"") + key + "\" is not a string";
-    return false;
-  }
+  if (!it->is_string()) return malformed(std::string("\"") + key + "\" is not a string");
   const auto& text = it->get_ref<const std::string&>();
-  if (text.size() > max_field) {
-    error = std::string("\"") + key + "\" is too long";
-    return false;
-  }
+  if (text.size() > max_field) return malformed(std::string("\"") + key + "\" is too long");
   out = text;
-  return true;
+  return {};
 }
 
-bool get_int(const json& doc, const char* key, std::int64_t& out, std::string& error) {
+// Optional: leaves `out` alone when the field is missing.
+field_read get_int(const json& doc, const char* key, std::int64_t& out) {
   auto it = doc.find(key);
-  if (it == doc.end() || it->is_null()) return true;
-  if (!it->is_number_integer()) {
-    error = std::string("\"") + key + "\" is not an integer";
-    return false;
-  }
+  if (it == doc.end() || it->is_null()) return {};
+  if (!it->is_number_integer()) return malformed(std::string("\"") + key + "\" is not an integer");
   out = it->get<std::int64_t>();
-  return true;
+  return {};
 }
 
 bool is_decimal(const std::string& s) {
@@ -68,41 +67,33 @@ std::string encode_cancel_record(const job& j) {
                {"requested_at", unix_millis_now()}});
 }
 
-bool decode_job_record(std::string_view text, job_record& out, std::string& error) {
+result<job_record, kafka_errc> decode_job_record(std::string_view text) {
   json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    error = "not a JSON object";
-    return false;
-  }
+  if (doc.is_discarded() || !doc.is_object()) return malformed("not a JSON object");
   std::string type;
-  if (!get_text(doc, "type", type, true, error)) return false;
+  if (auto read = get_text(doc, "type", type, true); !read) return read.error();
+  job_record out;
   if (type == "job")
     out.type = job_record::kind::job;
   else if (type == "cancel")
     out.type = job_record::kind::cancel;
-  else {
-    error = "unknown record type '" + type.substr(0, 32) + "'";
-    return false;
-  }
+  else
+    return malformed("unknown record type '" + type.substr(0, 32) + "'");
   job& j = out.value;
-  if (!get_text(doc, "request_id", j.request_id, true, error) ||
-      !get_text(doc, "caller_id", j.caller_id, true, error))
-    return false;
-  if (j.request_id.empty() || j.request_id.size() > 128 || j.caller_id.empty() || j.caller_id.size() > 512) {
-    error = "request_id or caller_id is empty or too long";
-    return false;
-  }
-  if (out.type == job_record::kind::cancel) return true;
-  if (!get_text(doc, "number", j.number, true, error) || !get_int(doc, "queued_at", j.queued_at, error) ||
-      !get_text(doc, "idempotency_key", j.idempotency_key, false, error) ||
-      !get_text(doc, "gateway", out.gateway, false, error))
-    return false;
-  if (!is_decimal(j.number)) {
-    error = "\"number\" is not a normalized decimal number";
-    return false;
-  }
+  auto read = get_text(doc, "request_id", j.request_id, true);
+  if (read) read = get_text(doc, "caller_id", j.caller_id, true);
+  if (!read) return read.error();
+  if (j.request_id.empty() || j.request_id.size() > 128 || j.caller_id.empty() || j.caller_id.size() > 512)
+    return malformed("request_id or caller_id is empty or too long");
+  if (out.type == job_record::kind::cancel) return out;
+  read = get_text(doc, "number", j.number, true);
+  if (read) read = get_int(doc, "queued_at", j.queued_at);
+  if (read) read = get_text(doc, "idempotency_key", j.idempotency_key, false);
+  if (read) read = get_text(doc, "gateway", out.gateway, false);
+  if (!read) return read.error();
+  if (!is_decimal(j.number)) return malformed("\"number\" is not a normalized decimal number");
   j.status = job_status::queued;
-  return true;
+  return out;
 }
 
 std::string encode_result(const job& j, std::string_view worker) {
@@ -122,48 +113,39 @@ std::string encode_result(const job& j, std::string_view worker) {
   return dump(doc);
 }
 
-bool decode_result(std::string_view text, job& j, std::string& error) {
+result<job, kafka_errc> decode_result(std::string_view text) {
   json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    error = "not a JSON object";
-    return false;
-  }
+  if (doc.is_discarded() || !doc.is_object()) return malformed("not a JSON object");
+  job j;
   std::string status;
-  if (!get_text(doc, "request_id", j.request_id, true, error) ||
-      !get_text(doc, "caller_id", j.caller_id, true, error) ||
-      !get_text(doc, "number", j.number, true, error) || !get_text(doc, "status", status, true, error) ||
-      !get_int(doc, "queued_at", j.queued_at, error) || !get_int(doc, "started_at", j.started_at, error) ||
-      !get_int(doc, "finished_at", j.finished_at, error) ||
-      !get_text(doc, "method", j.method, false, error) ||
-      !get_text(doc, "idempotency_key", j.idempotency_key, false, error))
-    return false;
-  if (!parse_job_status(status, j.status)) {
-    error = "unknown status '" + status.substr(0, 32) + "'";
-    return false;
-  }
+  auto read = get_text(doc, "request_id", j.request_id, true);
+  if (read) read = get_text(doc, "caller_id", j.caller_id, true);
+  if (read) read = get_text(doc, "number", j.number, true);
+  if (read) read = get_text(doc, "status", status, true);
+  if (read) read = get_int(doc, "queued_at", j.queued_at);
+  if (read) read = get_int(doc, "started_at", j.started_at);
+  if (read) read = get_int(doc, "finished_at", j.finished_at);
+  if (read) read = get_text(doc, "method", j.method, false);
+  if (read) read = get_text(doc, "idempotency_key", j.idempotency_key, false);
+  if (!read) return read.error();
+  if (!parse_job_status(status, j.status)) return malformed("unknown status '" + status.substr(0, 32) + "'");
   std::int64_t attempts = 0;
-  if (!get_int(doc, "attempts", attempts, error)) return false;
+  if (read = get_int(doc, "attempts", attempts); !read) return read.error();
   j.attempts = static_cast<std::uint32_t>(std::clamp<std::int64_t>(attempts, 0, 1 << 20));
-  j.factors.clear();
   if (auto f = doc.find("factors"); f != doc.end() && !f->is_null()) {
-    if (!f->is_array()) {
-      error = "\"factors\" is not an array";
-      return false;
-    }
+    if (!f->is_array()) return malformed("\"factors\" is not an array");
     for (const auto& p : *f) {
-      if (!p.is_string() || !is_decimal(p.get_ref<const std::string&>())) {
-        error = "a factor is not a decimal string";
-        return false;
-      }
+      if (!p.is_string() || !is_decimal(p.get_ref<const std::string&>()))
+        return malformed("a factor is not a decimal string");
       j.factors.push_back(p.get<std::string>());
     }
   }
   if (auto e = doc.find("error"); e != doc.end() && e->is_object()) {
-    if (!get_text(*e, "code", j.error_code, false, error) ||
-        !get_text(*e, "message", j.error_message, false, error))
-      return false;
+    read = get_text(*e, "code", j.error_code, false);
+    if (read) read = get_text(*e, "message", j.error_message, false);
+    if (!read) return read.error();
   }
-  return true;
+  return j;
 }
 
 std::string encode_dlq(const job& j, std::string_view reason, std::string_view message,
@@ -185,7 +167,9 @@ std::vector<topic_spec> factord_topics(const topic_names& names, int partitions,
       // jobs after the retention, as `factord serve` does.
       {names.results, partitions, {{"cleanup.policy", "compact,delete"}, {"retention.ms", ms}}},
       {names.dlq, 1, {}},
-      {names.commands, partitions, {{"retention.ms", "3600000"}}},
+      {names.commands,
+       partitions,
+       {{"retention.ms", std::to_string(config::limits::commands_retention.count())}}},
       {names.client_messages, partitions, {}},
   };
 }

@@ -10,7 +10,9 @@
 //   <prefix>dlq       key request id   {"job":{...}, "reason", "message", "worker", "at"}
 #pragma once
 
+#include "actors/kafka/kafka_errc.hpp"
 #include "actors/protocol/job.hpp"
+#include "config/result.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -79,12 +81,13 @@ struct job_record {
 
 std::string encode_job_record(const job& j, std::string_view gateway);
 std::string encode_cancel_record(const job& j);
-// False with `error` set for anything that is not a well-formed job or cancel record
-// (the worker sends those to the dead-letter topic).
-bool decode_job_record(std::string_view text, job_record& out, std::string& error);
+// `malformed_record`, saying what is wrong, for anything that is not a well-formed job or
+// cancel record (the worker sends those to the dead-letter topic).
+result<job_record, kafka_errc> decode_job_record(std::string_view text);
 
 std::string encode_result(const job& j, std::string_view worker);
-bool decode_result(std::string_view text, job& out, std::string& error);
+// `malformed_record`, saying what is wrong, for anything that is not a result record.
+result<job, kafka_errc> decode_result(std::string_view text);
 
 std::string encode_dlq(const job& j, std::string_view reason, std::string_view message,
                        std::string_view worker);

@@ -19,10 +19,15 @@ namespace factord::actors {
 
 result<node, node_errc> start_node(caf::actor_system& sys, const config::settings& settings) {
   auto opened = journal::open(settings.data_dir, settings.journal_sync_full);
-  if (!opened.value) return fail(node_errc::journal_unavailable, std::move(opened.error));
-  std::shared_ptr<journal> store = std::move(opened.value);
-  std::vector<job> recovered = store->unfinished();
-  std::vector<job> finished = store->finished_since(unix_millis_now() - settings.retention.count());
+  if (!opened) return fail(node_errc::journal_unavailable, opened.message());
+  std::shared_ptr<journal> store = std::move(opened).value();
+  // A journal that cannot be read back would start without its queued jobs: refuse.
+  auto unfinished = store->unfinished();
+  if (!unfinished) return fail(node_errc::journal_unavailable, unfinished.message());
+  auto finished_recently = store->finished_since(unix_millis_now() - settings.retention.count());
+  if (!finished_recently) return fail(node_errc::journal_unavailable, finished_recently.message());
+  std::vector<job> recovered = std::move(unfinished).value();
+  std::vector<job> finished = std::move(finished_recently).value();
 
   worker_limits limits{settings.max_digits, settings.job_budget};
   unsigned workers = config::effective_workers(settings);
@@ -32,15 +37,15 @@ result<node, node_errc> start_node(caf::actor_system& sys, const config::setting
                                   {"workers", std::to_string(workers)}});
   node n;
   n.console = spawn_console(sys);
-  std::string checkpoint_error;
-  if (auto cp = wal_checkpointer::open(store->path(), checkpoint_error);
-      cp && store->set_auto_checkpoint(false)) {
-    n.checkpointer =
-        sys.spawn<caf::detached>(journal_checkpointer, std::shared_ptr<wal_checkpointer>(std::move(cp)),
-                                 caf::timespan{std::chrono::seconds(1)});
+  auto cp = wal_checkpointer::open(store->path());
+  auto offloaded = cp ? store->set_auto_checkpoint(false) : result<void, journal_errc>(cp.error());
+  if (offloaded) {
+    n.checkpointer = sys.spawn<caf::detached>(journal_checkpointer,
+                                              std::shared_ptr<wal_checkpointer>(std::move(cp).value()),
+                                              caf::timespan{std::chrono::seconds(1)});
     register_actor(n.console, n.checkpointer, "journal-checkpointer", 0, "");
   } else {
-    logging::warn("journal_checkpoints_inline", {{"error", checkpoint_error}});
+    logging::warn("journal_checkpoints_inline", {{"error", offloaded.message()}});
   }
   n.dispatcher = sys.spawn(dispatcher, n.console);
   // Detached: the registry does the (short, blocking) journal I/O on its own thread.

@@ -5,6 +5,7 @@
 #include "actors/registry/job_registry_ops.hpp"
 #include "actors/scheduling/factor_worker.hpp" // job_outcome
 #include "config/limits.hpp"
+#include "config/log.hpp"
 
 #include <caf/timespan.hpp>
 
@@ -192,7 +193,8 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
       },
       [=](purge_atom) {
         auto& st = self->state;
-        st.store->purge_finished_before(st.book.purge(unix_millis_now()));
+        if (auto purged = st.store->purge_finished_before(st.book.purge(unix_millis_now())); !purged)
+          logging::error("journal_purge_failed", {{"error", purged.message()}});
         self->delayed_send(self, config::limits::purge_interval, purge_atom::value);
       },
       [=](drain_atom) {

@@ -75,22 +75,22 @@ void write_dirty(registry_state& st) {
   for (const auto& id : st.dirty) {
     const auto* e = st.book.find(id);
     if (!e) continue; // purged meanwhile
-    if (!st.store->put(e->value)) {
+    if (auto put = st.store->put(e->value); !put) {
       ++st.book.counters().journal_errors;
-      logging::error("journal_put_failed", {{"request_id", id}, {"error", st.store->last_error()}});
+      logging::error("journal_put_failed", {{"request_id", id}, {"error", put.message()}});
     }
   }
   st.dirty.clear();
   st.dirty_set.clear();
 }
 
-// Not durable, so not accepted: forget the jobs of a failed commit and say so.
-void refuse(registry_state& st, registry_state::pending_ack& ack) {
+// Not durable, so not accepted: forget the jobs of a failed commit and say so. Every
+// journal_errc is the same 503 for the client; `why`, the commit's message, says what failed.
+void refuse(registry_state& st, registry_state::pending_ack& ack, const std::string& why) {
   for (const auto& id : ack.request_ids) st.book.erase(id);
-  api_error e = make_error(api_errc::not_ready, "journal_unavailable",
-                           "the job journal could not be written (" + st.store->last_error() +
-                               "); nothing was accepted, retry shortly",
-                           1);
+  api_error e = make_error(
+      api_errc::not_ready, "journal_unavailable",
+      "the job journal could not be written (" + why + "); nothing was accepted, retry shortly", 1);
   if (ack.batch)
     ack.promise.deliver(batch_reply{false, {}, e, 0});
   else
@@ -103,16 +103,16 @@ void flush(self_ptr self) {
   auto& st = self->state;
   st.flush_scheduled = false;
   write_dirty(st);
-  bool committed = st.store->commit();
+  const auto committed = st.store->commit();
   if (committed) {
     ++st.book.counters().journal_commits;
   } else {
     ++st.book.counters().journal_errors;
-    logging::error("journal_commit_failed", {{"error", st.store->last_error()}});
+    logging::error("journal_commit_failed", {{"error", committed.message()}});
   }
   for (auto& ack : st.unacked) {
     if (!committed && ack.created) {
-      refuse(st, ack);
+      refuse(st, ack, committed.message());
       continue;
     }
     if (ack.batch) {

@@ -1,6 +1,7 @@
 #include "actors/registry/journal.hpp"
 
 #include "actors/registry/journal_setup.hpp"
+#include "config/log.hpp"
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -102,37 +103,26 @@ bool transaction_lost(sqlite3* db, bool in_transaction) {
 
 } // namespace
 
-journal::open_result journal::open(const std::string& data_dir, bool sync_full) {
-  open_result result;
-  if (auto error = prepare_directory(data_dir); !error.empty()) {
-    result.error = std::move(error);
-    return result;
-  }
+result<std::unique_ptr<journal>, journal_errc> journal::open(const std::string& data_dir, bool sync_full) {
+  if (auto ready = prepare_directory(data_dir); !ready) return ready.error();
   std::unique_ptr<journal> j{new journal()};
   j->path_ = (fs::path(data_dir) / "journal.db").string();
   // On failure SQLite still hands out a handle (for the message); ~journal closes it.
   if (sqlite3_open_v2(j->path_.c_str(), &j->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    result.error = failure(j->db_, "cannot open journal", j->path_);
-    return result;
-  }
+      SQLITE_OK)
+    return sqlite_failure(j->db_, "cannot open journal", j->path_);
   // With a write-protected file SQLite quietly opens read-only; every put would then fail.
-  if (sqlite3_db_readonly(j->db_, "main") == 1) {
-    result.error = "journal '" + j->path_ + "' is read-only. Hint: " + hint_for(SQLITE_READONLY);
-    return result;
-  }
-  std::string error = configure(j->db_, j->path_, sync_full);
-  if (error.empty()) error = ensure_schema(j->db_, j->path_);
-  if (error.empty()) error = prepare(j->db_, j->path_, put_sql, j->put_);
-  if (error.empty()) error = prepare(j->db_, j->path_, unfinished_sql, j->unfinished_);
-  if (error.empty()) error = prepare(j->db_, j->path_, finished_since_sql, j->finished_since_);
-  if (error.empty()) error = prepare(j->db_, j->path_, purge_sql, j->purge_);
-  if (!error.empty()) {
-    result.error = std::move(error);
-    return result;
-  }
-  result.value = std::move(j);
-  return result;
+  if (sqlite3_db_readonly(j->db_, "main") == 1)
+    return fail(journal_errc::not_writable,
+                "journal '" + j->path_ + "' is read-only. Hint: " + hint_for(SQLITE_READONLY));
+  auto ready = configure(j->db_, j->path_, sync_full);
+  if (ready) ready = ensure_schema(j->db_, j->path_);
+  if (ready) ready = prepare(j->db_, j->path_, put_sql, j->put_);
+  if (ready) ready = prepare(j->db_, j->path_, unfinished_sql, j->unfinished_);
+  if (ready) ready = prepare(j->db_, j->path_, finished_since_sql, j->finished_since_);
+  if (ready) ready = prepare(j->db_, j->path_, purge_sql, j->purge_);
+  if (!ready) return ready.error();
+  return j;
 }
 
 // Commits rather than rolls back: every put the registry made is a state it meant to keep,
@@ -144,52 +134,46 @@ journal::~journal() {
   sqlite3_close(db_);       // null is a no-op; fails only with live statements
 }
 
-bool journal::exec(const char* sql) {
-  if (run(db_, sql)) return true;
-  last_error_ = failure(db_, std::string("cannot run ") + sql + " on journal", path_);
-  return false;
+result<void, journal_errc> journal::exec(const char* sql) {
+  if (run(db_, sql)) return {};
+  return sqlite_failure(db_, std::string("cannot run ") + sql + " on journal", path_);
 }
 
-bool journal::put(const job& j) {
-  last_error_.clear();
-  if (transaction_lost(db_, in_transaction_)) {
-    // Refuse until commit() has reported the loss, so the registry re-puts those jobs.
-    last_error_ = "journal '" + path_ +
-                  "': an earlier error rolled back the open "
-                  "transaction; call commit() to acknowledge the loss before new puts";
-    return false;
-  }
+result<void, journal_errc> journal::put(const job& j) {
+  // Refuse until commit() has reported the loss, so the registry re-puts those jobs.
+  if (transaction_lost(db_, in_transaction_))
+    return fail(journal_errc::transaction_lost, "journal '" + path_ +
+                                                    "': an earlier error rolled back the open "
+                                                    "transaction; call commit() to acknowledge the loss "
+                                                    "before new puts");
   if (!in_transaction_) {
-    if (!exec("BEGIN")) return false;
+    if (auto begun = exec("BEGIN"); !begun) return begun;
     in_transaction_ = true;
   }
   const std::string factors = join_factors(j.factors);
   statement_reset reset{put_};
   bind_job(put_, j, factors);
-  if (sqlite3_step(put_) == SQLITE_DONE) return true;
-  last_error_ = failure(db_, "cannot write job " + j.request_id + " to journal", path_);
-  return false;
+  if (sqlite3_step(put_) == SQLITE_DONE) return {};
+  return sqlite_failure(db_, "cannot write job " + j.request_id + " to journal", path_);
 }
 
-bool journal::commit() {
-  last_error_.clear();
-  if (!in_transaction_) return true;
+result<void, journal_errc> journal::commit() {
+  if (!in_transaction_) return {};
   if (transaction_lost(db_, in_transaction_)) {
     in_transaction_ = false;
-    last_error_ = "journal '" + path_ +
-                  "': the open transaction was rolled back by an "
-                  "earlier write error; its puts are lost and must be repeated";
-    return false;
+    return fail(journal_errc::transaction_lost, "journal '" + path_ +
+                                                    "': the open transaction was rolled back by an "
+                                                    "earlier write error; its puts are lost and must be "
+                                                    "repeated");
   }
   // On SQLITE_BUSY the transaction stays open and a later commit() may succeed; on other
   // errors SQLite may roll back, which the autocommit flag tells us.
-  const bool committed = exec("COMMIT");
+  auto committed = exec("COMMIT");
   in_transaction_ = sqlite3_get_autocommit(db_) == 0;
   return committed;
 }
 
-std::vector<job> journal::query(sqlite3_stmt* stmt) {
-  last_error_.clear();
+result<std::vector<job>, journal_errc> journal::query(sqlite3_stmt* stmt) {
   statement_reset reset{stmt};
   std::vector<job> jobs;
   int rc;
@@ -198,39 +182,39 @@ std::vector<job> journal::query(sqlite3_stmt* stmt) {
     if (read_job(stmt, j)) {
       jobs.push_back(std::move(j));
     } else {
-      last_error_ = "journal '" + path_ + "': job " + j.request_id + " has an unknown status and was skipped";
+      // Not a failure of the read: the other jobs are still good to run.
+      logging::warn("journal_job_skipped", {{"error", "journal '" + path_ + "': job " + j.request_id +
+                                                          " has an unknown status and was skipped"}});
     }
   }
-  if (rc != SQLITE_DONE) last_error_ = failure(db_, "cannot read jobs from journal", path_);
+  if (rc != SQLITE_DONE) return sqlite_failure(db_, "cannot read jobs from journal", path_);
   return jobs;
 }
 
-std::vector<job> journal::unfinished() { return query(unfinished_); }
+result<std::vector<job>, journal_errc> journal::unfinished() { return query(unfinished_); }
 
-std::vector<job> journal::finished_since(std::int64_t since_unix_millis) {
+result<std::vector<job>, journal_errc> journal::finished_since(std::int64_t since_unix_millis) {
   sqlite3_bind_int64(finished_since_, 1, since_unix_millis);
   return query(finished_since_);
 }
 
 // Joins the open transaction if there is one (and becomes durable with it); otherwise it
 // commits on its own. Losing a purge in a crash is harmless: the next one redoes it.
-std::int64_t journal::purge_finished_before(std::int64_t cutoff_unix_millis) {
-  last_error_.clear();
+result<std::int64_t, journal_errc> journal::purge_finished_before(std::int64_t cutoff_unix_millis) {
   statement_reset reset{purge_};
   sqlite3_bind_int64(purge_, 1, cutoff_unix_millis);
-  if (sqlite3_step(purge_) != SQLITE_DONE) {
-    last_error_ = failure(db_, "cannot purge finished jobs from journal", path_);
-    return 0;
-  }
-  return sqlite3_changes64(db_);
+  if (sqlite3_step(purge_) != SQLITE_DONE)
+    return sqlite_failure(db_, "cannot purge finished jobs from journal", path_);
+  return static_cast<std::int64_t>(sqlite3_changes64(db_));
 }
 
-bool journal::set_auto_checkpoint(bool on) {
+result<void, journal_errc> journal::set_auto_checkpoint(bool on) {
   // 1000 pages is SQLite's default.
   // The size limit applies when the WAL restarts: it is cut back to 64 MiB, not left at
   // its high-water mark.
-  return exec(on ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0") &&
-         exec("PRAGMA journal_size_limit = 67108864");
+  if (auto set = exec(on ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0"); !set)
+    return set;
+  return exec("PRAGMA journal_size_limit = 67108864");
 }
 
 } // namespace factord::actors

@@ -8,6 +8,8 @@
 #pragma once
 
 #include "actors/protocol/job.hpp"
+#include "actors/registry/journal_errc.hpp"
+#include "config/result.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -21,40 +23,40 @@ namespace factord::actors {
 
 class journal {
 public:
-  struct open_result;
-
   // Creates the directory and the database if missing. Never throws; on failure the
-  // result carries a message that says what to fix (permissions, disk full, ...).
-  static open_result open(const std::string& data_dir, bool sync_full = false);
+  // message says what to fix (permissions, disk full, ...).
+  static result<std::unique_ptr<journal>, journal_errc> open(const std::string& data_dir,
+                                                             bool sync_full = false);
 
   ~journal();
   journal(const journal&) = delete;
   journal& operator=(const journal&) = delete;
 
-  // Inserts or replaces the job by request_id (in the open transaction).
-  bool put(const job& j);
-  // Makes every put since the last commit durable. False (with last_error) on failure.
-  bool commit();
+  // Inserts or replaces the job by request_id (in the open transaction). After
+  // `transaction_lost` every put fails until commit() has reported the loss.
+  result<void, journal_errc> put(const job& j);
+  // Makes every put since the last commit durable. On `busy` the transaction stays open
+  // and a later commit may still make its puts durable; on other failures they are lost.
+  result<void, journal_errc> commit();
 
   // Jobs that were queued or running when the process stopped, in acceptance order
   // (journal sequence), so each caller's queue is rebuilt in its original order.
-  std::vector<job> unfinished();
+  result<std::vector<job>, journal_errc> unfinished();
   // Finished jobs newer than `since_unix_millis`, so GETs keep answering after restart.
-  std::vector<job> finished_since(std::int64_t since_unix_millis);
-  // Deletes finished jobs that finished before the cutoff; returns how many.
-  std::int64_t purge_finished_before(std::int64_t cutoff_unix_millis);
+  result<std::vector<job>, journal_errc> finished_since(std::int64_t since_unix_millis);
+  // Deletes finished jobs that finished before the cutoff; the value is how many.
+  result<std::int64_t, journal_errc> purge_finished_before(std::int64_t cutoff_unix_millis);
 
   // SQLite's own checkpoints inside commits (on by default). Turned off when a
   // journal-checkpointer does them on another thread.
-  bool set_auto_checkpoint(bool on);
+  result<void, journal_errc> set_auto_checkpoint(bool on);
 
-  const std::string& last_error() const { return last_error_; }
   const std::string& path() const { return path_; }
 
 private:
   journal() = default;
-  bool exec(const char* sql);
-  std::vector<job> query(sqlite3_stmt* stmt);
+  result<void, journal_errc> exec(const char* sql);
+  result<std::vector<job>, journal_errc> query(sqlite3_stmt* stmt);
 
   sqlite3* db_ = nullptr;
   sqlite3_stmt* put_ = nullptr;
@@ -63,12 +65,6 @@ private:
   sqlite3_stmt* purge_ = nullptr;
   bool in_transaction_ = false;
   std::string path_;
-  std::string last_error_;
-};
-
-struct journal::open_result {
-  std::unique_ptr<journal> value; // null on failure
-  std::string error;
 };
 
 } // namespace factord::actors

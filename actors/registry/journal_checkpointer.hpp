@@ -8,6 +8,9 @@
 // Messages in: (tick_atom) its own timer; (probe_atom) -> probe_sample.
 #pragma once
 
+#include "actors/registry/journal_errc.hpp"
+#include "config/result.hpp"
+
 #include <caf/behavior.hpp>
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
@@ -22,18 +25,18 @@ namespace factord::actors {
 
 class wal_checkpointer {
 public:
-  // Opens a second connection to the journal database; null (and `error`) on failure.
-  static std::unique_ptr<wal_checkpointer> open(const std::string& db_path, std::string& error);
+  // Opens a second connection to the journal database (which journal::open created).
+  static result<std::unique_ptr<wal_checkpointer>, journal_errc> open(const std::string& db_path);
   ~wal_checkpointer();
   wal_checkpointer(const wal_checkpointer&) = delete;
   wal_checkpointer& operator=(const wal_checkpointer&) = delete;
 
-  // Copies committed WAL frames into the database. False (with last_error) on failure.
-  bool checkpoint();
+  // Copies committed WAL frames into the database. A commit or another checkpoint in the
+  // way is not a failure (the next tick catches up); the message is SQLite's text alone.
+  result<void, journal_errc> checkpoint();
   std::uint64_t checkpoints() const { return checkpoints_; }
   int wal_frames() const { return wal_frames_; } // at the last checkpoint
   int copied_frames() const { return copied_frames_; }
-  const std::string& last_error() const { return last_error_; }
 
 private:
   wal_checkpointer() = default;
@@ -41,7 +44,6 @@ private:
   std::uint64_t checkpoints_ = 0;
   int wal_frames_ = 0;
   int copied_frames_ = 0;
-  std::string last_error_;
 };
 
 caf::behavior journal_checkpointer(caf::event_based_actor* self,

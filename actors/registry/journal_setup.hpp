@@ -1,6 +1,10 @@
 // Opening the journal's SQLite database: directory, pragmas, schema and statements, with
-// error messages that say what to fix. Used only by journal.cpp.
+// error messages that say what to fix. Used by journal.cpp (and errc_for() by
+// journal_checkpointer.cpp).
 #pragma once
+
+#include "actors/registry/journal_errc.hpp"
+#include "config/result.hpp"
 
 #include <sqlite3.h>
 
@@ -48,17 +52,21 @@ inline constexpr const char* purge_sql =
 // the statement's step, so SQLite need not copy it.
 inline constexpr sqlite3_destructor_type bound_text_outlives_step = nullptr;
 
-// "<what> '<path>': <sqlite message>. Hint: <what to do>".
-std::string failure(sqlite3* db, std::string_view what, const std::string& path);
-// Creates the directory (with parents) and checks that it is writable; "" or the error.
-std::string prepare_directory(const std::filesystem::path& dir);
+// "<what> '<path>': <sqlite message>. Hint: <what to do>", coded by errc_for().
+failure<journal_errc> sqlite_failure(sqlite3* db, std::string_view what, const std::string& path);
+// Creates the directory (with parents) and checks that it is writable.
+result<void, journal_errc> prepare_directory(const std::filesystem::path& dir);
 bool run(sqlite3* db, const char* sql);
-// WAL, synchronous mode, busy timeout; "" or the error.
-std::string configure(sqlite3* db, const std::string& path, bool sync_full);
-// Creates the schema if missing, refuses a newer one; "" or the error.
-std::string ensure_schema(sqlite3* db, const std::string& path);
-std::string prepare(sqlite3* db, const std::string& path, const char* sql, sqlite3_stmt*& stmt);
+// WAL, synchronous mode, busy timeout.
+result<void, journal_errc> configure(sqlite3* db, const std::string& path, bool sync_full);
+// Creates the schema if missing, refuses a newer one.
+result<void, journal_errc> ensure_schema(sqlite3* db, const std::string& path);
+result<void, journal_errc> prepare(sqlite3* db, const std::string& path, const char* sql,
+                                   sqlite3_stmt*& stmt);
 // What the operator should do about a failed SQLite call, by primary result code.
 const char* hint_for(int primary_code);
+// The journal_errc for a failed SQLite call, by primary result code (the same cases as
+// hint_for).
+journal_errc errc_for(int primary_code);
 
 } // namespace factord::actors::journal_setup

@@ -5,6 +5,7 @@
 
 #include "mock_kafka.hpp"
 #include "recording_bridge.hpp"
+#include "result_text.hpp"
 
 #include "actors/kafka/kafka_consumer.hpp"
 #include "actors/kafka/kafka_producer.hpp"
@@ -62,23 +63,19 @@ struct kafka_fixture {
   caf::actor start_producer(actors::kafka_producer_settings settings = {}) {
     settings.brokers = kafka.bootstraps();
     if (settings.client_id.empty()) settings.client_id = "test-producer";
-    std::string error;
-    auto producer = actors::spawn_kafka_producer(sys, settings, error);
-    INFO(error);
+    auto producer = actors::spawn_kafka_producer(sys, settings);
     REQUIRE(producer);
-    running.push_back(producer);
-    return producer;
+    running.push_back(*producer);
+    return *producer;
   }
 
   caf::actor start_consumer(actors::kafka_consumer_settings settings) {
     settings.brokers = kafka.bootstraps();
     if (settings.client_id.empty()) settings.client_id = "test-consumer";
-    std::string error;
-    auto consumer = actors::spawn_kafka_consumer(sys, std::move(settings), error);
-    INFO(error);
+    auto consumer = actors::spawn_kafka_consumer(sys, std::move(settings));
     REQUIRE(consumer);
-    running.push_back(consumer);
-    return consumer;
+    running.push_back(*consumer);
+    return *consumer;
   }
 
   // Ends the actor the way a node's shutdown does (exit message) and waits until it is gone.

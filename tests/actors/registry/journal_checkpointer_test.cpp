@@ -1,5 +1,6 @@
 #include "actors/registry/journal.hpp"
 #include "actors/registry/journal_checkpointer.hpp"
+#include "result_text.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -30,11 +31,11 @@ TEST_CASE("a second connection checkpoints the journal's WAL", "[journal][checkp
   std::filesystem::remove_all(dir);
   {
     auto opened = journal::open(dir.string());
-    REQUIRE(opened.value);
-    auto& store = *opened.value;
-    std::string error;
-    auto cp = wal_checkpointer::open(store.path(), error);
-    REQUIRE(cp);
+    REQUIRE(opened);
+    auto& store = **opened;
+    auto opened_cp = wal_checkpointer::open(store.path());
+    REQUIRE(opened_cp);
+    auto& cp = *opened_cp;
     REQUIRE(store.set_auto_checkpoint(false));
     for (int i = 0; i < 3000; ++i) REQUIRE(store.put(make_job(i)));
     REQUIRE(store.commit());
@@ -49,15 +50,20 @@ TEST_CASE("a second connection checkpoints the journal's WAL", "[journal][checkp
     REQUIRE(cp->checkpoint());
     CHECK(cp->checkpoints() == 2);
   }
-  auto reopened = journal::open(dir.string());
-  REQUIRE(reopened.value);
-  CHECK(reopened.value->unfinished().size() == 3100);
-  reopened.value.reset();
+  {
+    auto reopened = journal::open(dir.string());
+    REQUIRE(reopened);
+    auto unfinished = reopened.value()->unfinished();
+    REQUIRE(unfinished);
+    CHECK(unfinished->size() == 3100);
+  }
   std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("the checkpointer reports a journal it cannot open", "[journal][checkpoint]") {
-  std::string error;
-  CHECK_FALSE(wal_checkpointer::open("/nonexistent/dir/journal.db", error));
-  CHECK(error.find("cannot open journal") != std::string::npos);
+  auto cp = wal_checkpointer::open("/nonexistent/dir/journal.db");
+  REQUIRE_FALSE(cp);
+  CHECK(cp.code() == journal_errc::cannot_open);
+  CHECK(cp.message().find("cannot open journal '/nonexistent/dir/journal.db' for checkpoints") !=
+        std::string::npos);
 }

@@ -36,12 +36,14 @@ struct registry_fixture : actor_fixture {
 
   void start() {
     auto opened = journal::open(dir.string());
-    REQUIRE(opened.value);
-    std::shared_ptr<journal> store(std::move(opened.value));
+    REQUIRE(opened);
+    std::shared_ptr<journal> store(std::move(opened).value());
     auto recovered = store->unfinished();
+    REQUIRE(recovered);
     auto finished = store->finished_since(0);
+    REQUIRE(finished);
     dispatch = sys.spawn(dispatcher, caf::actor{});
-    registry = sys.spawn(job_registry, dispatch, store, settings, recovered, finished);
+    registry = sys.spawn(job_registry, dispatch, store, settings, *recovered, *finished);
     sched.run();
   }
   void stop() {

@@ -41,10 +41,10 @@ struct session_fixture : actor_fixture {
   session_fixture() {
     factord::config::settings settings;
     auto opened = journal::open(dir.string());
-    REQUIRE(opened.value);
+    REQUIRE(opened);
     dispatch = sys.spawn(dispatcher, caf::actor{});
-    registry = sys.spawn(job_registry, dispatch, std::shared_ptr<journal>(std::move(opened.value)), settings,
-                         std::vector<job>{}, std::vector<job>{});
+    registry = sys.spawn(job_registry, dispatch, std::shared_ptr<journal>(std::move(opened).value()),
+                         settings, std::vector<job>{}, std::vector<job>{});
     session =
         spawn_ws_session(sys, socket, registry, ws_session_config{"alice", 5s, caf::actor{}, caf::actor{}});
     sched.run();
