@@ -35,6 +35,9 @@ using factord::config::exit_code;
 
 constexpr const char* version = "factord 0.1.0";
 
+static_assert(factord::factor::factor_command_options{}.max_digits == factord::config::default_max_digits,
+              "factor/'s --max-digits default must be config/'s");
+
 exit_code run_factor(const factord::config::command_line& cmd) {
   factord::factor::factor_command_options opts;
   opts.max_digits = cmd.values.max_digits;
@@ -86,9 +89,9 @@ exit_code run_node(const factord::config::command_line& cmd, starter start, stop
   exit_code status = exit_code::ok;
   {
     net::server server(sys, *started, settings);
-    if (auto err = server.start(); !err.empty()) {
-      logging::error("start_failed", {{"error", err}});
-      status = exit_code::failure;
+    if (auto listening = server.start(); !listening) {
+      logging::error("start_failed", {{"error", listening.message()}});
+      status = config::exit_code_for(listening.code());
     } else {
       announce_listening(settings, server.port());
       server.wait_for_signal();

@@ -9,6 +9,10 @@ namespace factord::config::limits {
 
 using namespace std::chrono_literals;
 
+// serve: the journal's WAL is checkpointed this often off the registry's thread (small
+// checkpoints keep the WAL file and the commits that wait on it short).
+inline constexpr std::chrono::milliseconds journal_checkpoint_interval = 1s;
+
 // How often finished jobs past --retention are forgotten (memory, journal).
 inline constexpr std::chrono::milliseconds purge_interval = 1min;
 

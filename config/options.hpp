@@ -21,13 +21,17 @@ enum class log_format { text, json };
 enum class log_level { debug, info, warn, error };
 enum class scheduler_policy { sharing, stealing };
 
+// --max-digits' default (API.md): the one place it is written. factor/ (GMP only) keeps
+// its own copy for `factord factor`; main.cpp checks at compile time that they agree.
+inline constexpr unsigned default_max_digits = 300;
+
 struct settings {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   unsigned workers = 0; // 0: one per core
   std::string data_dir = "./factord-data";
   std::chrono::milliseconds ws_idle_timeout{std::chrono::seconds{5}};
-  unsigned max_digits = 300;
+  unsigned max_digits = default_max_digits;
   std::chrono::milliseconds job_budget{std::chrono::minutes{10}};
   log_format log = log_format::text;
   log_level min_log_level = log_level::info;

@@ -14,7 +14,7 @@
 namespace factord::factor {
 
 struct factor_command_options {
-  std::size_t max_digits = 300;
+  std::size_t max_digits = 300;       // --max-digits default; main.cpp checks it against config/
   std::chrono::nanoseconds budget{0}; // per number; zero means unlimited
 };
 

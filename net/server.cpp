@@ -131,7 +131,7 @@ struct server::impl {
     });
   }
 
-  std::string listen() {
+  factord::result<void, start_errc> listen() {
     const auto& cfg = state->settings;
     auto where = cfg.host + ":" + std::to_string(cfg.port);
     beast::error_code ec;
@@ -143,8 +143,9 @@ struct server::impl {
       tcp::resolver resolver{ioc};
       auto results = resolver.resolve(cfg.host, std::to_string(cfg.port), ec);
       if (ec || results.empty())
-        return "cannot resolve host '" + cfg.host + "': " + ec.message() +
-               ". Hint: pass --host with an IP address, e.g. 127.0.0.1 or 0.0.0.0.";
+        return fail(start_errc::cannot_resolve,
+                    "cannot resolve host '" + cfg.host + "': " + ec.message() +
+                        ". Hint: pass --host with an IP address, e.g. 127.0.0.1 or 0.0.0.0.");
       endpoint = results.begin()->endpoint();
     }
     acceptor.open(endpoint.protocol(), ec);
@@ -154,7 +155,8 @@ struct server::impl {
     if (ec) {
       beast::error_code ignored;
       acceptor.close(ignored);
-      return "cannot listen on " + where + ": " + ec.message() + "." + bind_hint(ec);
+      return fail(start_errc::cannot_listen,
+                  "cannot listen on " + where + ": " + ec.message() + "." + bind_hint(ec));
     }
     bound_port = acceptor.local_endpoint().port();
     return {};
@@ -181,9 +183,10 @@ server::~server() {
   stop_io();
 }
 
-std::string server::start() {
-  if (impl_->accepting || !impl_->threads.empty()) return "the server is already started";
-  if (auto error = impl_->listen(); !error.empty()) return error;
+factord::result<void, start_errc> server::start() {
+  if (impl_->accepting || !impl_->threads.empty())
+    return fail(start_errc::already_started, "the server is already started");
+  if (auto listened = impl_->listen(); !listened) return listened;
   impl_->accepting = true;
   impl_->state->ready = true;
   impl_->do_accept(); // no thread runs yet, so this is still single-threaded

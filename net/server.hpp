@@ -8,6 +8,8 @@
 // handles and are released when the io_context goes.
 #pragma once
 
+#include "config/result.hpp"
+
 #include "actors/node/node.hpp"
 #include "config/options.hpp"
 
@@ -19,6 +21,9 @@
 
 namespace factord::net {
 
+// Why the listener could not start (main maps it to the process exit code).
+enum class start_errc : std::uint8_t { already_started, cannot_resolve, cannot_listen };
+
 class server {
 public:
   server(caf::actor_system& sys, actors::node node, const config::settings& settings);
@@ -26,9 +31,9 @@ public:
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  // Binds, listens and starts the Asio threads. "" on success, else what failed and a
-  // hint how to fix it ("... address already in use. Hint: pass --port ...").
-  std::string start();
+  // Binds, listens and starts the Asio threads; on failure, what failed and a hint how
+  // to fix it ("... address already in use. Hint: pass --port ...").
+  factord::result<void, start_errc> start();
 
   // The bound port (settings.port may be 0: any free port). 0 before start().
   std::uint16_t port() const;

@@ -7,6 +7,7 @@
 #include "actors/registry/journal.hpp"
 #include "actors/registry/journal_checkpointer.hpp"
 #include "actors/scheduling/worker_pool.hpp"
+#include "config/limits.hpp"
 #include "config/log.hpp"
 
 #include <caf/actor_system.hpp>
@@ -42,7 +43,7 @@ result<node, node_errc> start_node(caf::actor_system& sys, const config::setting
   if (offloaded) {
     n.checkpointer = sys.spawn<caf::detached>(journal_checkpointer,
                                               std::shared_ptr<wal_checkpointer>(std::move(cp).value()),
-                                              caf::timespan{std::chrono::seconds(1)});
+                                              caf::timespan{config::limits::journal_checkpoint_interval});
     register_actor(n.console, n.checkpointer, "journal-checkpointer", 0, "");
   } else {
     logging::warn("journal_checkpoints_inline", {{"error", offloaded.message()}});
@@ -65,7 +66,7 @@ void stop_node(caf::actor_system& sys, node& n) {
     caf::scoped_actor self{sys};
     // 1. The registry refuses new work, raises the shutdown flag of running jobs (they
     //    stay journalled as running and run again after a restart) and commits.
-    self->request(n.jobs, std::chrono::seconds(10), drain_atom::value)
+    self->request(n.jobs, config::limits::drain_reply_wait, drain_atom::value)
         .receive([](bool) {},
                  [](caf::error& err) {
                    logging::error("drain_failed", {{"error", caf::to_string(err)}});

@@ -13,6 +13,7 @@
 #include "actors/protocol/job.hpp"
 #include "actors/protocol/job_messages.hpp"
 #include "actors/scheduling/worker_report_api.hpp"
+#include "config/options.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/behavior.hpp>
@@ -27,7 +28,7 @@
 namespace factord::actors {
 
 struct worker_limits {
-  std::size_t max_digits = 300;
+  std::size_t max_digits = config::default_max_digits;
   std::chrono::milliseconds job_budget{600000};
 };
 
