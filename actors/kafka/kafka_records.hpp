@@ -6,8 +6,12 @@
 //                                        idempotency_key?, gateway}
 //                                       {"type":"cancel", request_id, caller_id, requested_at}
 //   <prefix>results   key request id   the job object of API.md plus attempts, method, worker
-//                                       (status running, done, failed or cancelled)
+//                                       (status running, done, failed or cancelled; queued for
+//                                       an attempt record written before a suspect job runs)
 //   <prefix>dlq       key request id   {"job":{...}, "reason", "message", "worker", "at"}
+//                     (a malformed job record keeps its own key, a caller id)
+//   <prefix>commands         key client id (or header client_id)  any JSON: pushed to sockets
+//   <prefix>client-messages  key client id, header client_id       a client_message frame
 #pragma once
 
 #include "actors/kafka/kafka_errc.hpp"
@@ -68,8 +72,9 @@ struct kafka_message {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// Headers that let readers skip parsing the JSON value: "request_id" on job records,
-// "status" and "attempts" on results, "client_id" on pushed and published messages.
+// The headers of a result record, "status" and "attempts", so the worker bridges read them
+// without parsing the JSON value. (Job records carry "request_id" and client messages
+// "client_id"; their writers set those.)
 std::vector<std::pair<std::string, std::string>> result_headers(const job& j);
 
 // A record of the jobs topic.
