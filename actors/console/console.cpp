@@ -103,13 +103,15 @@ void start_round(self_ptr self) {
   };
   for (auto& [id, w] : st.live) {
     if (id == self->id()) continue;
+    // A copy, not the structured binding: C++17 lets no lambda capture a binding (clang
+    // rejects it, GCC allows it).
+    caf::actor_id actor_id = id;
     // A computing worker reads its mailbox only after its job; probing it would pile up
     // one unanswered probe per round. The registry's view says what it is doing.
     bool computing = std::any_of(st.registry_now.running.begin(), st.registry_now.running.end(),
-                                 [&](const auto& r) { return r.worker == id; });
+                                 [actor_id](const auto& r) { return r.worker == actor_id; });
     if (computing) continue;
     ++*pending;
-    caf::actor_id actor_id = id;
     self->request<caf::message_priority::high>(w.handle, probe_timeout, probe_atom::value)
         .then(
             [self, actor_id, one_done](probe_sample& sample) {
