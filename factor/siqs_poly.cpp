@@ -43,7 +43,7 @@ std::uint32_t siqs_poly::mod_prime(const mpz_class& v, std::uint32_t i) const {
 }
 
 siqs_poly::siqs_poly(const siqs_factor_base& fb, std::uint32_t half_width, std::uint32_t min_a_prime)
-    : fb_(fb), half_width_(half_width) {
+    : fb_(fb) {
   const std::uint32_t n = fb.size();
   while (min_a_index_ + 1 < n && fb.prime[min_a_index_] < min_a_prime) ++min_a_index_;
   target_log2_a_ = 0.5 * (log2_mpz(fb.kn) + 1) - std::log2(static_cast<double>(half_width));
