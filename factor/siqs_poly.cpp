@@ -36,7 +36,7 @@ std::uint32_t siqs_poly::mod_prime(const mpz_class& v, std::uint32_t i) const {
   for (std::size_t k = 0; k < limbs; ++k) {
     const std::uint64_t limb = mpz_getlimbn(v.get_mpz_t(), static_cast<mp_size_t>(k));
     acc += static_cast<uint128>((limb & 0xFFFFFFFFu) * w[2 * k]) +
-           (limb >> 32) * static_cast<std::uint64_t>(w[2 * k + 1]);
+           static_cast<uint128>((limb >> 32) * w[2 * k + 1]);
   }
   const auto lo = static_cast<std::uint64_t>(acc), hi = static_cast<std::uint64_t>(acc >> 64);
   return reduce(reduce(lo, i) + hi * w[2], i);
