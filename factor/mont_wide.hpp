@@ -27,7 +27,7 @@ public:
     for (int step = 0; step < 5; ++step) inverse *= 2 - n_[0] * inverse;
     minus_n_inverse_ = 0 - inverse;
     mpz_class r = 1;
-    r <<= 64 * Limbs;
+    r <<= mp_bitcnt_t{64} * Limbs;
     one_ = from_mpz(mpz_class(r % n));
     r_squared_ = from_mpz(mpz_class(r * r % n));
   }

@@ -33,7 +33,8 @@ siqs_buckets::siqs_buckets(std::uint32_t block_len, std::uint32_t blocks, const 
   // A root of p hits a block at most ceil(block_len / p) times; the miss bucket takes up
   // to one entry per possible hit of one prime.
   std::uint64_t capacity = 0;
-  for (std::uint32_t i = first; i < end; ++i) capacity += 2 * ((block_len + prime[i] - 1) / prime[i]);
+  for (std::uint32_t i = first; i < end; ++i)
+    capacity += std::uint64_t{2} * ((block_len + prime[i] - 1) / prime[i]);
   max_hits_ = first < end ? (interval_ + prime[first] - 1) / prime[first] : 1;
   capacity_ = static_cast<std::uint32_t>(capacity) + 2 * max_hits_;
   entries_.resize(static_cast<std::size_t>(blocks_ + 1) * capacity_);
@@ -88,6 +89,9 @@ void siqs_buckets::fill_packed(const std::uint32_t* prime, const std::uint8_t* l
   auto put = [&](std::uint32_t r, std::uint32_t log_bits) {
     const std::uint32_t blk = std::min(r >> shift, miss);
     const std::uint32_t field = 16 * blk;
+    // blk <= packed_max_blocks and cap <= packed_max_count: the 32-bit product cannot
+    // wrap, and this hot loop keeps the multiply it was timed with.
+    // NOLINTNEXTLINE(bugprone-implicit-widening-of-multiplication-result)
     entries[blk * cap + ((counts >> field) & 0xFFFF)] = (r & mask) | log_bits;
     counts += std::uint64_t{1} << field;
   };

@@ -36,14 +36,14 @@ std::uint32_t siqs_poly::mod_prime(const mpz_class& v, std::uint32_t i) const {
   for (std::size_t k = 0; k < limbs; ++k) {
     const std::uint64_t limb = mpz_getlimbn(v.get_mpz_t(), static_cast<mp_size_t>(k));
     acc += static_cast<uint128>((limb & 0xFFFFFFFFu) * w[2 * k]) +
-           (limb >> 32) * static_cast<std::uint64_t>(w[2 * k + 1]);
+           static_cast<uint128>((limb >> 32) * w[2 * k + 1]);
   }
   const auto lo = static_cast<std::uint64_t>(acc), hi = static_cast<std::uint64_t>(acc >> 64);
   return reduce(reduce(lo, i) + hi * w[2], i);
 }
 
 siqs_poly::siqs_poly(const siqs_factor_base& fb, std::uint32_t half_width, std::uint32_t min_a_prime)
-    : fb_(fb), half_width_(half_width) {
+    : fb_(fb) {
   const std::uint32_t n = fb.size();
   while (min_a_index_ + 1 < n && fb.prime[min_a_index_] < min_a_prime) ++min_a_index_;
   target_log2_a_ = 0.5 * (log2_mpz(fb.kn) + 1) - std::log2(static_cast<double>(half_width));

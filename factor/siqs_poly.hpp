@@ -57,7 +57,6 @@ private:
   static constexpr std::size_t pow32_limbs = 3;
 
   const siqs_factor_base& fb_;
-  std::uint32_t half_width_;
   std::uint32_t min_a_index_ = 1;
   std::uint32_t a_factor_count_ = 1;
   double target_log2_a_ = 0;

@@ -54,7 +54,8 @@ void record_point(self_ptr self, std::int64_t now, const registry_stats& stats) 
   h.finished_per_s = static_cast<double>(finished(b.stats) - finished(a.stats)) / dt;
   h.p50_ms = percentile_ms(a.stats, b.stats, 0.5);
   h.p99_ms = percentile_ms(a.stats, b.stats, 0.99);
-  h.utilization = workers == 0 ? 0 : static_cast<double>(st.registry_now.running.size()) / workers;
+  h.utilization =
+      workers == 0 ? 0 : static_cast<double>(st.registry_now.running.size()) / static_cast<double>(workers);
   h.queued = b.stats.queued;
   st.history.push_back(h);
   if (st.history.size() > max_history) st.history.pop_front();
@@ -68,10 +69,10 @@ void arm_tick(self_ptr self) {
   self->delayed_send(self, shortest, tick_atom::value, ++st.tick_generation);
 }
 
-void finish_round(self_ptr self, std::shared_ptr<registry_stats> stats) {
+void finish_round(self_ptr self, const registry_stats& stats) {
   auto& st = self->state;
   auto now = unix_millis_now();
-  record_point(self, now, *stats);
+  record_point(self, now, stats);
   st.round_running = false;
   for (auto& rp : st.waiting_snapshots) rp.deliver(console_snapshot_json(st, now));
   st.waiting_snapshots.clear();
@@ -99,17 +100,19 @@ void start_round(self_ptr self) {
   auto stats = std::make_shared<registry_stats>();
   auto pending = std::make_shared<std::size_t>(1);
   auto one_done = [self, pending, stats] {
-    if (--*pending == 0) finish_round(self, stats);
+    if (--*pending == 0) finish_round(self, *stats);
   };
   for (auto& [id, w] : st.live) {
     if (id == self->id()) continue;
+    // A copy, not the structured binding: C++17 lets no lambda capture a binding (clang
+    // rejects it, GCC allows it).
+    caf::actor_id actor_id = id;
     // A computing worker reads its mailbox only after its job; probing it would pile up
     // one unanswered probe per round. The registry's view says what it is doing.
     bool computing = std::any_of(st.registry_now.running.begin(), st.registry_now.running.end(),
-                                 [&](const auto& r) { return r.worker == id; });
+                                 [actor_id](const auto& r) { return r.worker == actor_id; });
     if (computing) continue;
     ++*pending;
-    caf::actor_id actor_id = id;
     self->request<caf::message_priority::high>(w.handle, probe_timeout, probe_atom::value)
         .then(
             [self, actor_id, one_done](probe_sample& sample) {
@@ -292,8 +295,8 @@ struct viewer_state {
 caf::behavior console_viewer(caf::stateful_actor<viewer_state>* self, std::weak_ptr<ws_connection> connection,
                              caf::actor console, caf::timespan interval) {
   self->state.connection = std::move(connection);
-  self->state.console = console;
-  self->send(console, subscribe_atom::value, caf::actor{self}, interval);
+  self->state.console = std::move(console);
+  self->send(self->state.console, subscribe_atom::value, caf::actor{self}, interval);
   return {
       [=](viewframe_atom, std::string& frame) {
         probe_scope scope(self->state.counters, "viewframe");
@@ -341,7 +344,7 @@ void console_snapshot(caf::actor_system& sys, const caf::actor& console,
 
 void console_act(caf::actor_system& sys, const caf::actor& console, console_action action,
                  std::function<void(action_result)> done) {
-  sys.spawn([console, action, done = std::move(done)](caf::event_based_actor* self) {
+  sys.spawn([console, action = std::move(action), done = std::move(done)](caf::event_based_actor* self) {
     self->request(console, std::chrono::seconds(10), action_atom::value, action)
         .then([done](action_result& r) { done(std::move(r)); },
               [done, self](caf::error& err) {

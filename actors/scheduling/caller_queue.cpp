@@ -7,8 +7,8 @@
 
 namespace factord::actors {
 
-caf::behavior caller_queue(caf::stateful_actor<caller_queue_state>* self, std::string caller,
-                           caf::actor dispatcher) {
+caf::behavior caller_queue(caf::stateful_actor<caller_queue_state>* self, const std::string& caller,
+                           const caf::actor& dispatcher) {
   return {
       [=](push_atom, job_ticket& ticket) {
         probe_scope scope(self->state.counters, "push");

@@ -31,7 +31,7 @@ struct caller_queue_state {
   static inline const char* name = "caller-queue";
 };
 
-caf::behavior caller_queue(caf::stateful_actor<caller_queue_state>* self, std::string caller,
-                           caf::actor dispatcher);
+caf::behavior caller_queue(caf::stateful_actor<caller_queue_state>* self, const std::string& caller,
+                           const caf::actor& dispatcher);
 
 } // namespace factord::actors

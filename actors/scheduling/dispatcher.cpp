@@ -83,7 +83,7 @@ caller_fairness fairness_view(const dispatcher_state& st) {
 
 } // namespace
 
-caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self, caf::actor console) {
+caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self, const caf::actor& console) {
   return {
       [=](enqueue_atom, job_ticket& ticket) {
         probe_scope scope(self->state.counters, "enqueue");

@@ -75,7 +75,7 @@ struct dispatcher_state {
 };
 
 // `console` (may be null) learns about every caller-queue spawned.
-caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self, caf::actor console);
+caf::behavior dispatcher(caf::stateful_actor<dispatcher_state>* self, const caf::actor& console);
 
 } // namespace factord::actors
 

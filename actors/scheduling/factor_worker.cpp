@@ -33,8 +33,8 @@ job_outcome run_job(const job_ticket& ticket, const worker_limits& limits, const
   return out;
 }
 
-caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher, worker_report_api registry,
-                            worker_limits limits) {
+caf::behavior factor_worker(caf::event_based_actor* self, const caf::actor& dispatcher,
+                            const worker_report_api& registry, worker_limits limits) {
   self->send(dispatcher, demand_atom::value, caf::actor{self});
   return {
       [=](job_atom, const job_ticket& ticket) {

@@ -32,8 +32,8 @@ struct worker_limits {
   std::chrono::milliseconds job_budget{600000};
 };
 
-caf::behavior factor_worker(caf::event_based_actor* self, caf::actor dispatcher, worker_report_api registry,
-                            worker_limits limits);
+caf::behavior factor_worker(caf::event_based_actor* self, const caf::actor& dispatcher,
+                            const worker_report_api& registry, worker_limits limits);
 
 // The engine run of one job, outside any actor (tested alone).
 job_outcome run_job(const job_ticket& ticket, const worker_limits& limits, const std::atomic<int>& flag);

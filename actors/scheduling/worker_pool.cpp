@@ -15,9 +15,9 @@
 
 namespace factord::actors {
 
-caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, caf::actor dispatcher,
-                          worker_report_api registry, unsigned count, worker_limits limits,
-                          caf::actor console) {
+caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, const caf::actor& dispatcher,
+                          const worker_report_api& registry, unsigned count, worker_limits limits,
+                          const caf::actor& console) {
   auto spawn_worker = [=] {
     auto worker = self->spawn<caf::detached + caf::monitored>(factor_worker, dispatcher, registry, limits);
     register_actor(console, worker, "factor-worker", self->id(), "");

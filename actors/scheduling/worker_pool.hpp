@@ -35,9 +35,9 @@ struct worker_pool_state {
   static inline const char* name = "worker-pool";
 };
 
-caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, caf::actor dispatcher,
-                          worker_report_api registry, unsigned count, worker_limits limits,
-                          caf::actor console);
+caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, const caf::actor& dispatcher,
+                          const worker_report_api& registry, unsigned count, worker_limits limits,
+                          const caf::actor& console);
 
 } // namespace factord::actors
 

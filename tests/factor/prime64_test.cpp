@@ -33,8 +33,8 @@ TEST_CASE("is_prime_u64 on the smallest numbers", "[u64][prime64]") {
   CHECK(is_prime_u64(3));
   CHECK_FALSE(is_prime_u64(4));
   CHECK(is_prime_u64(127)); // first number past trial division
-  CHECK_FALSE(is_prime_u64(127 * 127));
-  CHECK_FALSE(is_prime_u64(127 * 131));
+  CHECK_FALSE(is_prime_u64(std::uint64_t{127} * 127));
+  CHECK_FALSE(is_prime_u64(std::uint64_t{127} * 131));
 }
 
 TEST_CASE("is_prime_u64 agrees with a sieve below 2^20", "[u64][prime64]") {

@@ -25,7 +25,7 @@ template <int Limbs>
 void check_against_mpz(const mpz_class& n, gmp_randclass& rng) {
   using arith = mont_wide<Limbs>;
   const arith m(n);
-  const mpz_class r = mpz_class(1) << (64 * Limbs);
+  const mpz_class r = mpz_class(1) << (mp_bitcnt_t{64} * Limbs);
   mpz_class r_inverse;
   REQUIRE(mpz_invert(r_inverse.get_mpz_t(), r.get_mpz_t(), n.get_mpz_t()) != 0);
   for (int i = 0; i < 200; ++i) {

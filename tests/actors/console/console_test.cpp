@@ -119,7 +119,7 @@ TEST_CASE("console actions reach the dispatcher and refuse nonsense", "[actor][a
   n.dispatcher = d;
   attach_console(console, n.jobs, n.dispatcher);
   f.sched.run();
-  auto act = [&](console_action a) {
+  auto act = [&](const console_action& a) {
     f.self->send(console, action_atom::value, a);
     f.sched.run();
     action_result r;

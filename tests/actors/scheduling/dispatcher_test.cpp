@@ -27,6 +27,14 @@ std::string next_job(actor_fixture& f, const caf::actor& d) {
   return got;
 }
 
+// The next `count` jobs, one demand at a time.
+std::vector<std::string> next_jobs(actor_fixture& f, const caf::actor& d, int count) {
+  std::vector<std::string> jobs;
+  jobs.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) jobs.push_back(next_job(f, d));
+  return jobs;
+}
+
 } // namespace
 
 TEST_CASE("dispatcher serves three callers with uneven backlogs in turn", "[actor][actors][dispatcher]") {
@@ -36,10 +44,9 @@ TEST_CASE("dispatcher serves three callers with uneven backlogs in turn", "[acto
   for (int i = 1; i <= 3; ++i) f.self->send(d, enqueue_atom::value, ticket("medium", i));
   f.self->send(d, enqueue_atom::value, ticket("light", 1));
   f.sched.run();
-  std::vector<std::string> order;
-  for (int i = 0; i < 9; ++i) order.push_back(next_job(f, d));
-  CHECK(order == std::vector<std::string>{"heavy-1", "medium-1", "light-1", "heavy-2", "medium-2", "heavy-3",
-                                          "medium-3", "heavy-4", "heavy-5"});
+  CHECK(next_jobs(f, d, 9) == std::vector<std::string>{"heavy-1", "medium-1", "light-1", "heavy-2",
+                                                       "medium-2", "heavy-3", "medium-3", "heavy-4",
+                                                       "heavy-5"});
   CHECK(next_job(f, d).empty()); // nothing left: the demand waits
   // The waiting demand is served as soon as work arrives.
   f.self->send(d, enqueue_atom::value, ticket("late", 1));
@@ -113,9 +120,7 @@ TEST_CASE("a paused caller is skipped until resumed, weights give turns in a row
   CHECK(next_job(f, d) == "b-2");
   f.self->send(d, resume_atom::value, std::string("a"));
   f.sched.run();
-  std::vector<std::string> order;
-  for (int i = 0; i < 5; ++i) order.push_back(next_job(f, d));
-  CHECK(order == std::vector<std::string>{"b-3", "b-4", "a-1", "a-2", "a-3"});
+  CHECK(next_jobs(f, d, 5) == std::vector<std::string>{"b-3", "b-4", "a-1", "a-2", "a-3"});
   caller_fairness view;
   f.self->send(d, fairness_atom::value);
   f.sched.run();

@@ -3,8 +3,22 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <string>
+#include <vector>
 
 using factord::actors::round_robin;
+
+namespace {
+
+// The next `turns` callers the ring serves, in order.
+std::vector<std::string> serve(round_robin& ring, int turns) {
+  std::vector<std::string> served;
+  served.reserve(static_cast<std::size_t>(turns));
+  for (int i = 0; i < turns; ++i) served.push_back(ring.next());
+  return served;
+}
+
+} // namespace
 
 TEST_CASE("callers are served in turn", "[round_robin]") {
   round_robin ring;
@@ -13,9 +27,7 @@ TEST_CASE("callers are served in turn", "[round_robin]") {
   CHECK(ring.add("bob"));
   CHECK(ring.add("carol"));
   CHECK_FALSE(ring.add("bob")); // already waiting: keeps its place
-  std::vector<std::string> served;
-  for (int i = 0; i < 6; ++i) served.push_back(ring.next());
-  CHECK(served == std::vector<std::string>{"alice", "bob", "carol", "alice", "bob", "carol"});
+  CHECK(serve(ring, 6) == std::vector<std::string>{"alice", "bob", "carol", "alice", "bob", "carol"});
 }
 
 TEST_CASE("a caller that runs out of work leaves the ring, a new one joins at the back", "[round_robin]") {
@@ -65,9 +77,7 @@ TEST_CASE("a weighted caller gets that many turns in a row", "[round_robin]") {
   ring.add("a");
   ring.add("b");
   ring.set_weight("a", 3);
-  std::vector<std::string> served;
-  for (int i = 0; i < 8; ++i) served.push_back(ring.next());
-  CHECK(served == std::vector<std::string>{"a", "a", "a", "b", "a", "a", "a", "b"});
+  CHECK(serve(ring, 8) == std::vector<std::string>{"a", "a", "a", "b", "a", "a", "a", "b"});
   CHECK(ring.weight("a") == 3);
   CHECK(ring.weight("b") == 1);
   ring.set_weight("a", 0); // back to one turn
@@ -82,7 +92,5 @@ TEST_CASE("removing the caller in the middle of its weighted turn resets the cou
   CHECK(ring.next() == "a");
   ring.remove("a");
   ring.add("a");
-  std::vector<std::string> served;
-  for (int i = 0; i < 3; ++i) served.push_back(ring.next());
-  CHECK(served == std::vector<std::string>{"b", "a", "a"});
+  CHECK(serve(ring, 3) == std::vector<std::string>{"b", "a", "a"});
 }
