@@ -13,7 +13,17 @@
 //   (snapshot_atom) -> std::string                  the JSON snapshot (GET /v1/actors)
 //   (subscribe_atom, viewer, caf::timespan interval) stream frames to `viewer`
 //   (action_atom, console_action) -> action_result  operator actions (token checked by net/)
-// Messages out: (viewframe_atom, std::string json) to viewers.
+//   (probe_atom) -> probe_sample                    its own probe
+//   (tick_atom, generation)                         its sampling timer (stale generations ignored)
+// Messages out: (viewframe_atom, std::string json) to viewers; (stats_atom), (workers_atom),
+// (probe_atom) requests to the node's actors while sampling; (close_atom) to a ws-session,
+// (pause_atom, caller), (resume_atom, caller), (weight_atom, caller, n) to the dispatcher,
+// (cancel_atom, id) to the registry, for actions.
+//
+// console-viewer (spawn_console_viewer), one per /v1/actors/stream socket:
+//   (viewframe_atom, json) writes it to the socket; (frame_atom, text) a client frame,
+//   {"interval_ms": N} re-subscribes at N (250..10000 ms), anything else is ignored;
+//   (closed_atom) quits; (probe_atom) -> probe_sample. Sends (subscribe_atom) to the console.
 #pragma once
 
 #include "actors/protocol/registry_api.hpp"
@@ -30,8 +40,6 @@
 #include <string>
 
 namespace factord::actors {
-
-struct node;
 
 struct console_action {
   std::string action;      // close_session | cancel_job | pause_caller | resume_caller | set_weight

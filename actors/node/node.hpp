@@ -38,7 +38,8 @@ struct node {
 };
 
 // Opens the journal under settings.data_dir, re-queues unfinished jobs in their original
-// order, and spawns the registry, the dispatcher and the factor workers.
+// order, and spawns the console, the registry, the dispatcher, the factor workers and the
+// journal-checkpointer (when the journal's WAL can be checkpointed off the registry).
 result<node, node_errc> start_node(caf::actor_system& sys, const config::settings& settings);
 
 // Graceful stop: running jobs are abandoned but stay journalled (they run again after a

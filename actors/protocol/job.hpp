@@ -46,8 +46,9 @@ struct job_ticket {
   std::string number;
 };
 
-// Shared between the worker computing a job and the actor that may stop it. The one piece
-// of shared memory in the design: a computing worker cannot read its mailbox.
+// Shared between the worker computing a job and the actor that may stop it: a computing
+// worker cannot read its mailbox. One of the two pieces of shared memory in the design
+// (the other is the console's sampling_enabled flag, protocol/probe.hpp).
 struct cancel_handle {
   enum : int { run = 0, cancel = 1, shutdown = 2 };
   std::shared_ptr<std::atomic<int>> flag = std::make_shared<std::atomic<int>>(run);

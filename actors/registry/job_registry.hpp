@@ -5,10 +5,11 @@
 //
 // Messages in (its type, job_registry_actor, checks them):
 //   registry_api (protocol/registry_api.hpp):
-//     (submit_atom, submission)                    -> job_reply (after the journal commit)
+//     (submit_atom, submission)                    -> job_reply (after the journal commit;
+//                        a known idempotency key is answered at once with its job)
 //     (batch_atom, batch_submission)               -> batch_reply, all accepted or none
 //     (fetch_atom, request_id, caf::timespan wait) -> job_reply (when finished or after wait)
-//     (cancel_atom, request_id)                    -> job_reply
+//     (cancel_atom, request_id)                    -> job_reply (after the journal commit)
 //     (drain_atom) -> bool   shutdown: refuse new work, stop running jobs, commit
 //     (stats_atom) -> registry_stats
 //     (workers_atom) -> registry_view   running jobs and per-caller service, for the console

@@ -6,6 +6,7 @@
 //   (dispatch_atom, worker)     send the head job to `worker`; if empty, answer qempty
 //   (cancel_atom, request_id)   drop that job if still waiting; answer removed
 //   (close_atom)                quit
+//   (probe_atom) -> probe_sample  (from the console)
 // Messages out (to the dispatcher): (qempty_atom, worker), (removed_atom, caller)
 #pragma once
 

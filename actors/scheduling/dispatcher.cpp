@@ -3,7 +3,7 @@
 #include "actors/protocol/api.hpp"
 #include "actors/protocol/atoms.hpp"
 #include "actors/scheduling/caller_queue.hpp"
-#include "actors/console/console.hpp"
+#include "actors/protocol/probe.hpp" // register_actor
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>

@@ -4,6 +4,7 @@
 //
 // Messages in:
 //   (job_atom, job_ticket)   a job to run now (from a caller-queue)
+//   (probe_atom) -> probe_sample  (from the console; answered between jobs only)
 // Messages out:
 //   (demand_atom, worker)                          -> dispatcher, when idle
 //   (started_atom, request_id, cancel_handle, worker) -> registry  (worker_report_api)

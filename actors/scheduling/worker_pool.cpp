@@ -1,7 +1,6 @@
 #include "actors/scheduling/worker_pool.hpp"
 
 #include "actors/protocol/atoms.hpp"
-#include "actors/console/console.hpp"
 #include "actors/protocol/probe.hpp"
 #include "config/log.hpp"
 

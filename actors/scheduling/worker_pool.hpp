@@ -1,11 +1,12 @@
 // worker-pool: the supervisor of the factor workers. Spawns one detached factor-worker
-// per configured core and monitors them; a worker that dies abnormally (an exception
-// escaped the engine) is replaced, and the registry is told so that it re-queues the
-// job the worker was running.
+// per configured core and monitors them; a worker that exits while the pool is not
+// draining (an exception escaped the engine, say) is replaced, and the registry is told so
+// that it re-queues the job the worker was running.
 //
 // Messages in:
 //   (drain_atom)              shutdown: stop every worker, then quit
-//   (stats_atom) -> pool_stats
+//   (stats_atom) -> pool_stats   (for tools; /metrics counts restarts from the registry)
+//   (probe_atom) -> probe_sample
 // Messages out: (lost_atom, actor_addr worker) -> registry (worker_report_api)
 #pragma once
 

@@ -2,7 +2,6 @@
 
 #include "actors/protocol/api.hpp"
 #include "actors/protocol/atoms.hpp"
-#include "actors/console/console.hpp"
 #include "actors/protocol/probe.hpp"
 #include "actors/session/ws_protocol.hpp"
 
