@@ -22,8 +22,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -155,4 +157,15 @@ exit_code run(int argc, char** argv) {
 
 } // namespace
 
-int main(int argc, char** argv) { return static_cast<int>(run(argc, argv)); }
+int main(int argc, char** argv) {
+  // Nothing the commands do is meant to throw out of them; if something does (no memory,
+  // say), say what and exit 1 rather than abort without a word.
+  try {
+    return static_cast<int>(run(argc, argv));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "factord: fatal: %s\n", e.what());
+  } catch (...) {
+    std::fputs("factord: fatal: an unknown exception\n", stderr);
+  }
+  return static_cast<int>(factord::config::exit_code::failure);
+}

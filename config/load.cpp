@@ -37,7 +37,8 @@ result<void, errc> apply_config_text(settings& s, const std::string& text, const
     auto eq = content.find('=');
     std::string where = origin + " line " + std::to_string(number);
     if (eq == std::string::npos)
-      return fail(errc::malformed_line, where + ": expected 'name = value', got '" + content + "'");
+      return fail(errc::malformed_line,
+                  where.append(": expected 'name = value', got '").append(content).append("'"));
     std::string name = trim(std::string_view(content).substr(0, eq));
     std::string value = trim(std::string_view(content).substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')

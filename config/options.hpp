@@ -43,8 +43,8 @@ struct settings {
   unsigned max_attempts = 3;                                   // worker crashes before a job fails
   std::chrono::milliseconds retention{std::chrono::hours{24}}; // finished jobs kept
   unsigned ws_max_in_flight = 64;                              // numbers per socket; reading pauses at it
-  std::size_t max_frame_bytes = 64 * 1024;                     // one WebSocket message
-  std::size_t max_body_bytes = 1024 * 1024;                    // one HTTP request body
+  std::size_t max_frame_bytes = 64 * 1024UL;                   // one WebSocket message
+  std::size_t max_body_bytes = 1024 * 1024UL;                  // one HTTP request body
   std::size_t max_connections = 20000;                         // open HTTP + WebSocket connections
   std::chrono::milliseconds http_idle_timeout{std::chrono::seconds{30}};
   std::size_t max_batch = 1000;                           // numbers in one POST /v1/jobs:batch

@@ -24,13 +24,13 @@ void run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state
 
 // Takes over a socket whose WebSocket upgrade request was read and checked, completes
 // the handshake and bridges frames to a ws-session actor named `caller_id`.
-void run_ws_connection(asio::ip::tcp::socket socket, upgrade_request req, std::string caller_id,
+void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req, std::string caller_id,
                        std::shared_ptr<server_state> state);
 
 // Takes over a socket upgraded on /v1/actors/stream and bridges it to a console viewer
 // that streams the console's frames every `interval` (the client may change it).
-void run_console_stream(asio::ip::tcp::socket socket, upgrade_request req, std::chrono::milliseconds interval,
-                        std::shared_ptr<server_state> state);
+void run_console_stream(asio::ip::tcp::socket socket, const upgrade_request& req,
+                        std::chrono::milliseconds interval, std::shared_ptr<server_state> state);
 
 // Logs an I/O error unless it is part of normal life (peer closed, timeout, shutdown).
 void fail(boost::beast::error_code ec, const char* what);

@@ -105,7 +105,7 @@ bool bearer_token_matches(std::string_view authorization, std::string_view expec
   return diff == 0;
 }
 
-void serve_actor_snapshot(const std::shared_ptr<server_state>& state, responder respond) {
+void serve_actor_snapshot(const std::shared_ptr<server_state>& state, const responder& respond) {
   actors::console_snapshot(state->sys, state->node.console, [respond](std::string snapshot) {
     if (snapshot.empty()) // the console actor is gone (shutting down)
       return respond(error_response(route::actors, to_http_error(not_ready("the console is not running"))));
@@ -115,7 +115,7 @@ void serve_actor_snapshot(const std::shared_ptr<server_state>& state, responder 
   });
 }
 
-void serve_console_asset(std::string_view name, responder respond) {
+void serve_console_asset(std::string_view name, const responder& respond) {
   const auto* asset = find_console_asset(name);
   if (!asset)
     return respond(error_response(
@@ -138,7 +138,7 @@ void serve_console_asset(std::string_view name, responder respond) {
 }
 
 void serve_console_action(const std::shared_ptr<server_state>& state, const http_request& req,
-                          responder respond) {
+                          const responder& respond) {
   constexpr auto which = route::console_actions;
   const auto& token = state->settings.console_token;
   if (token.empty())

@@ -36,9 +36,9 @@ result<actors::console_action> parse_console_action(std::string_view body);
 bool bearer_token_matches(std::string_view authorization, std::string_view expected);
 
 // Route handlers; each answers exactly once through `respond`.
-void serve_actor_snapshot(const std::shared_ptr<server_state>& state, responder respond);
-void serve_console_asset(std::string_view name, responder respond);
+void serve_actor_snapshot(const std::shared_ptr<server_state>& state, const responder& respond);
+void serve_console_asset(std::string_view name, const responder& respond);
 void serve_console_action(const std::shared_ptr<server_state>& state, const http_request& req,
-                          responder respond);
+                          const responder& respond);
 
 } // namespace factord::net

@@ -72,7 +72,8 @@ http_response accepted(route which, const actors::job& j) {
   return res;
 }
 
-void submit(const state_ptr& state, const http_request& req, job_request jr, responder respond) {
+void submit(const state_ptr& state, const http_request& req, const job_request& jr,
+            const responder& respond) {
   auto caller = check_submit(state, req, jr.params);
   if (!caller) return respond(error_response(jr.which, to_http_error(caller.error())));
   auto number = extract_number(req.body);
@@ -84,14 +85,14 @@ void submit(const state_ptr& state, const http_request& req, job_request jr, res
   auto which = jr.which;
   auto wait = jr.wait;
   actors::submit_job(state->sys, state->node.jobs, std::move(s),
-                     [state, respond, which, wait](actors::job_reply r) {
+                     [state, respond, which, wait](const actors::job_reply& r) {
                        if (!r.ok) return respond(error_response(which, to_http_error(r.error)));
                        if (r.value.finished())
                          return respond(json_response(which, 200, job_to_json(r.value)));
                        if (wait.count() == 0) return respond(accepted(which, r.value));
                        // ?wait: hold the answer; whatever happens, the job was accepted, so never an error.
                        actors::fetch_job(state->sys, state->node.jobs, r.value.request_id, wait,
-                                         [respond, which, first = r.value](actors::job_reply f) {
+                                         [respond, which, first = r.value](const actors::job_reply& f) {
                                            if (f.ok && f.value.finished())
                                              respond(json_response(which, 200, job_to_json(f.value)));
                                            else
@@ -100,7 +101,8 @@ void submit(const state_ptr& state, const http_request& req, job_request jr, res
                      });
 }
 
-void submit_batch(const state_ptr& state, const http_request& req, const job_request& jr, responder respond) {
+void submit_batch(const state_ptr& state, const http_request& req, const job_request& jr,
+                  const responder& respond) {
   auto caller = check_submit(state, req, jr.params);
   if (!caller) return respond(error_response(jr.which, to_http_error(caller.error())));
   auto elements = extract_numbers(req.body, state->settings.max_batch);
@@ -126,23 +128,23 @@ void submit_batch(const state_ptr& state, const http_request& req, const job_req
   });
 }
 
-void fetch(const state_ptr& state, const job_request& jr, std::string id, responder respond) {
+void fetch(const state_ptr& state, const job_request& jr, std::string id, const responder& respond) {
   auto which = jr.which;
   actors::fetch_job(
-      state->sys, state->node.jobs, std::move(id), jr.wait, [respond, which](actors::job_reply r) {
+      state->sys, state->node.jobs, std::move(id), jr.wait, [respond, which](const actors::job_reply& r) {
         respond(r.ok ? job_response(which, r.value) : error_response(which, to_http_error(r.error)));
       });
 }
 
-void cancel(const state_ptr& state, const job_request& jr, responder respond) {
+void cancel(const state_ptr& state, const job_request& jr, const responder& respond) {
   auto which = jr.which;
-  actors::cancel_job(state->sys, state->node.jobs, jr.id, [respond, which](actors::job_reply r) {
+  actors::cancel_job(state->sys, state->node.jobs, jr.id, [respond, which](const actors::job_reply& r) {
     respond(r.ok ? json_response(which, 200, job_to_json(r.value))
                  : error_response(which, to_http_error(r.error)));
   });
 }
 
-void metrics(const state_ptr& state, responder respond) {
+void metrics(const state_ptr& state, const responder& respond) {
   actors::collect_stats(state->sys, state->node.jobs, state->node.dispatcher,
                         [state, respond](actors::node_stats stats) {
                           stats.workers = config::effective_workers(state->settings);
@@ -176,7 +178,7 @@ http_response error_response(route which, const http_error& e) {
   return res;
 }
 
-void handle_request(const state_ptr& state, http_request req, responder respond) {
+void handle_request(const state_ptr& state, const http_request& req, const responder& respond) {
   auto [path, query] = split_target(req.target);
   auto m = match_route(req.method, path);
   if (m.which == route::unknown)
@@ -211,17 +213,17 @@ void handle_request(const state_ptr& state, http_request req, responder respond)
         respond(error_response(
             which, to_http_error(fail(errc::not_ready, std::move(why)), std::chrono::seconds{2})));
       });
-    case route::metrics: return metrics(state, std::move(respond));
+    case route::metrics: return metrics(state, respond);
     case route::openapi: return respond(json_response(m.which, 200, std::string{openapi_document()}));
     case route::websocket:
     case route::actors_stream:
       return respond(error_response(
           m.which, to_http_error(fail(errc::upgrade_required,
                                       "this path speaks WebSocket only; connect with a WebSocket client"))));
-    case route::actors: return serve_actor_snapshot(state, std::move(respond));
-    case route::console: return serve_console_asset(jr.id, std::move(respond));
-    case route::console_actions: return serve_console_action(state, req, std::move(respond));
-    case route::jobs_batch: return submit_batch(state, req, jr, std::move(respond));
+    case route::actors: return serve_actor_snapshot(state, respond);
+    case route::console: return serve_console_asset(jr.id, respond);
+    case route::console_actions: return serve_console_action(state, req, respond);
+    case route::jobs_batch: return submit_batch(state, req, jr, respond);
     default: break;
   }
   auto wait = read_wait(jr.params);
@@ -233,12 +235,11 @@ void handle_request(const state_ptr& state, http_request req, responder respond)
       return respond(error_response(
           m.which, to_http_error(fail(errc::missing_request_id,
                                       "GET /v1/jobs needs ?request_id=; to submit a job, POST it"))));
-    return fetch(state, jr, *id, std::move(respond));
+    return fetch(state, jr, *id, respond);
   }
-  if (m.which == route::jobs || m.which == route::compute)
-    return submit(state, req, std::move(jr), std::move(respond));
-  if (get) return fetch(state, jr, jr.id, std::move(respond));
-  return cancel(state, jr, std::move(respond));
+  if (m.which == route::jobs || m.which == route::compute) return submit(state, req, jr, respond);
+  if (get) return fetch(state, jr, jr.id, respond);
+  return cancel(state, jr, respond);
 }
 
 } // namespace factord::net

@@ -45,6 +45,7 @@ failure job_route_on_worker();
 http_response json_response(route which, unsigned status, std::string body);
 
 // Answers exactly once through `respond`.
-void handle_request(const std::shared_ptr<server_state>& state, http_request req, responder respond);
+void handle_request(const std::shared_ptr<server_state>& state, const http_request& req,
+                    const responder& respond);
 
 } // namespace factord::net

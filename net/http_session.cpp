@@ -35,7 +35,7 @@ namespace http = beast::http;
 using clock_type = std::chrono::steady_clock;
 
 // Big enough for any sane request line and headers; beyond it: 431.
-constexpr std::size_t max_header_bytes = 8 * 1024;
+constexpr std::size_t max_header_bytes = 8 * 1024UL;
 // After an error answer we stop reading; this is how long the unread rest of a request
 // may drain so that closing does not reset the connection before the client reads it.
 constexpr std::chrono::seconds linger_time{1};
@@ -125,7 +125,7 @@ private:
     r.body = std::move(req.body());
     auto version = req.version();
     bool keep_alive = req.keep_alive();
-    handle_request(state_, std::move(r), [self = shared_from_this(), version, keep_alive](http_response res) {
+    handle_request(state_, r, [self = shared_from_this(), version, keep_alive](http_response res) {
       // May run on a CAF thread: hop back onto this connection's strand.
       auto executor = self->stream_.get_executor();
       asio::post(executor, [self, version, keep_alive, res = std::move(res)]() mutable {
@@ -140,8 +140,8 @@ private:
     auto m = match_route("GET", path);
     if ((m.which != route::websocket && m.which != route::actors_stream) || req.method() != http::verb::get)
       return false;
-    auto refuse = [&](http_error e) {
-      answer_and_close(std::move(e), m.which, req.version());
+    auto refuse = [&](const http_error& e) {
+      answer_and_close(e, m.which, req.version());
       return true;
     };
     if (m.which == route::websocket && state_->node.role == actors::node_role::worker)
@@ -154,7 +154,7 @@ private:
       if (!interval) return refuse(to_http_error(interval.error()));
       state_->probe.observe(route::actors_stream, 101, seconds_since_start());
       stream_.expires_never();
-      run_console_stream(stream_.release_socket(), std::move(req), *interval, state_);
+      run_console_stream(stream_.release_socket(), req, *interval, state_);
       return true;
     }
     std::string caller;
@@ -169,7 +169,7 @@ private:
     // `token` is ignored until authentication is configurable (API.md).
     state_->probe.observe(route::websocket, 101, seconds_since_start());
     stream_.expires_never(); // the WebSocket stream runs its own timeouts
-    run_ws_connection(stream_.release_socket(), std::move(req), std::move(caller), state_);
+    run_ws_connection(stream_.release_socket(), req, std::move(caller), state_);
     return true;
   }
 

@@ -117,7 +117,7 @@ result<void> read_field(std::string_view body, field_reader& reader, std::string
   return {};
 }
 
-failure wrong_type(std::string what) {
+failure wrong_type(const std::string& what) {
   return fail(errc::not_a_number, what + " must be a decimal integer as a JSON string, e.g. \"91\"");
 }
 

@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <exception>
 #include <future>
 #include <sstream>
@@ -179,8 +180,17 @@ server::server(caf::actor_system& sys, actors::node node, const config::settings
     : impl_(std::make_unique<impl>(sys, std::move(node), settings)) {}
 
 server::~server() {
-  stop_accepting();
-  stop_io();
+  // main stops the server in order before this runs; here it stops only on an early exit.
+  // Nothing may leave a destructor: a failure to stop (a thread that cannot be joined, no
+  // memory for the log line) is reported on stderr, and the process is ending anyway.
+  try {
+    stop_accepting();
+    stop_io();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "factord: stopping the HTTP server failed: %s\n", e.what());
+  } catch (...) {
+    std::fputs("factord: stopping the HTTP server failed\n", stderr);
+  }
 }
 
 factord::result<void, start_errc> server::start() {

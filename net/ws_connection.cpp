@@ -76,7 +76,7 @@ public:
     state_->probe.connection_closed();
   }
 
-  void run(upgrade_request req) {
+  void run(const upgrade_request& req) {
     track_id_ = state_->track(weak_from_this());
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator(
@@ -254,18 +254,18 @@ private:
 
 } // namespace
 
-void run_ws_connection(asio::ip::tcp::socket socket, upgrade_request req, std::string caller_id,
+void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req, std::string caller_id,
                        std::shared_ptr<server_state> state) {
   ws_peer peer{std::move(caller_id), false, {}};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
-  connection->run(std::move(req));
+  connection->run(req);
 }
 
-void run_console_stream(asio::ip::tcp::socket socket, upgrade_request req, std::chrono::milliseconds interval,
-                        std::shared_ptr<server_state> state) {
+void run_console_stream(asio::ip::tcp::socket socket, const upgrade_request& req,
+                        std::chrono::milliseconds interval, std::shared_ptr<server_state> state) {
   ws_peer peer{"console", true, interval};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
-  connection->run(std::move(req));
+  connection->run(req);
 }
 
 } // namespace factord::net

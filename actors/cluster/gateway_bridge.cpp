@@ -47,7 +47,7 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
         probe_scope scope(self->state.counters, "submit");
         auto rp = self->make_response_promise<job_reply>();
         auto& st = self->state;
-        auto watch = [self](job_book::entry& e, caf::actor session) {
+        auto watch = [self](job_book::entry& e, const caf::actor& session) {
           self->state.book.watch(
               e, [self, session](const job& j) { self->anon_send(session, jobdone_atom::value, j); });
         };
@@ -73,7 +73,7 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
           return rp;
         }
         auto& e = create(st, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id));
-        if (s.watcher) watch(e, std::move(s.watcher));
+        if (s.watcher) watch(e, s.watcher);
         // The answer is the job as accepted: a fast worker's result may be read before the
         // broker's acknowledgement arrives, and a submission is a 202, not a finished job.
         job accepted = e.value;
@@ -93,11 +93,10 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
       [=](batch_atom, batch_submission& b) {
         auto rp = self->make_response_promise<batch_reply>();
         auto& st = self->state;
-        auto admitted = admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
+        auto admitted = st.book.admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
           return admit(st, b.caller_id, text, b.numbers.size(), number);
         });
         if (auto* refused = std::get_if<batch_reply>(&admitted)) {
-          ++st.book.counters().rejected;
           rp.deliver(std::move(*refused));
           return rp;
         }

@@ -150,7 +150,7 @@ void acknowledged(gateway_state& st, const std::string& id, const job& accepted)
   st.awaiting_ack.erase(it);
 }
 
-void produce_job(self_ptr self, const job& j, std::function<void(bool, const std::string&)> done) {
+void produce_job(self_ptr self, const job& j, const std::function<void(bool, const std::string&)>& done) {
   auto& st = self->state;
   ++st.producing;
   kafka_message m{st.config.topics.jobs,

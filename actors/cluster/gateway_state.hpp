@@ -88,7 +88,7 @@ gateway_state::entry& create(gateway_state& st, const std::string& caller, std::
 // reader has meanwhile seen it in the topic, in which case it was accepted after all).
 bool forget_unless_in_kafka(self_ptr self, const std::string& id);
 // Produces the job record; `done(acked, why)` once the broker answered.
-void produce_job(self_ptr self, const job& j, std::function<void(bool, const std::string&)> done);
+void produce_job(self_ptr self, const job& j, const std::function<void(bool, const std::string&)>& done);
 api_error kafka_refused(const std::string& why);
 // The broker acknowledged the job: it counts as accepted, and resubmissions of its key get
 // the same answer.

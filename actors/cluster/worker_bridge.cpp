@@ -119,8 +119,7 @@ worker_bridge_actor::behavior_type worker_bridge(self_ptr self, worker_bridge_co
       },
       [=](lost_atom, const caf::actor_addr& worker) {
         auto& st = self->state;
-        ++st.book.counters().workers_lost;
-        auto* e = st.book.running_on(worker.id());
+        auto* e = st.book.worker_lost(worker.id());
         if (!e) return;
         std::string id = e->value.request_id;
         if (e->value.attempts >= st.config.settings.max_attempts) {

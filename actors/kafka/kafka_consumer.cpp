@@ -270,11 +270,12 @@ void poll_once(self_ptr self) {
 std::vector<RdKafka::TopicPartition*>
 partition_list(const std::string& topic, const std::vector<std::pair<std::int32_t, std::int64_t>>& offsets) {
   std::vector<RdKafka::TopicPartition*> list;
+  list.reserve(offsets.size());
   for (const auto& [p, offset] : offsets) list.push_back(RdKafka::TopicPartition::create(topic, p, offset));
   return list;
 }
 
-caf::behavior kafka_consumer(self_ptr self, std::shared_ptr<consumer_state> init) {
+caf::behavior kafka_consumer(self_ptr self, const std::shared_ptr<consumer_state>& init) {
   auto& st = self->state;
   st.settings = std::move(init->settings);
   st.log = std::move(init->log);

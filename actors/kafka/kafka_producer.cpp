@@ -64,10 +64,12 @@ result<void, kafka_errc> enqueue(self_ptr self, const kafka_message& m, std::uin
     headers = RdKafka::Headers::create();
     for (const auto& [name, value] : m.headers) headers->add(name, value);
   }
-  auto err =
-      st.producer->produce(m.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-                           const_cast<char*>(m.value.data()), m.value.size(), m.key.data(), m.key.size(), 0,
-                           headers, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)));
+  // The message's opaque pointer carries the produce id to dr_cb; it is never dereferenced.
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): librdkafka's only per-message slot is a void*.
+  void* opaque = reinterpret_cast<void*>(static_cast<std::uintptr_t>(id));
+  auto err = st.producer->produce(m.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                                  const_cast<char*>(m.value.data()), m.value.size(), m.key.data(),
+                                  m.key.size(), 0, headers, opaque);
   if (err != RdKafka::ERR_NO_ERROR) {
     delete headers; // left to us when produce() fails
     return fail(kafka_errc::refused, RdKafka::err2str(err));

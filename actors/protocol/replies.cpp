@@ -36,13 +36,4 @@ std::variant<std::string, api_error> normalize_number(const std::string& text, u
   return parsed.value.get_str();
 }
 
-std::variant<std::vector<std::string>, batch_reply>
-admit_batch(const std::vector<std::string>& numbers,
-            const std::function<std::optional<api_error>(const std::string&, std::string&)>& admit) {
-  std::vector<std::string> normalized(numbers.size());
-  for (std::size_t i = 0; i < numbers.size(); ++i)
-    if (auto err = admit(numbers[i], normalized[i])) return batch_reply{false, {}, std::move(*err), i};
-  return normalized;
-}
-
 } // namespace factord::actors

@@ -22,11 +22,4 @@ job_reply unknown_id_reply(const std::string& id);
 // decimal, or a 422 error with the engine's reason.
 std::variant<std::string, api_error> normalize_number(const std::string& text, unsigned max_digits);
 
-// A batch is admitted whole or not at all: `admit(text, normalized)` checks one number
-// (normalizing it) and returns its refusal, if any. The normalized numbers, or the batch's
-// refusal naming the first bad number.
-std::variant<std::vector<std::string>, batch_reply>
-admit_batch(const std::vector<std::string>& numbers,
-            const std::function<std::optional<api_error>(const std::string&, std::string&)>& admit);
-
 } // namespace factord::actors

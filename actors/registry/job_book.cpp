@@ -84,6 +84,18 @@ std::optional<api_error> job_book::admit(const std::string& caller, std::uint64_
   return std::nullopt;
 }
 
+std::variant<std::vector<std::string>, batch_reply>
+job_book::admit_batch(const std::vector<std::string>& numbers, const number_check& admit) {
+  std::vector<std::string> normalized(numbers.size());
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (auto err = admit(numbers[i], normalized[i])) {
+      ++stats_.rejected;
+      return batch_reply{false, {}, std::move(*err), i};
+    }
+  }
+  return normalized;
+}
+
 // Open jobs count against the bounds; the gauges follow every job's status.
 void job_book::open(const job& j) {
   if (limits_.bound == open_means::unfinished || j.status == job_status::queued) {
@@ -167,6 +179,11 @@ void job_book::signal_running(int flag) {
 job_book::entry* job_book::running_on(std::uint64_t worker) {
   auto it = running_on_.find(worker);
   return it == running_on_.end() ? nullptr : find(it->second);
+}
+
+job_book::entry* job_book::worker_lost(std::uint64_t worker) {
+  ++stats_.workers_lost;
+  return running_on(worker);
 }
 
 void job_book::note_running(entry& e, std::int64_t started_at, std::uint32_t attempts) {

@@ -26,6 +26,7 @@
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 namespace factord::actors {
@@ -71,6 +72,12 @@ public:
   // Checks the queue bounds for `extra` more jobs of `caller`; the error says which bound
   // and what to do.
   std::optional<api_error> admit(const std::string& caller, std::uint64_t extra) const;
+  // A batch is admitted whole or not at all: `admit(text, normalized)` checks one number
+  // (its digits, the node's readiness, admit() above) and normalizes it. The normalized
+  // numbers, or the batch's refusal naming the first bad number, counted as rejected.
+  using number_check = std::function<std::optional<api_error>(const std::string&, std::string&)>;
+  std::variant<std::vector<std::string>, batch_reply> admit_batch(const std::vector<std::string>& numbers,
+                                                                  const number_check& admit);
 
   // Adds a job in whatever state it is (new, recovered from a journal, read from a topic)
   // and counts it. An existing id is replaced, its waiters dropped unanswered.
@@ -86,6 +93,8 @@ public:
   void signal_running(int flag);
   // The job running on `worker`, if any.
   entry* running_on(std::uint64_t worker);
+  // A factor worker died (counted in workers_lost): the job it was running, if any.
+  entry* worker_lost(std::uint64_t worker);
   // A state reported from elsewhere (a running record): queued -> running only.
   void note_running(entry& e, std::int64_t started_at, std::uint32_t attempts);
 

@@ -65,18 +65,17 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
           return rp;
         }
         job& j = create_job(self, s.caller_id, std::move(number), std::move(s.idempotency_key));
-        if (s.watcher) st.book.watch(*st.book.find(j.request_id), tell(self, std::move(s.watcher)));
+        if (s.watcher) st.book.watch(*st.book.find(j.request_id), tell(self, s.watcher));
         st.unacked.push_back({rp, {j.request_id}, false, true});
         return rp;
       },
       [=](batch_atom, batch_submission& b) {
         auto rp = self->make_response_promise<batch_reply>();
         auto& st = self->state;
-        auto admitted = admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
+        auto admitted = st.book.admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
           return admit(st, b.caller_id, text, b.numbers.size(), number);
         });
         if (auto* refused = std::get_if<batch_reply>(&admitted)) {
-          ++st.book.counters().rejected;
           rp.deliver(std::move(*refused));
           return rp;
         }
@@ -160,8 +159,7 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
       },
       [=](lost_atom, const caf::actor_addr& worker) {
         auto& st = self->state;
-        ++st.book.counters().workers_lost;
-        auto* e = st.book.running_on(worker.id());
+        auto* e = st.book.worker_lost(worker.id());
         if (!e) return;
         std::string id = e->value.request_id;
         if (e->value.attempts >= st.settings.max_attempts) {

@@ -10,7 +10,7 @@ job_book::waker answer(job_promise rp) {
   return [rp](const job& j) mutable { rp.deliver(ok_reply(j)); };
 }
 
-job_book::waker tell(self_ptr self, caf::actor session) {
+job_book::waker tell(self_ptr self, const caf::actor& session) {
   // anon_send: CAF 0.17 lets a typed actor send() only to typed actors. The session does
   // not look at the sender.
   return [self, session](const job& j) { self->anon_send(session, jobdone_atom::value, j); };

@@ -32,6 +32,6 @@ void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finishe
 // A waker that answers a held response promise with the job.
 job_book::waker answer(job_promise rp);
 // A waker that tells a ws-session its job finished.
-job_book::waker tell(self_ptr self, caf::actor session);
+job_book::waker tell(self_ptr self, const caf::actor& session);
 
 } // namespace factord::actors::registry_ops

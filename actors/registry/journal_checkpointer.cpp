@@ -59,7 +59,8 @@ result<void, journal_errc> wal_checkpointer::checkpoint() {
 }
 
 caf::behavior journal_checkpointer(caf::event_based_actor* self,
-                                   std::shared_ptr<wal_checkpointer> checkpointer, caf::timespan interval) {
+                                   const std::shared_ptr<wal_checkpointer>& checkpointer,
+                                   caf::timespan interval) {
   self->delayed_send(self, interval, tick_atom::value);
   return {
       [=](tick_atom) {

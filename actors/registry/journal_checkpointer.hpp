@@ -47,6 +47,7 @@ private:
 };
 
 caf::behavior journal_checkpointer(caf::event_based_actor* self,
-                                   std::shared_ptr<wal_checkpointer> checkpointer, caf::timespan interval);
+                                   const std::shared_ptr<wal_checkpointer>& checkpointer,
+                                   caf::timespan interval);
 
 } // namespace factord::actors

@@ -22,7 +22,8 @@ struct fake_env {
   }
 };
 
-factord::result<command_line, errc> load_args(std::vector<std::string> args, const fake_env& env = {}) {
+factord::result<command_line, errc> load_args(const std::vector<std::string>& args,
+                                              const fake_env& env = {}) {
   return load(args, env.lookup());
 }
 

@@ -126,7 +126,7 @@ TEST_CASE("extract_number rejects what is not a number field", "[net]") {
 }
 
 TEST_CASE("extract_number handles a 2 MB string without trouble", "[net]") {
-  std::string digits(2 * 1024 * 1024, '7');
+  std::string digits(std::size_t{2} * 1024 * 1024, '7');
   auto r = extract_number(R"({"number": ")" + digits + "\"}");
   REQUIRE(r.ok());
   CHECK(r.value().size() == digits.size()); // the digits limit is the registry's to enforce

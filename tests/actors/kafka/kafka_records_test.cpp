@@ -9,7 +9,6 @@
 #include <set>
 
 using namespace factord::actors;
-using Catch::Matchers::Contains;
 using Catch::Matchers::Equals;
 
 namespace {

@@ -73,6 +73,7 @@ void mock_kafka::all_brokers_up() {
 
 void mock_kafka::fail_next_produces(const std::vector<int>& error_codes) {
   std::vector<rd_kafka_resp_err_t> errors;
+  errors.reserve(error_codes.size());
   for (int code : error_codes) errors.push_back(static_cast<rd_kafka_resp_err_t>(code));
   rd_kafka_mock_push_request_errors_array(cluster_, 0 /* ProduceRequest */, errors.size(), errors.data());
 }

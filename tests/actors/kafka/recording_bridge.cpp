@@ -38,7 +38,7 @@ void bridge_journal::update(const std::function<void(bridge_log&)>& change) {
 
 namespace {
 
-caf::behavior recording_bridge(caf::event_based_actor*, std::shared_ptr<bridge_journal> journal) {
+caf::behavior recording_bridge(caf::event_based_actor*, const std::shared_ptr<bridge_journal>& journal) {
   return {
       [journal](records_atom, std::vector<kafka_record>& batch) {
         journal->update([&](bridge_log& log) {

@@ -238,3 +238,53 @@ TEST_CASE("a caller id with a newline does not share another caller's idempotenc
 }
 
 // --- start, requeue, running_on, note_running --------------------------------------------
+
+// --- admit_batch ---------------------------------------------------------------------------
+
+namespace {
+
+// Accepts decimal text (normalized by dropping leading zeros), refuses anything else.
+std::optional<factord::actors::api_error> digits_only(const std::string& text, std::string& number) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+    return factord::actors::api_error{api_errc::invalid_number, "invalid_number", "not a number: " + text};
+  auto first = text.find_first_not_of('0');
+  number = first == std::string::npos ? "0" : text.substr(first);
+  return std::nullopt;
+}
+
+} // namespace
+
+TEST_CASE("admit_batch returns every number normalized when each one is admitted", "[registry][job_book]") {
+  job_book book;
+  auto admitted = book.admit_batch({"0091", "15", "7"}, digits_only);
+  auto* numbers = std::get_if<std::vector<std::string>>(&admitted);
+  REQUIRE(numbers != nullptr);
+  CHECK(*numbers == std::vector<std::string>{"91", "15", "7"});
+  CHECK(book.counters().rejected == 0);
+}
+
+TEST_CASE("admit_batch refuses the whole batch at its first bad number, with its index, counted once",
+          "[registry][job_book]") {
+  job_book book;
+  int checked = 0;
+  auto admitted = book.admit_batch({"91", "x", "", "15"}, [&](const std::string& text, std::string& number) {
+    ++checked;
+    return digits_only(text, number);
+  });
+  auto* refused = std::get_if<factord::actors::batch_reply>(&admitted);
+  REQUIRE(refused != nullptr);
+  CHECK_FALSE(refused->ok);
+  CHECK(refused->bad_index == 1);
+  CHECK(refused->jobs.empty());
+  CHECK_THAT(refused->error.message, Contains("not a number: x"));
+  CHECK(checked == 2); // nothing after the first refusal is looked at
+  CHECK(book.counters().rejected == 1);
+}
+
+TEST_CASE("admit_batch of an empty batch admits nothing and refuses nothing", "[registry][job_book]") {
+  job_book book;
+  auto admitted = book.admit_batch({}, digits_only);
+  REQUIRE(std::holds_alternative<std::vector<std::string>>(admitted));
+  CHECK(std::get<std::vector<std::string>>(admitted).empty());
+  CHECK(book.counters().rejected == 0);
+}

@@ -72,6 +72,17 @@ TEST_CASE("running_on finds nothing for an idle worker or after the job finishes
   CHECK(book.running().size() == 1);
 }
 
+TEST_CASE("worker_lost counts every lost worker and names the job it was running", "[registry][job_book]") {
+  job_book book;
+  book.add(make_job("a1", "alice"));
+  REQUIRE(book.start("a1", 7, cancel_handle{}));
+  CHECK(book.worker_lost(3) == nullptr); // idle: counted, nothing to re-queue
+  auto* e = book.worker_lost(7);
+  REQUIRE(e != nullptr);
+  CHECK(e->value.request_id == "a1");
+  CHECK(book.counters().workers_lost == 2);
+}
+
 TEST_CASE("note_running moves a queued job to running once and follows the bound", "[registry][job_book]") {
   SECTION("open_means::unfinished: still open") {
     job_book book(bounds(10, 10, job_book::open_means::unfinished));

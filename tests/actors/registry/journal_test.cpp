@@ -72,6 +72,7 @@ job make_job(std::string request_id, std::string caller_id, job_status status = 
 
 std::vector<std::string> ids(const std::vector<job>& jobs) {
   std::vector<std::string> out;
+  out.reserve(jobs.size());
   for (const auto& j : jobs) out.push_back(j.request_id);
   return out;
 }
