@@ -7,6 +7,7 @@
 #include "config/load.hpp"
 #include "config/log.hpp"
 #include "factor/factor_command.hpp"
+#include "net/auth/authenticator.hpp"
 #include "net/listen_url.hpp"
 #include "net/server.hpp"
 
@@ -67,10 +68,53 @@ using stopper = void (*)(caf::actor_system&, factord::actors::node&);
 
 // serve: the embedded default (gateway, scheduler, workers and journal in one process);
 // gateway and worker: the cluster roles over Kafka. Same wiring, different node.
+// keys add CALLER [admin]: a new API key, its hash appended to --auth-keys, the key printed
+// once on stdout (nothing else goes there, so `KEY=$(factord keys add ...)` works).
+exit_code run_keys(const factord::config::command_line& cmd) {
+  using namespace factord;
+  const auto& args = cmd.args;
+  bool admin = args.size() == 3 && args[2] == "admin";
+  if (args.empty() || args[0] != "add" || args.size() < 2 || args.size() > 3 ||
+      (args.size() == 3 && !admin)) {
+    std::cerr << "factord: usage: factord keys add CALLER [admin] --auth-keys FILE\n";
+    return exit_code::usage;
+  }
+  if (cmd.values.auth_keys.empty()) {
+    std::cerr << "factord: keys add needs the keys file: pass --auth-keys FILE (created if missing)\n";
+    return exit_code::usage;
+  }
+  auto key = auth::add_key(cmd.values.auth_keys, args[1], admin);
+  if (!key) {
+    std::cerr << "factord: " << key.message() << "\n";
+    return key.code() == auth::key_file_errc::invalid_caller ? exit_code::usage : exit_code::failure;
+  }
+  std::cout << *key << "\n";
+  std::cerr << "factord: added a key for '" << args[1] << "'" << (admin ? " (admin)" : "") << " to "
+            << cmd.values.auth_keys << "; it is shown only this once. A running server picks it up "
+            << "within a second (or at once on SIGHUP).\n";
+  return exit_code::ok;
+}
+
 exit_code run_node(const factord::config::command_line& cmd, starter start, stopper stop) {
   using namespace factord;
   const config::settings& settings = cmd.values;
   logging::init(settings.log, settings.min_log_level);
+  if (auto choice = config::check_auth_choice(settings); !choice) {
+    logging::error("start_failed", {{"error", choice.message()}});
+    return config::exit_code_for(choice.code());
+  }
+  std::shared_ptr<auth::authenticator> authenticator;
+  if (settings.auth == config::auth_mode::on) {
+    auto made = auth::authenticator::create(settings);
+    if (!made) {
+      logging::error("start_failed", {{"error", made.message()}});
+      return exit_code::failure;
+    }
+    authenticator = std::move(made).value();
+    logging::info(
+        "auth.on",
+        {{"keys", std::to_string(authenticator->keys() ? authenticator->keys()->current()->size() : 0)}});
+  }
   caf::actor_system_config cfg;
   // Factor workers, the registry and the Kafka clients are detached (own threads); the
   // scheduler only runs short message handlers. Measured on 2 cores (bench/RESULTS.md,
@@ -90,7 +134,7 @@ exit_code run_node(const factord::config::command_line& cmd, starter start, stop
   }
   exit_code status = exit_code::ok;
   {
-    net::server server(sys, *started, settings);
+    net::server server(sys, *started, settings, authenticator);
     if (auto listening = server.start(); !listening) {
       logging::error("start_failed", {{"error", listening.message()}});
       status = config::exit_code_for(listening.code());
@@ -143,6 +187,7 @@ exit_code run(int argc, char** argv) {
   }
   using namespace factord::actors;
   if (cmd.command == "factor") return run_factor(cmd);
+  if (cmd.command == "keys") return run_keys(cmd);
   if (cmd.command == "serve") return run_node(cmd, start_node, stop_node);
 #ifdef FACTORD_CLUSTER_ROLES
   if (cmd.command == "gateway") return run_node(cmd, start_gateway, stop_cluster_node);

@@ -12,6 +12,8 @@ enum class errc {
   bad_value,       // the option does not accept the value (port 70000, duration "soon")
   unreadable_file, // the --config file cannot be opened
   malformed_line,  // a --config file line that is not `name = value`
+  unsafe_choice,   // options that cannot work together (--auth on without credentials,
+                   // a network --host without an --auth choice)
 };
 
 } // namespace factord::config

@@ -24,7 +24,8 @@ constexpr exit_code exit_code_for(errc e) noexcept {
     case errc::missing_value:
     case errc::bad_value:
     case errc::unreadable_file:
-    case errc::malformed_line: return exit_code::usage;
+    case errc::malformed_line:
+    case errc::unsafe_choice: return exit_code::usage;
   }
   return exit_code::usage;
 }

@@ -117,4 +117,10 @@ inline constexpr std::chrono::milliseconds worker_result_linger = 20ms;
 inline constexpr std::chrono::milliseconds drain_reply_wait = 10s;
 inline constexpr std::chrono::milliseconds consumer_round_trip_wait = 5s;
 
+// Authentication (net/auth/). How often the --auth-keys file is checked for changes (size,
+// mtime, inode: one stat); a change is picked up within this, SIGHUP at once.
+inline constexpr std::chrono::milliseconds key_file_poll = 1s;
+// A WebSocket that authenticates with its first frame must send it within this (API.md).
+inline constexpr std::chrono::milliseconds ws_auth_wait = 5s;
+
 } // namespace factord::config::limits

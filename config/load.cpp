@@ -134,7 +134,11 @@ std::string help_text() {
          "  worker           cluster role: consumes jobs from Kafka, factors them fairly\n"
          "                   across callers, publishes the results\n"
          "  factor [N ...]   factor the arguments, or numbers read one per line from stdin;\n"
-         "                   prints 'N: p1 p2 ...' (coreutils factor format)\n\n"
+         "                   prints 'N: p1 p2 ...' (coreutils factor format)\n"
+         "  keys add CALLER [admin]\n"
+         "                   make an API key for CALLER: appends its SHA-256 to the file of\n"
+         "                   --auth-keys and prints the key once (admin: may see every job\n"
+         "                   and the console)\n\n"
          "options (also FACTORD_<NAME> in the environment, or 'name = value' in --config FILE):\n";
   for (const auto& spec : option_table()) {
     std::string flag = "  --" + std::string(spec.name) + " " + std::string(spec.value_hint);

@@ -203,6 +203,61 @@ const std::vector<option_spec> table = {
        s.console_token = string(v);
        return {};
      }},
+    {"auth", "on|off",
+     "on: every REST call and WebSocket needs a credential (an API key from --auth-keys or a "
+     "JWT), the caller is the credential's, and a caller sees only its own jobs. off: the caller "
+     "is whoever the request names. Unset: off on a loopback --host; any other --host refuses "
+     "to start until you choose.",
+     [](const settings& s) {
+       return string(s.auth == auth_mode::on ? "on" : s.auth == auth_mode::off ? "off" : "");
+     },
+     [](settings& s, string_view v) -> result<void, errc> {
+       if (v == "on")
+         s.auth = auth_mode::on;
+       else if (v == "off")
+         s.auth = auth_mode::off;
+       else
+         return bad_value("expected 'on' or 'off', got '" + string(v) + "'");
+       return {};
+     }},
+    {"auth-keys", "FILE",
+     "API keys: one caller per line with the SHA-256 of its key (`factord keys add CALLER` makes "
+     "one). Re-read on SIGHUP and when the file changes.",
+     [](const settings& s) { return s.auth_keys; },
+     [](settings& s, string_view v) -> result<void, errc> {
+       if (v.size() > 4096) return bad_value("expected a path of at most 4096 characters");
+       s.auth_keys = string(v);
+       return {};
+     }},
+    {"auth-jwt-secret", "SECRET",
+     "Accept JWTs signed with HS256 and this secret (at least 32 characters); `sub` is the caller.",
+     [](const settings& s) { return s.auth_jwt_secret.empty() ? string() : string("(set)"); },
+     [](settings& s, string_view v) -> result<void, errc> {
+       if (!v.empty() && v.size() < 32)
+         return bad_value("expected a secret of at least 32 characters (or empty for none)");
+       if (v.size() > 4096) return bad_value("expected a secret of at most 4096 characters");
+       s.auth_jwt_secret = string(v);
+       return {};
+     }},
+    {"auth-jwt-public-key", "FILE",
+     "Accept JWTs signed with RS256 or ES256 by the key whose PEM public key is in FILE.",
+     [](const settings& s) { return s.auth_jwt_public_key; },
+     [](settings& s, string_view v) -> result<void, errc> {
+       if (v.size() > 4096) return bad_value("expected a path of at most 4096 characters");
+       s.auth_jwt_public_key = string(v);
+       return {};
+     }},
+    {"metrics-token", "TOKEN",
+     "GET /metrics needs `Authorization: Bearer TOKEN` (admins' credentials work too); empty: "
+     "/metrics is open.",
+     [](const settings& s) { return s.metrics_token.empty() ? string() : string("(set)"); },
+     [](settings& s, string_view v) -> result<void, errc> {
+       if (!v.empty() && v.size() < 16)
+         return bad_value("expected a token of at least 16 characters (or empty for an open /metrics)");
+       if (v.size() > 4096) return bad_value("expected a token of at most 4096 characters");
+       s.metrics_token = string(v);
+       return {};
+     }},
     {"topic-prefix", "PREFIX",
      "Cluster mode: Kafka topic names are PREFIX + jobs, results, dlq, commands, client-messages.",
      [](const settings& s) { return s.topic_prefix; },
@@ -255,6 +310,39 @@ const std::vector<option_spec> table = {
 } // namespace
 
 const std::vector<option_spec>& option_table() { return table; }
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  // 127.0.0.0/8 written as a dotted quad: four numbers 0..255, the first 127.
+  if (host.substr(0, 4) != "127.") return false;
+  int parts = 0;
+  std::size_t at = 0;
+  while (at <= host.size()) {
+    auto dot = host.find('.', at);
+    auto part = host.substr(at, dot == string_view::npos ? string_view::npos : dot - at);
+    auto n = parse_unsigned(part, 255);
+    if (part.empty() || part.size() > 3 || !n) return false;
+    ++parts;
+    if (dot == string_view::npos) break;
+    at = dot + 1;
+  }
+  return parts == 4;
+}
+
+result<void, errc> check_auth_choice(const settings& s) {
+  if (s.auth == auth_mode::on && s.auth_keys.empty() && s.auth_jwt_secret.empty() &&
+      s.auth_jwt_public_key.empty())
+    return fail(errc::unsafe_choice, "--auth on needs a credential source: --auth-keys FILE "
+                                     "(`factord keys add CALLER` makes a key), --auth-jwt-secret "
+                                     "or --auth-jwt-public-key");
+  if (s.auth == auth_mode::unset && !is_loopback_host(s.host))
+    return fail(errc::unsafe_choice,
+                "--host " + s.host +
+                    " serves the network, and --auth is not chosen: pass --auth on "
+                    "(with --auth-keys or a JWT key) so that callers must authenticate, or --auth off to "
+                    "serve anyone who can reach it");
+  return {};
+}
 
 const option_spec* find_option(std::string_view name) {
   for (const auto& spec : table)

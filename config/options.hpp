@@ -20,6 +20,8 @@ namespace factord::config {
 enum class log_format { text, json };
 enum class log_level { debug, info, warn, error };
 enum class scheduler_policy { sharing, stealing };
+// --auth: unset until chosen; a non-loopback --host refuses to start while it is unset.
+enum class auth_mode { unset, off, on };
 
 // --max-digits' default (API.md): the one place it is written. factor/ (GMP only) keeps
 // its own copy for `factord factor`; main.cpp checks at compile time that they agree.
@@ -54,6 +56,13 @@ struct settings {
   bool journal_sync_full = false;                         // fsync every commit (power-loss safe)
   std::string console_token;                              // empty: console actions are disabled
 
+  // Authentication (README "Security").
+  auth_mode auth = auth_mode::unset;
+  std::string auth_keys;           // API keys file (SHA-256 of each key); empty: none
+  std::string auth_jwt_secret;     // HS256 secret; empty: none
+  std::string auth_jwt_public_key; // PEM file of an RS256/ES256 public key; empty: none
+  std::string metrics_token;       // empty: /metrics is open (with auth on, admins may read it too)
+
   // Cluster mode (factord gateway / factord worker).
   std::string topic_prefix = "factord."; // topics: PREFIX + jobs, results, dlq, ...
   std::string node_id;                   // empty: HOSTNAME-PID
@@ -74,6 +83,15 @@ struct option_spec {
 };
 
 const std::vector<option_spec>& option_table();
+
+// True for the addresses only this machine can reach: 127.0.0.0/8, ::1 and localhost. Any
+// other --host (0.0.0.0, a LAN address, a name) serves the network.
+bool is_loopback_host(std::string_view host);
+
+// The choices that only make sense together: --auth on needs a credential source, a
+// non-loopback --host needs an --auth choice (like Redis' protected mode). The message
+// names the options that fix it.
+result<void, errc> check_auth_choice(const settings& s);
 
 // nullptr if there is no such option.
 const option_spec* find_option(std::string_view name);

@@ -10,7 +10,9 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace factord::net {
@@ -22,15 +24,29 @@ using upgrade_request = boost::beast::http::request<boost::beast::http::string_b
 // Serves HTTP/1.1 on an accepted socket whose executor is the connection's strand.
 void run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state);
 
+// --auth on: how a WebSocket proved who it is, kept to check again while it is open (the
+// key may be removed from --auth-keys, a JWT expires).
+struct ws_credential {
+  // No credential came with the upgrade: the first frame must bring one,
+  // {"type":"auth","token":"..."}, within limits::ws_auth_wait. `named` is the caller the
+  // upgrade named (?userid=), which the credential must then prove.
+  bool awaiting_first_frame = false;
+  std::optional<std::string> named;
+  std::string token;
+  std::uint64_t generation = 0; // authenticator::generation() when the token was checked
+  std::chrono::system_clock::time_point expires = std::chrono::system_clock::time_point::max();
+};
+
 // Takes over a socket whose WebSocket upgrade request was read and checked, completes
 // the handshake and bridges frames to a ws-session actor named `caller_id`.
 void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req, std::string caller_id,
-                       std::shared_ptr<server_state> state);
+                       std::optional<ws_credential> credential, std::shared_ptr<server_state> state);
 
 // Takes over a socket upgraded on /v1/actors/stream and bridges it to a console viewer
 // that streams the console's frames every `interval` (the client may change it).
 void run_console_stream(asio::ip::tcp::socket socket, const upgrade_request& req,
-                        std::chrono::milliseconds interval, std::shared_ptr<server_state> state);
+                        std::chrono::milliseconds interval, std::optional<ws_credential> credential,
+                        std::shared_ptr<server_state> state);
 
 // Logs an I/O error unless it is part of normal life (peer closed, timeout, shutdown).
 void fail(boost::beast::error_code ec, const char* what);

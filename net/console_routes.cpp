@@ -138,20 +138,19 @@ void serve_console_asset(std::string_view name, const responder& respond) {
 }
 
 void serve_console_action(const std::shared_ptr<server_state>& state, const http_request& req,
-                          const responder& respond) {
+                          const grant& granted, const responder& respond) {
   constexpr auto which = route::console_actions;
   const auto& token = state->settings.console_token;
-  if (token.empty())
+  bool admin_credential = granted.who && granted.admin;
+  if (token.empty() && !admin_credential)
     return respond(error_response(
         which, to_http_error(fail(errc::actions_disabled,
                                   "start factord with --console-token to enable console actions"))));
-  if (!bearer_token_matches(req.authorization, token)) {
-    auto res = error_response(
+  if (!granted.console_token && !admin_credential) {
+    return respond(error_response(
         which, to_http_error(fail(errc::unauthorized,
                                   "send the console token as header Authorization: Bearer <token> "
-                                  "(the value of --console-token)")));
-    res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"factord console\"");
-    return respond(std::move(res));
+                                  "(the value of --console-token)"))));
   }
   if (auto json_body = check_json_content_type(req.content_type); !json_body)
     return respond(error_response(which, to_http_error(json_body.error())));

@@ -5,6 +5,7 @@
 // tests/net checks them without an actor system.
 #pragma once
 
+#include "net/access.hpp"
 #include "actors/console/console.hpp"
 #include "net/errors.hpp"
 #include "net/handlers.hpp"
@@ -38,7 +39,8 @@ bool bearer_token_matches(std::string_view authorization, std::string_view expec
 // Route handlers; each answers exactly once through `respond`.
 void serve_actor_snapshot(const std::shared_ptr<server_state>& state, const responder& respond);
 void serve_console_asset(std::string_view name, const responder& respond);
+// Allowed with the console token, or (--auth on) an admin credential.
 void serve_console_action(const std::shared_ptr<server_state>& state, const http_request& req,
-                          const responder& respond);
+                          const grant& granted, const responder& respond);
 
 } // namespace factord::net

@@ -28,8 +28,11 @@ enum class errc : std::uint8_t {
   missing_request_id,     // GET /v1/jobs without ?request_id=
   invalid_interval,       // ?interval_ms= of the console stream out of bounds
   missing_action,         // a console action without "action"
-  unauthorized,           // 401: console action without the console token
+  unauthorized,           // 401 + WWW-Authenticate: no valid credential (--auth on), or a
+                          // console action without the console token
   actions_disabled,       // 403: console actions while --console-token is unset
+  caller_mismatch,        // 403: --auth on, and X-Caller-ID/caller_id/userid names another caller
+  admin_required,         // 403: --auth on, a console or /v1/actors request without an admin credential
   not_found,              // 404: no such route, a job route on a worker, no such console file
   method_not_allowed,     // 405 (with Allow)
   body_too_large,         // 413: over --max-body-bytes

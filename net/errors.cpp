@@ -36,6 +36,8 @@ constexpr std::array<net_mapping, errc_count> net_table{{
     {errc::missing_action, 400, "missing_action", false},
     {errc::unauthorized, 401, "unauthorized", false},
     {errc::actions_disabled, 403, "actions_disabled", false},
+    {errc::caller_mismatch, 403, "caller_mismatch", false},
+    {errc::admin_required, 403, "admin_required", false},
     {errc::not_found, 404, "not_found", false},
     {errc::method_not_allowed, 405, "method_not_allowed", false},
     {errc::body_too_large, 413, "body_too_large", false},

@@ -1,6 +1,7 @@
 #include "net/handlers.hpp"
 
 #include "actors/registry/client.hpp"
+#include "net/access.hpp"
 #include "net/console_routes.hpp"
 #include "net/json_codec.hpp"
 #include "net/metrics_text.hpp"
@@ -30,6 +31,7 @@ struct job_request {
   std::string id;
   query_params params;
   milliseconds wait{0};
+  grant granted; // who is asking (net/access.hpp)
 };
 
 // ?wait=S, absent: 0.
@@ -39,24 +41,27 @@ result<milliseconds> read_wait(const query_params& params) {
   return parse_wait(*w);
 }
 
-// X-Caller-ID wins over ?caller_id=.
-result<std::string> read_caller(const http_request& req, const query_params& params) {
-  std::string caller;
+// X-Caller-ID wins over ?caller_id=; with --auth on, the credential's caller (a named one
+// must be the same).
+result<std::string> read_caller(const http_request& req, const job_request& jr) {
+  std::optional<std::string> named;
   if (req.caller_header)
-    caller = *req.caller_header;
-  else if (const auto* q = find_param(params, "caller_id"))
-    caller = *q;
-  else
+    named = *req.caller_header;
+  else if (const auto* q = find_param(jr.params, "caller_id"))
+    named = *q;
+  if (named)
+    if (auto valid = validate_caller_id(*named); !valid) return valid.error();
+  auto caller = acting_caller(jr.granted, named);
+  if (!caller) return caller.error();
+  if (!*caller)
     return fail(errc::missing_caller_id,
                 "name the caller with header X-Caller-ID or query parameter caller_id");
-  if (auto valid = validate_caller_id(caller); !valid) return valid.error();
-  return caller;
+  return std::move(**caller);
 }
 
 // Checks shared by the submit routes: caller, content type, readiness. The caller id.
-result<std::string> check_submit(const state_ptr& state, const http_request& req,
-                                 const query_params& params) {
-  auto caller = read_caller(req, params);
+result<std::string> check_submit(const state_ptr& state, const http_request& req, const job_request& jr) {
+  auto caller = read_caller(req, jr);
   if (!caller) return caller;
   if (auto json_body = check_json_content_type(req.content_type); !json_body) return json_body.error();
   if (!state->ready.load()) return shutting_down();
@@ -74,7 +79,7 @@ http_response accepted(route which, const actors::job& j) {
 
 void submit(const state_ptr& state, const http_request& req, const job_request& jr,
             const responder& respond) {
-  auto caller = check_submit(state, req, jr.params);
+  auto caller = check_submit(state, req, jr);
   if (!caller) return respond(error_response(jr.which, to_http_error(caller.error())));
   auto number = extract_number(req.body);
   if (!number) return respond(error_response(jr.which, to_http_error(number.error())));
@@ -103,7 +108,7 @@ void submit(const state_ptr& state, const http_request& req, const job_request& 
 
 void submit_batch(const state_ptr& state, const http_request& req, const job_request& jr,
                   const responder& respond) {
-  auto caller = check_submit(state, req, jr.params);
+  auto caller = check_submit(state, req, jr);
   if (!caller) return respond(error_response(jr.which, to_http_error(caller.error())));
   auto elements = extract_numbers(req.body, state->settings.max_batch);
   if (!elements) return respond(error_response(jr.which, to_http_error(elements.error())));
@@ -175,6 +180,8 @@ http_response error_response(route which, const http_error& e) {
   auto res = json_response(which, e.status, error_body(e));
   if (e.retry_after.count() > 0)
     res.headers.emplace_back("Retry-After", std::to_string(e.retry_after.count()));
+  if (e.status == 401) // RFC 6750: how to authenticate
+    res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"factord\"");
   return res;
 }
 
@@ -197,7 +204,10 @@ void handle_request(const state_ptr& state, const http_request& req, const respo
   }
   auto params = parse_query(query);
   if (!params) return respond(error_response(m.which, to_http_error(params.error())));
-  job_request jr{m.which, std::move(m.id), std::move(*params), milliseconds{0}};
+  auto granted = check_access(state->settings, state->auth.get(), m.which, {req.authorization, std::nullopt},
+                              std::chrono::system_clock::now());
+  if (!granted) return respond(error_response(m.which, to_http_error(granted.error())));
+  job_request jr{m.which, std::move(m.id), std::move(*params), milliseconds{0}, std::move(granted).value()};
   bool get = req.method == "GET";
   switch (m.which) {
     case route::healthz: return respond(json_response(m.which, 200, R"({"status":"ok"})"));
@@ -222,7 +232,7 @@ void handle_request(const state_ptr& state, const http_request& req, const respo
                                       "this path speaks WebSocket only; connect with a WebSocket client"))));
     case route::actors: return serve_actor_snapshot(state, respond);
     case route::console: return serve_console_asset(jr.id, respond);
-    case route::console_actions: return serve_console_action(state, req, respond);
+    case route::console_actions: return serve_console_action(state, req, jr.granted, respond);
     case route::jobs_batch: return submit_batch(state, req, jr, respond);
     default: break;
   }

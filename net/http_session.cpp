@@ -3,6 +3,8 @@
 // are answered in order. A WebSocket upgrade on /ws or / (a ws-session) or on
 // /v1/actors/stream (a console viewer) hands the socket over.
 #include "config/log.hpp"
+#include "net/access.hpp"
+#include "net/auth/authenticator.hpp"
 #include "net/beast_sessions.hpp"
 #include "net/console_routes.hpp"
 #include "net/errors.hpp"
@@ -149,27 +151,54 @@ private:
     if (!state_->ready.load()) return refuse(to_http_error(shutting_down()));
     auto params = parse_query(query);
     if (!params) return refuse(to_http_error(params.error()));
+    std::optional<std::string> named;
+    if (const auto* u = find_param(*params, "userid"))
+      named = *u;
+    else if (const auto* c = find_param(*params, "client_id"))
+      named = *c;
+    if (named)
+      if (auto valid = validate_caller_id(*named); !valid)
+        return refuse(to_http_error(fail(valid.code(), "userid: " + valid.message())));
+    // Who is asking (net/access.hpp): the Authorization header or ?token=. With --auth on, a
+    // job socket that brings neither may authenticate with its first frame instead.
+    const auto* token = find_param(*params, "token");
+    auto authorization = req[http::field::authorization];
+    credentials given{{authorization.data(), authorization.size()},
+                      token ? std::optional<std::string_view>{*token} : std::nullopt};
+    std::optional<ws_credential> credential;
+    bool first_frame = state_->auth && m.which == route::websocket && authorization.empty() && !token;
+    if (first_frame) {
+      credential = ws_credential{true, named, {}, 0, {}};
+    } else {
+      auto now = std::chrono::system_clock::now();
+      auto granted = check_access(state_->settings, state_->auth.get(), m.which, given, now);
+      if (!granted) return refuse(to_http_error(granted.error()));
+      if (granted->who) {
+        auto bearer = auth::bearer_token(given.authorization);
+        credential = ws_credential{false, named,
+                                   std::string{bearer  ? *bearer
+                                               : token ? std::string_view{*token}
+                                                       : ""},
+                                   state_->auth->generation(), granted->who->expires};
+      }
+      if (m.which == route::websocket) {
+        auto acting = acting_caller(*granted, named);
+        if (!acting) return refuse(to_http_error(acting.error()));
+        named = std::move(*acting);
+      }
+    }
     if (m.which == route::actors_stream) {
       auto interval = parse_stream_interval(*params);
       if (!interval) return refuse(to_http_error(interval.error()));
       state_->probe.observe(route::actors_stream, 101, seconds_since_start());
       stream_.expires_never();
-      run_console_stream(stream_.release_socket(), req, *interval, state_);
+      run_console_stream(stream_.release_socket(), req, *interval, std::move(credential), state_);
       return true;
     }
-    std::string caller;
-    if (const auto* u = find_param(*params, "userid"))
-      caller = *u;
-    else if (const auto* c = find_param(*params, "client_id"))
-      caller = *c;
-    else
-      caller = "ws-" + std::to_string(++state_->next_ws_caller);
-    if (auto valid = validate_caller_id(caller); !valid)
-      return refuse(to_http_error(fail(valid.code(), "userid: " + valid.message())));
-    // `token` is ignored until authentication is configurable (API.md).
+    std::string caller = named ? std::move(*named) : "ws-" + std::to_string(++state_->next_ws_caller);
     state_->probe.observe(route::websocket, 101, seconds_since_start());
     stream_.expires_never(); // the WebSocket stream runs its own timeouts
-    run_ws_connection(stream_.release_socket(), req, std::move(caller), state_);
+    run_ws_connection(stream_.release_socket(), req, std::move(caller), std::move(credential), state_);
     return true;
   }
 

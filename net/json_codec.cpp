@@ -211,4 +211,23 @@ result<void> check_json_content_type(std::string_view content_type) {
               "send the body as JSON with header Content-Type: application/json");
 }
 
+result<std::string> parse_auth_frame(std::string_view text) {
+  constexpr std::string_view shape = R"(authenticate first: send {"type":"auth","token":"<API key or JWT>"})";
+  if (text.size() > 16384)
+    return fail(errc::malformed_json, std::string{shape} + " (this frame is too long)");
+  auto body = json::parse(text.begin(), text.end(), nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return fail(errc::malformed_json, std::string{shape});
+  auto type = body.find("type");
+  auto token = body.find("token");
+  if (type == body.end() || !type->is_string() || type->get_ref<const std::string&>() != "auth" ||
+      token == body.end() || !token->is_string() || token->get_ref<const std::string&>().empty())
+    return fail(errc::malformed_json, std::string{shape});
+  return token->get<std::string>();
+}
+
+std::string auth_ok_frame(const std::string& caller_id) {
+  json frame = {{"type", "auth"}, {"ok", true}, {"caller_id", caller_id}};
+  return frame.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 } // namespace factord::net

@@ -40,6 +40,13 @@ using batch_element = result<std::string>;
 // is judged; an element's own failure keeps its place, so the caller can name its index.
 result<std::vector<batch_element>> extract_numbers(std::string_view body, std::size_t max_numbers);
 
+// A WebSocket's first frame with --auth on: {"type":"auth","token":"<API key or JWT>"}.
+// The token, or what is wrong with the frame (never echoing it).
+result<std::string> parse_auth_frame(std::string_view text);
+
+// The answer to an accepted auth frame: {"type":"auth","ok":true,"caller_id":"..."}.
+std::string auth_ok_frame(const std::string& caller_id);
+
 // True for application/json and application/<x>+json, with or without parameters.
 bool is_json_content_type(std::string_view content_type);
 

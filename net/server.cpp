@@ -2,9 +2,11 @@
 // ws_connection.cpp.
 #include "net/server.hpp"
 
+#include "config/limits.hpp"
 #include "config/log.hpp"
 #include "net/beast_sessions.hpp"
 #include "net/errors.hpp"
+#include "net/auth/authenticator.hpp"
 #include "net/handlers.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -27,6 +29,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <future>
 #include <sstream>
 #include <thread>
@@ -75,20 +78,31 @@ std::string bind_hint(const beast::error_code& ec) {
   return {};
 }
 
+// Reloads the --auth-keys file and logs the outcome; a broken file keeps the keys in use.
+void log_key_reload(const auth::key_result<std::size_t>& outcome, const char* why) {
+  if (outcome)
+    logging::info("auth.keys_reloaded", {{"keys", std::to_string(*outcome)}, {"trigger", why}});
+  else
+    logging::error("auth.keys_reload_failed",
+                   {{"error", outcome.message()}, {"trigger", why}, {"keeping", "the keys loaded before"}});
+}
+
 } // namespace
 
 struct server::impl {
-  impl(caf::actor_system& sys, actors::node node, const config::settings& settings)
-      : state(std::make_shared<server_state>(sys, std::move(node), settings)),
+  impl(caf::actor_system& sys, actors::node node, const config::settings& settings,
+       std::shared_ptr<auth::authenticator> auth)
+      : state(std::make_shared<server_state>(sys, std::move(node), settings, std::move(auth))),
         ioc(static_cast<int>(std::max(1u, settings.io_threads))), work(asio::make_work_guard(ioc)),
         acceptor(asio::make_strand(ioc)), accept_backoff(acceptor.get_executor()),
-        over_capacity(over_capacity_response()) {}
+        key_watch(asio::make_strand(ioc)), over_capacity(over_capacity_response()) {}
 
   std::shared_ptr<server_state> state;
   asio::io_context ioc;
   asio::executor_work_guard<asio::io_context::executor_type> work;
   tcp::acceptor acceptor; // on its own strand: stop_accepting() posts the close there
   asio::steady_timer accept_backoff;
+  asio::steady_timer key_watch;    // --auth-keys: checks the file for changes
   const std::string over_capacity; // the whole HTTP answer to a connection over the limit
   std::vector<std::thread> threads;
   std::uint16_t bound_port = 0;
@@ -120,6 +134,24 @@ struct server::impl {
     else
       run_http_session(std::move(socket), state);
     do_accept();
+  }
+
+  // Picks up an edited --auth-keys file within limits::key_file_poll (one stat per poll).
+  void watch_keys() {
+    key_watch.expires_after(config::limits::key_file_poll);
+    key_watch.async_wait([this](beast::error_code ec) {
+      if (ec) return; // cancelled: stopping
+      if (auto outcome = state->auth->keys()->reload_if_changed()) {
+        log_key_reload(*outcome, "file_changed");
+        recheck_connections();
+      }
+      watch_keys();
+    });
+  }
+
+  // After a reload: every WebSocket whose key is gone closes now (1008), not at its next frame.
+  void recheck_connections() {
+    for (auto& c : state->open_connections()) c->recheck_credential();
   }
 
   void reject(tcp::socket socket) {
@@ -176,8 +208,9 @@ struct server::impl {
   }
 };
 
-server::server(caf::actor_system& sys, actors::node node, const config::settings& settings)
-    : impl_(std::make_unique<impl>(sys, std::move(node), settings)) {}
+server::server(caf::actor_system& sys, actors::node node, const config::settings& settings,
+               std::shared_ptr<auth::authenticator> auth)
+    : impl_(std::make_unique<impl>(sys, std::move(node), settings, std::move(auth))) {}
 
 server::~server() {
   // main stops the server in order before this runs; here it stops only on an early exit.
@@ -200,6 +233,7 @@ factord::result<void, start_errc> server::start() {
   impl_->accepting = true;
   impl_->state->ready = true;
   impl_->do_accept(); // no thread runs yet, so this is still single-threaded
+  if (impl_->state->auth && impl_->state->auth->keys()) impl_->watch_keys();
   auto n = std::max(1u, impl_->state->settings.io_threads);
   for (unsigned i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->run_thread(); });
   logging::info("net.listening", {{"host", impl_->state->settings.host},
@@ -213,11 +247,26 @@ std::uint16_t server::port() const { return impl_->bound_port; }
 void server::wait_for_signal() {
   // Its own io_context: the wait needs no I/O thread and works before start() too.
   asio::io_context signal_ioc{1};
-  asio::signal_set signals{signal_ioc, SIGINT, SIGTERM};
+  asio::signal_set signals{signal_ioc, SIGINT, SIGTERM, SIGHUP};
   int received = 0;
-  signals.async_wait([&](const beast::error_code& ec, int signo) {
-    if (!ec) received = signo;
-  });
+  std::function<void()> wait = [&] {
+    signals.async_wait([&](const beast::error_code& ec, int signo) {
+      if (ec) return;
+      if (signo != SIGHUP) {
+        received = signo;
+        return;
+      }
+      // SIGHUP: re-read the keys now; connections stay open, and the server keeps waiting.
+      auto* keys = impl_->state->auth ? impl_->state->auth->keys() : nullptr;
+      if (keys) {
+        log_key_reload(keys->reload(), "SIGHUP");
+        impl_->recheck_connections();
+      } else
+        logging::info("net.signal", {{"signal", "SIGHUP"}, {"action", "none: no --auth-keys to re-read"}});
+      wait();
+    });
+  };
+  wait();
   signal_ioc.run();
   logging::info("net.signal", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
 }
@@ -231,6 +280,7 @@ void server::stop_accepting() {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
     impl_->accept_backoff.cancel();
+    asio::post(impl_->key_watch.get_executor(), [this] { impl_->key_watch.cancel(); });
     closed.set_value();
   });
   closed.get_future().wait();

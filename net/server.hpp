@@ -19,6 +19,10 @@
 #include <memory>
 #include <string>
 
+namespace factord::auth {
+class authenticator;
+}
+
 namespace factord::net {
 
 // Why the listener could not start (main maps it to the process exit code).
@@ -26,7 +30,10 @@ enum class start_errc : std::uint8_t { already_started, cannot_resolve, cannot_l
 
 class server {
 public:
-  server(caf::actor_system& sys, actors::node node, const config::settings& settings);
+  // `auth`: the credential check with --auth on (main builds it, so a broken keys file stops
+  // the start); null with --auth off.
+  server(caf::actor_system& sys, actors::node node, const config::settings& settings,
+         std::shared_ptr<auth::authenticator> auth = nullptr);
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;
@@ -38,7 +45,8 @@ public:
   // The bound port (settings.port may be 0: any free port). 0 before start().
   std::uint16_t port() const;
 
-  // Blocks the calling thread until SIGINT or SIGTERM arrives.
+  // Blocks the calling thread until SIGINT or SIGTERM arrives. SIGHUP re-reads --auth-keys
+  // (and is otherwise ignored) without dropping a connection.
   void wait_for_signal();
 
   // Phase 1 of a shutdown: stop accepting, report not ready, close every HTTP connection

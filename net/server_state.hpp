@@ -5,6 +5,7 @@
 
 #include "actors/node/node.hpp"
 #include "config/options.hpp"
+#include "net/auth/authenticator.hpp"
 #include "net/http_probe.hpp"
 
 #include <caf/fwd.hpp>
@@ -24,15 +25,21 @@ class closable {
 public:
   virtual ~closable() = default;
   virtual void shut_down() = 0;
+  // --auth on, after the keys were reloaded: close if the connection's credential is gone.
+  // Thread-safe like shut_down(). Plain HTTP connections check per request instead.
+  virtual void recheck_credential() {}
 };
 
 struct server_state {
-  server_state(caf::actor_system& system, actors::node n, config::settings s)
-      : sys(system), node(std::move(n)), settings(std::move(s)) {}
+  server_state(caf::actor_system& system, actors::node n, config::settings s,
+               std::shared_ptr<auth::authenticator> a)
+      : sys(system), node(std::move(n)), settings(std::move(s)), auth(std::move(a)) {}
 
   caf::actor_system& sys;
   const actors::node node;
   const config::settings settings;
+  // --auth on: checks every credential (net/access.hpp). Null with --auth off.
+  const std::shared_ptr<auth::authenticator> auth;
   http_probe probe;
   std::atomic<bool> ready{false};               // /readyz; false before start and once stopping
   std::atomic<std::uint64_t> next_ws_caller{0}; // generated ids: ws-1, ws-2, ...

@@ -19,9 +19,11 @@ enum class ws_close : std::uint8_t {
   protocol_error,  // broken framing (Beast closes)
   invalid_payload, // a text frame that is not UTF-8 (Beast closes)
   too_big,         // a message over --max-frame-bytes (Beast closes)
+  auth_failed,     // --auth on: the first frame's credential was refused, or none came in time
+  auth_revoked,    // --auth on: the socket's API key was removed, or its JWT expired
 };
 
-inline constexpr std::size_t ws_close_count = static_cast<std::size_t>(ws_close::too_big) + 1;
+inline constexpr std::size_t ws_close_count = static_cast<std::size_t>(ws_close::auth_revoked) + 1;
 
 struct ws_close_frame {
   std::uint16_t code;
@@ -38,6 +40,9 @@ constexpr ws_close_frame close_frame(ws_close c) {
     case ws_close::protocol_error: return {1002, ""};
     case ws_close::invalid_payload: return {1007, ""};
     case ws_close::too_big: return {1009, ""};
+    // 1008 policy violation: the close tells the client which; the socket's log line says why.
+    case ws_close::auth_failed: return {1008, "authentication failed"};
+    case ws_close::auth_revoked: return {1008, "credential no longer valid"};
   }
   return {1011, ""}; // unreachable: every enumerator has its row
 }

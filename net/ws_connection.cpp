@@ -13,12 +13,17 @@
 // the outbound queue has a bound; a peer that stops reading is disconnected.
 #include "actors/console/console.hpp"
 #include "actors/session/ws_session.hpp"
+#include "config/limits.hpp"
 #include "config/log.hpp"
+#include "net/access.hpp"
+#include "net/auth/authenticator.hpp"
 #include "net/beast_sessions.hpp"
+#include "net/json_codec.hpp"
 #include "net/ws_close.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -53,6 +58,7 @@ struct ws_peer {
   std::string caller_id; // ws-session; "console" for a viewer (logs)
   bool console_viewer = false;
   std::chrono::milliseconds interval{1000}; // viewer: first refresh interval
+  std::optional<ws_credential> credential;  // --auth on
 };
 
 class ws_session_socket final : public actors::ws_connection,
@@ -60,7 +66,8 @@ class ws_session_socket final : public actors::ws_connection,
                                 public std::enable_shared_from_this<ws_session_socket> {
 public:
   ws_session_socket(asio::ip::tcp::socket socket, ws_peer peer, std::shared_ptr<server_state> state)
-      : ws_(std::move(socket)), state_(std::move(state)), caller_id_(std::move(peer.caller_id)),
+      : ws_(std::move(socket)), auth_deadline_(ws_.get_executor()), state_(std::move(state)),
+        caller_id_(std::move(peer.caller_id)), credential_(std::move(peer.credential)),
         console_viewer_(peer.console_viewer), viewer_interval_(peer.interval),
         max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
         // Replies to in-flight frames plus room for pushed messages; derived from the
@@ -107,14 +114,37 @@ public:
   }
 
 private:
+  // closable — the keys were reloaded: a socket whose key is gone closes now, not at its
+  // next frame.
+  void recheck_credential() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      if (!self->credential_still_valid()) self->request_close(ws_close::auth_revoked);
+    });
+  }
+
   void on_accept(beast::error_code ec) {
     if (ec) return fail(ec, "ws handshake");
     if (shutting_down_) return request_close(ws_close::going_away);
+    if (credential_ && credential_->awaiting_first_frame) {
+      // No actor until the first frame proves who this is; at the deadline, the socket closes.
+      auth_deadline_.expires_after(config::limits::ws_auth_wait);
+      auth_deadline_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+        if (wait_ec || !self->credential_ || !self->credential_->awaiting_first_frame) return;
+        logging::info("ws.auth_failed", {{"reason", "no auth frame in time"}});
+        self->request_close(ws_close::auth_failed);
+      });
+      return do_read();
+    }
+    start_actor();
+    do_read();
+  }
+
+  void start_actor() {
     std::weak_ptr<actors::ws_connection> self = shared_from_this();
     if (console_viewer_) {
       actor_ =
           actors::spawn_console_viewer(state_->sys, std::move(self), state_->node.console, viewer_interval_);
-      return do_read();
+      return;
     }
     actors::ws_session_config config;
     config.caller_id = caller_id_;
@@ -125,7 +155,45 @@ private:
     if (state_->node.role == actors::node_role::gateway)
       config.push = caf::actor_cast<caf::actor>(state_->node.jobs);
     actor_ = actors::spawn_ws_session(state_->sys, std::move(self), state_->node.jobs, config);
-    do_read();
+  }
+
+  // --auth on: false once the socket's API key is no longer in --auth-keys or its JWT has
+  // expired. A key is looked up again only after the key table changed.
+  bool credential_still_valid() {
+    if (!credential_ || credential_->awaiting_first_frame) return true;
+    auto now = std::chrono::system_clock::now();
+    if (now >= credential_->expires) return false;
+    auto generation = state_->auth->generation();
+    if (generation == credential_->generation) return true;
+    auto who = state_->auth->authenticate(credential_->token, now);
+    if (!who || who->caller_id != caller_id_) return false;
+    credential_->generation = generation;
+    return true;
+  }
+
+  // The first frame of a socket that brought no credential: {"type":"auth","token":...}.
+  // Anything else, a refused token, or another caller than ?userid= named closes it (1008).
+  void authenticate_first_frame(const std::string& text) {
+    auth_deadline_.cancel();
+    auto token = parse_auth_frame(text);
+    auto now = std::chrono::system_clock::now();
+    std::string why;
+    if (!token) {
+      why = token.message();
+    } else if (auto who = state_->auth->authenticate(*token, now); !who) {
+      why = who.message();
+    } else if (credential_->named && *credential_->named != who->caller_id) {
+      why = "the credential is for another caller than ?userid= names";
+    } else {
+      caller_id_ = who->caller_id;
+      credential_ = ws_credential{false, credential_->named, std::move(*token), state_->auth->generation(),
+                                  who->expires};
+      enqueue(auth_ok_frame(caller_id_)); // answers the auth frame: the actor never saw it
+      start_actor();
+      return;
+    }
+    logging::info("ws.auth_failed", {{"reason", why}});
+    request_close(ws_close::auth_failed);
   }
 
   void do_read() {
@@ -143,6 +211,16 @@ private:
       if (ec != websocket::error::message_too_big) fail(ec, "ws read");
       gone_ = true;
       return report_closed();
+    }
+    if (credential_ && credential_->awaiting_first_frame) {
+      authenticate_first_frame(beast::buffers_to_string(buffer_.data()));
+      buffer_.consume(buffer_.size());
+      return do_read();
+    }
+    if (!credential_still_valid()) {
+      buffer_.consume(buffer_.size());
+      logging::info("ws.auth_revoked", {{"caller_id", caller_id_}});
+      return request_close(ws_close::auth_revoked);
     }
     if (!ws_.got_text()) {
       if (!console_viewer_)                       // a viewer's stream is JSON only; it ignores binary frames
@@ -231,9 +309,11 @@ private:
   }
 
   websocket::stream<beast::tcp_stream> ws_;
+  asio::steady_timer auth_deadline_; // --auth on, first-frame authentication
   beast::flat_buffer buffer_;
   std::shared_ptr<server_state> state_;
   std::string caller_id_;
+  std::optional<ws_credential> credential_;
   const bool console_viewer_;
   const std::chrono::milliseconds viewer_interval_;
   caf::actor actor_; // the ws-session or viewer; null before the handshake and after the close
@@ -255,15 +335,16 @@ private:
 } // namespace
 
 void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req, std::string caller_id,
-                       std::shared_ptr<server_state> state) {
-  ws_peer peer{std::move(caller_id), false, {}};
+                       std::optional<ws_credential> credential, std::shared_ptr<server_state> state) {
+  ws_peer peer{std::move(caller_id), false, {}, std::move(credential)};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(req);
 }
 
 void run_console_stream(asio::ip::tcp::socket socket, const upgrade_request& req,
-                        std::chrono::milliseconds interval, std::shared_ptr<server_state> state) {
-  ws_peer peer{"console", true, interval};
+                        std::chrono::milliseconds interval, std::optional<ws_credential> credential,
+                        std::shared_ptr<server_state> state) {
+  ws_peer peer{"console", true, interval, std::move(credential)};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(req);
 }

@@ -1,4 +1,5 @@
 #include "config/duration.hpp"
+#include "config/exit_codes.hpp"
 #include "config/load.hpp"
 
 #include <catch2/catch.hpp>
@@ -223,4 +224,54 @@ TEST_CASE("JSON string literals are always valid, whatever the bytes", "[config]
 TEST_CASE("RFC 3339 timestamps in UTC with milliseconds", "[config][text]") {
   CHECK(factord::config::rfc3339(0) == "1970-01-01T00:00:00.000Z");
   CHECK(factord::config::rfc3339(1795435200123) == "2026-11-23T12:00:00.123Z");
+}
+
+TEST_CASE("the auth option takes on or off, and the credential options are bounded", "[config][auth]") {
+  auto on = load_args({"serve", "--auth", "on", "--auth-keys", "/etc/factord/keys"});
+  REQUIRE(on.ok());
+  CHECK(on->values.auth == auth_mode::on);
+  CHECK(on->values.auth_keys == "/etc/factord/keys");
+  CHECK(load_args({"serve"})->values.auth == auth_mode::unset);
+  CHECK(load_args({"serve", "--auth", "off"})->values.auth == auth_mode::off);
+  for (const char* bad : {"yes", "ON", "", "true", "1"})
+    CHECK(load_args({"serve", "--auth", bad}).code() == errc::bad_value);
+  CHECK(load_args({"serve", "--auth-jwt-secret", "short"}).code() == errc::bad_value);
+  CHECK(load_args({"serve", "--auth-jwt-secret", std::string(32, 's')}).ok());
+  CHECK(load_args({"serve", "--auth-keys", std::string(5000, 'k')}).code() == errc::bad_value);
+  CHECK(load_args({"serve", "--metrics-token", "short"}).code() == errc::bad_value);
+  CHECK(load_args({"serve", "--metrics-token", std::string(16, 'm')})->values.metrics_token.size() == 16);
+  fake_env env;
+  env.vars["FACTORD_AUTH"] = "on";
+  CHECK(load_args({"serve"}, env)->values.auth == auth_mode::on);
+}
+
+TEST_CASE("loopback hosts are 127.0.0.0/8, ::1 and localhost, nothing else", "[config][auth]") {
+  for (const char* host : {"127.0.0.1", "127.1.2.3", "127.255.255.255", "::1", "[::1]", "localhost"})
+    CHECK(is_loopback_host(host));
+  for (const char* host :
+       {"0.0.0.0", "::", "10.0.0.1", "127.0.0", "127.0.0.1.2", "127.0.0.256", "127..0.1", "127.0.0.1 ",
+        "128.0.0.1", "localhost.example.com", "", "127.0.0.0001", "1270.0.0.1"})
+    CHECK_FALSE(is_loopback_host(host));
+}
+
+TEST_CASE("a network host needs an --auth choice, and --auth on needs a credential source",
+          "[config][auth]") {
+  settings s;
+  CHECK(check_auth_choice(s).ok()); // loopback, unset: off
+  s.host = "0.0.0.0";
+  auto refused = check_auth_choice(s);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.code() == errc::unsafe_choice);
+  CHECK(refused.message().find("--auth on") != std::string::npos);
+  CHECK(refused.message().find("--auth off") != std::string::npos);
+  CHECK(exit_code_for(refused.code()) == exit_code::usage);
+  s.auth = auth_mode::off;
+  CHECK(check_auth_choice(s).ok());
+  s.auth = auth_mode::on;
+  CHECK(check_auth_choice(s).code() == errc::unsafe_choice);
+  s.auth_keys = "keys";
+  CHECK(check_auth_choice(s).ok());
+  s.auth_keys.clear();
+  s.auth_jwt_secret = std::string(32, 's');
+  CHECK(check_auth_choice(s).ok());
 }

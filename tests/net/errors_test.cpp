@@ -42,6 +42,8 @@ const std::vector<expected_row>& expected_net_table() {
       {errc::missing_action, 400, "missing_action"},
       {errc::unauthorized, 401, "unauthorized"},
       {errc::actions_disabled, 403, "actions_disabled"},
+      {errc::caller_mismatch, 403, "caller_mismatch"},
+      {errc::admin_required, 403, "admin_required"},
       {errc::not_found, 404, "not_found"},
       {errc::method_not_allowed, 405, "method_not_allowed"},
       {errc::body_too_large, 413, "body_too_large"},

@@ -177,3 +177,31 @@ TEST_CASE("is_json_content_type", "[net]") {
   CHECK_FALSE(is_json_content_type("application/+json"));
   CHECK_FALSE(is_json_content_type("application/jsonx"));
 }
+
+TEST_CASE("an auth frame gives its token, and anything else is refused without echoing it", "[net][auth]") {
+  using factord::net::parse_auth_frame;
+  auto ok = parse_auth_frame(R"({"type":"auth","token":"fk_abc"})");
+  REQUIRE(ok.ok());
+  CHECK(*ok == "fk_abc");
+  CHECK(parse_auth_frame(R"({"token":"t","type":"auth","extra":1})").ok());
+  for (std::string bad :
+       {std::string{}, std::string{"91"}, std::string{"{}"}, std::string{R"({"type":"auth"})"},
+        std::string{R"({"type":"auth","token":""})"}, std::string{R"({"type":"auth","token":7})"},
+        std::string{R"({"type":"login","token":"secret-1"})"}, std::string{R"(["auth","secret-2"])"},
+        std::string{R"({"type":"auth","token":"secret-3")"}, std::string(20000, '{'),
+        std::string{"{\"type\":\"auth\",\"token\":\"" + std::string(17000, 'x') + "\"}"}}) {
+    auto r = parse_auth_frame(bad);
+    CHECK_FALSE(r.ok());
+    if (!r.ok()) {
+      CHECK(r.code() == errc::malformed_json);
+      CHECK(r.message().find("secret") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("the auth answer frame names the caller, escaped", "[net][auth]") {
+  auto frame = json::parse(factord::net::auth_ok_frame("al\"ice\n"));
+  CHECK(frame["type"] == "auth");
+  CHECK(frame["ok"] == true);
+  CHECK(frame["caller_id"] == "al\"ice\n");
+}

@@ -1,0 +1,334 @@
+// The API keys file: parsing (garbage, empty, huge, hostile), hashing, keys add, reloads.
+#include "net/auth/authenticator.hpp"
+#include "net/auth/key_file.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+using namespace factord::auth;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// A file under /tmp removed at the end of the test.
+struct temp_file {
+  std::string path;
+  temp_file() {
+    char name[] = "/tmp/factord-keys-XXXXXX";
+    int fd = ::mkstemp(name);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    ::unlink(name); // tests decide whether it exists
+    path = name;
+  }
+  ~temp_file() { ::unlink(path.c_str()); }
+  void write(const std::string& text) const {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+  }
+  std::string read() const {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+};
+
+std::string line_for(const std::string& caller, const std::string& key, bool admin = false) {
+  return key_line(caller, key, admin);
+}
+
+key_file_errc parse_error(const std::string& text) {
+  auto t = key_table::parse(text, "keys");
+  REQUIRE_FALSE(t.ok());
+  return t.code();
+}
+
+} // namespace
+
+TEST_CASE("sha256 matches the FIPS 180-2 test vectors", "[auth][keys]") {
+  CHECK(to_hex(sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(to_hex(sha256("")) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST_CASE("new keys have the documented shape and do not repeat", "[auth][keys]") {
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    auto key = new_api_key();
+    CHECK(key.size() == 46);
+    CHECK(key.rfind("fk_", 0) == 0);
+    CHECK(looks_like_api_key(key));
+    seen.insert(key);
+  }
+  CHECK(seen.size() == 2000);
+}
+
+TEST_CASE("looks_like_api_key refuses anything but the exact shape", "[auth][keys]") {
+  auto key = new_api_key();
+  CHECK_FALSE(looks_like_api_key(""));
+  CHECK_FALSE(looks_like_api_key("fk_"));
+  CHECK_FALSE(looks_like_api_key(key.substr(0, 45)));
+  CHECK_FALSE(looks_like_api_key(key + "A"));
+  CHECK_FALSE(looks_like_api_key("xk_" + key.substr(3)));
+  CHECK_FALSE(looks_like_api_key(key.substr(0, 10) + "+" + key.substr(11))); // base64, not base64url
+  CHECK_FALSE(looks_like_api_key(key.substr(0, 10) + std::string(1, '\0') + key.substr(11)));
+  CHECK_FALSE(looks_like_api_key("eyJhbGciOiJIUzI1NiJ9.e30.sig"));
+}
+
+TEST_CASE("a keys file maps each key to its caller and admin flag", "[auth][keys]") {
+  auto alice = new_api_key(), bob = new_api_key(), ops = new_api_key();
+  auto text = "# factord keys\n\n" + line_for("alice", alice) + "  " + line_for("bob", bob) +
+              line_for("ops", ops, true) + "   # trailing comment line\n";
+  auto table = key_table::parse(text, "keys");
+  REQUIRE(table.ok());
+  CHECK(table->size() == 3);
+  REQUIRE(table->find(alice));
+  CHECK(table->find(alice)->caller_id == "alice");
+  CHECK_FALSE(table->find(alice)->admin);
+  CHECK(table->find(bob)->caller_id == "bob");
+  CHECK(table->find(ops)->admin);
+  CHECK(table->find(new_api_key()) == nullptr);
+  CHECK(table->find("") == nullptr);
+  CHECK(table->find(alice.substr(0, 45)) == nullptr);
+}
+
+TEST_CASE("one caller may hold several keys", "[auth][keys]") {
+  auto k1 = new_api_key(), k2 = new_api_key();
+  auto table = key_table::parse(line_for("alice", k1) + line_for("alice", k2), "keys");
+  REQUIRE(table.ok());
+  CHECK(table->find(k1)->caller_id == "alice");
+  CHECK(table->find(k2)->caller_id == "alice");
+}
+
+TEST_CASE("an empty file or one of comments holds no keys", "[auth][keys]") {
+  for (std::string text : {"", "\n", "# only a comment\n", "   \n\t\n", "\r\n"}) {
+    auto table = key_table::parse(text, "keys");
+    REQUIRE(table.ok());
+    CHECK(table->size() == 0);
+  }
+}
+
+TEST_CASE("CRLF line ends are accepted", "[auth][keys]") {
+  auto key = new_api_key();
+  auto line = line_for("alice", key);
+  line.insert(line.size() - 1, "\r");
+  auto table = key_table::parse(line, "keys");
+  REQUIRE(table.ok());
+  CHECK(table->find(key));
+}
+
+TEST_CASE("malformed lines are refused with the line number and what a line looks like", "[auth][keys]") {
+  auto good = line_for("alice", new_api_key());
+  auto bad = key_table::parse(good + "bob sha256:1234\n", "keys.txt");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.code() == key_file_errc::malformed_line);
+  CHECK_THAT(bad.message(), Contains("keys.txt line 2") && Contains("sha256:<64 hex digits>"));
+
+  auto hex = to_hex(sha256("x"));
+  CHECK(parse_error("alice\n") == key_file_errc::malformed_line);
+  CHECK(parse_error("alice " + hex + "\n") == key_file_errc::malformed_line); // no sha256: prefix
+  CHECK(parse_error("alice sha256:" + hex.substr(1) + "g\n") == key_file_errc::malformed_line);
+  CHECK(parse_error("alice sha256:" + hex + "0\n") == key_file_errc::malformed_line); // 65 digits
+  CHECK(parse_error("alice sha256:" + hex + " root\n") == key_file_errc::malformed_line);
+  CHECK(parse_error("alice sha256:" + hex + " admin admin\n") == key_file_errc::malformed_line);
+  CHECK(parse_error("alice sha256:" + hex + " weight=2\n") == key_file_errc::malformed_line);
+  CHECK(parse_error(std::string("al\x01ice sha256:") + hex + "\n") == key_file_errc::malformed_line);
+  CHECK(parse_error("al\xc3\xa9 sha256:" + hex + "\n") == key_file_errc::malformed_line);
+  CHECK(parse_error(std::string(129, 'a') + " sha256:" + hex + "\n") == key_file_errc::malformed_line);
+}
+
+TEST_CASE("a setting the file does not know is named in the error", "[auth][keys]") {
+  auto bad = key_table::parse("alice sha256:" + to_hex(sha256("x")) + " superuser\n", "keys");
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.message(), Contains("'superuser'") && Contains("'admin'"));
+}
+
+TEST_CASE("the same key hash under two callers is refused", "[auth][keys]") {
+  auto hex = to_hex(sha256("x"));
+  auto bad = key_table::parse("alice sha256:" + hex + "\nbob sha256:" + hex + "\n", "keys");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.code() == key_file_errc::duplicate_key);
+  CHECK_THAT(bad.message(), Contains("line 2") && Contains("'alice'"));
+}
+
+TEST_CASE("huge files and lines are refused before they are held", "[auth][keys]") {
+  CHECK(parse_error(std::string(max_key_line_bytes + 1, 'a') + "\n") == key_file_errc::too_large);
+  CHECK(parse_error(std::string(max_key_file_bytes + 1, '\n')) == key_file_errc::too_large);
+}
+
+TEST_CASE("more keys than the bound are refused", "[auth][keys]") {
+  std::string text;
+  text.reserve((max_keys + 1) * 80);
+  for (std::size_t i = 0; i <= max_keys; ++i) {
+    sha256_digest d{};
+    std::memcpy(d.data(), &i, sizeof i);
+    text += "c sha256:" + to_hex(d) + "\n";
+  }
+  CHECK(parse_error(text) == key_file_errc::too_many_keys);
+}
+
+TEST_CASE("random garbage never crashes the parser and never yields a key", "[auth][keys]") {
+  std::mt19937 rng(20261203);
+  std::uniform_int_distribution<int> byte(0, 255), len(0, 400);
+  auto probe = new_api_key();
+  for (int i = 0; i < 3000; ++i) {
+    std::string text(static_cast<std::size_t>(len(rng)), '\0');
+    for (auto& c : text) c = static_cast<char>(byte(rng));
+    auto table = key_table::parse(text, "fuzz");
+    if (table.ok()) CHECK(table->find(probe) == nullptr);
+  }
+}
+
+TEST_CASE("keys add creates the file 0600, appends a line, and the printed key is accepted", "[auth][keys]") {
+  temp_file f;
+  auto first = add_key(f.path, "alice", false);
+  REQUIRE(first.ok());
+  auto second = add_key(f.path, "ops", true);
+  REQUIRE(second.ok());
+  struct stat st {};
+  REQUIRE(::stat(f.path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto text = f.read();
+  CHECK(text.find(*first) == std::string::npos); // only the hash is stored
+  auto table = load_key_file(f.path);
+  REQUIRE(table.ok());
+  CHECK(table->find(*first)->caller_id == "alice");
+  CHECK(table->find(*second)->admin);
+}
+
+TEST_CASE("keys add refuses callers it cannot write and files that do not parse", "[auth][keys]") {
+  temp_file f;
+  CHECK(add_key(f.path, "", false).code() == key_file_errc::invalid_caller);
+  CHECK(add_key(f.path, "two words", false).code() == key_file_errc::invalid_caller);
+  CHECK(add_key(f.path, "a#b", false).code() == key_file_errc::invalid_caller);
+  CHECK(add_key(f.path, std::string(129, 'x'), false).code() == key_file_errc::invalid_caller);
+  f.write("this is not a keys file\n");
+  auto refused = add_key(f.path, "alice", false);
+  CHECK(refused.code() == key_file_errc::malformed_line);
+  CHECK(f.read() == "this is not a keys file\n"); // untouched
+  CHECK(add_key("/nonexistent-dir/keys", "alice", false).code() == key_file_errc::unwritable);
+}
+
+TEST_CASE("keys add ends a last line that has no newline before appending", "[auth][keys]") {
+  temp_file f;
+  auto key = new_api_key();
+  auto line = line_for("alice", key);
+  f.write(line.substr(0, line.size() - 1));
+  auto added = add_key(f.path, "bob", false);
+  REQUIRE(added.ok());
+  auto table = load_key_file(f.path);
+  REQUIRE(table.ok());
+  CHECK(table->find(key)->caller_id == "alice");
+  CHECK(table->find(*added)->caller_id == "bob");
+}
+
+TEST_CASE("a missing keys file is an error that says how to make one", "[auth][keys]") {
+  auto r = load_key_file("/nonexistent-dir/keys");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.code() == key_file_errc::unreadable);
+  CHECK_THAT(r.message(), Contains("factord keys add"));
+}
+
+TEST_CASE("a key store reloads when the file changes and keeps its table when the new one is broken",
+          "[auth][keys]") {
+  temp_file f;
+  auto alice = add_key(f.path, "alice", false);
+  REQUIRE(alice.ok());
+  key_store store(f.path);
+  REQUIRE(store.reload().ok());
+  auto g0 = store.generation();
+  CHECK_FALSE(store.reload_if_changed().has_value()); // nothing changed
+
+  auto bob = add_key(f.path, "bob", false);
+  REQUIRE(bob.ok());
+  auto changed = store.reload_if_changed();
+  REQUIRE(changed.has_value());
+  REQUIRE(changed->ok());
+  CHECK(**changed == 2);
+  CHECK(store.generation() == g0 + 1);
+  CHECK(store.current()->find(*bob));
+
+  f.write("garbage\n");
+  auto broken = store.reload_if_changed();
+  REQUIRE(broken.has_value());
+  CHECK_FALSE(broken->ok());
+  CHECK(store.current()->find(*alice)); // still the last good table
+  CHECK(store.generation() == g0 + 1);
+  CHECK_FALSE(store.reload_if_changed().has_value()); // the broken file is not re-read until it changes
+
+  f.write(""); // every key revoked
+  auto emptied = store.reload_if_changed();
+  REQUIRE(emptied.has_value());
+  REQUIRE(emptied->ok());
+  CHECK(store.current()->find(*alice) == nullptr);
+}
+
+TEST_CASE("readers keep the table they hold while a reload swaps it", "[auth][keys]") {
+  temp_file f;
+  auto alice = add_key(f.path, "alice", false);
+  REQUIRE(alice.ok());
+  key_store store(f.path);
+  REQUIRE(store.reload().ok());
+  auto held = store.current();
+  f.write("");
+  REQUIRE(store.reload().ok());
+  CHECK(held->find(*alice)); // the old snapshot stays whole
+  CHECK(store.current()->find(*alice) == nullptr);
+}
+
+TEST_CASE("the authenticator turns a listed key into its caller and refuses the rest", "[auth][keys]") {
+  temp_file f;
+  auto alice = add_key(f.path, "alice", false);
+  auto ops = add_key(f.path, "ops", true);
+  REQUIRE(alice.ok());
+  REQUIRE(ops.ok());
+  factord::config::settings s;
+  s.auth = factord::config::auth_mode::on;
+  s.auth_keys = f.path;
+  auto a = authenticator::create(s);
+  REQUIRE(a.ok());
+  auto now = std::chrono::system_clock::now();
+  auto who = (*a)->authenticate(*alice, now);
+  REQUIRE(who.ok());
+  CHECK(who->caller_id == "alice");
+  CHECK_FALSE(who->admin);
+  CHECK((*a)->authenticate(*ops, now)->admin);
+  CHECK((*a)->authenticate("", now).code() == auth_errc::missing);
+  CHECK((*a)->authenticate(new_api_key(), now).code() == auth_errc::unknown_key);
+  CHECK((*a)->authenticate("hunter2", now).code() == auth_errc::malformed);
+  CHECK((*a)->authenticate(std::string(9000, 'a'), now).code() == auth_errc::malformed);
+  // The error never repeats the credential.
+  CHECK_THAT((*a)->authenticate("hunter2", now).message(), !Contains("hunter2"));
+}
+
+TEST_CASE("the authenticator refuses to start on a broken keys file", "[auth][keys]") {
+  temp_file f;
+  f.write("nonsense\n");
+  factord::config::settings s;
+  s.auth = factord::config::auth_mode::on;
+  s.auth_keys = f.path;
+  auto a = authenticator::create(s);
+  REQUIRE_FALSE(a.ok());
+  CHECK_THAT(a.message(), Contains("line 1"));
+}
+
+TEST_CASE("bearer_token reads RFC 6750's header and nothing else", "[auth]") {
+  CHECK(bearer_token("Bearer abc") == std::optional<std::string_view>{"abc"});
+  CHECK(bearer_token("bearer abc") == std::optional<std::string_view>{"abc"});
+  CHECK(bearer_token("BEARER   abc  ") == std::optional<std::string_view>{"abc"});
+  CHECK_FALSE(bearer_token(""));
+  CHECK_FALSE(bearer_token("Bearer"));
+  CHECK_FALSE(bearer_token("Bearer "));
+  CHECK_FALSE(bearer_token("Bearer    "));
+  CHECK_FALSE(bearer_token("Basic YWxhZGRpbjpvcGVuc2VzYW1l"));
+  CHECK_FALSE(bearer_token("Bearerabc"));
+}
