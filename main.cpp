@@ -111,9 +111,8 @@ exit_code run_node(const factord::config::command_line& cmd, starter start, stop
       return exit_code::failure;
     }
     authenticator = std::move(made).value();
-    logging::info(
-        "auth.on",
-        {{"keys", std::to_string(authenticator->keys() ? authenticator->keys()->current()->size() : 0)}});
+    auto keys = authenticator->keys() ? authenticator->keys()->current()->size() : 0;
+    logging::info("auth.on", {{"keys", std::to_string(keys)}, {"jwt", authenticator->jwt_algorithms()}});
   }
   caf::actor_system_config cfg;
   // Factor workers, the registry and the Kafka clients are detached (own threads); the

@@ -117,7 +117,34 @@ inline constexpr std::chrono::milliseconds worker_result_linger = 20ms;
 inline constexpr std::chrono::milliseconds drain_reply_wait = 10s;
 inline constexpr std::chrono::milliseconds consumer_round_trip_wait = 5s;
 
-// Authentication (net/auth/). How often the --auth-keys file is checked for changes (size,
+// --- Credentials (net/auth/).
+
+// A JWT longer than this is refused before any parsing: identity providers' tokens are
+// well under 2 KiB (an RS256 signature alone is 342 characters), and the bound keeps a
+// hostile header from costing base64 and JSON work.
+inline constexpr std::size_t max_jwt_bytes = 8192;
+
+// HS256 secrets shorter than this are refused at startup: RFC 7518 3.2 asks for a key at
+// least as long as the hash (256 bits); a shorter one can be brute-forced offline from a
+// single token.
+inline constexpr std::size_t min_hs256_secret_bytes = 32;
+
+// RSA public keys below this size are refused at startup (NIST SP 800-57: 2048 bits).
+inline constexpr unsigned min_rsa_key_bits = 2048;
+
+// Clock skew forgiven on a JWT's exp and nbf (RFC 7519 4.1.4: "a small leeway, usually no
+// more than a few minutes"): the identity provider's clock and ours may differ this much.
+inline constexpr std::chrono::seconds jwt_clock_leeway = 30s;
+
+// A --auth-jwt-public-key file larger than this is not one public key.
+inline constexpr std::size_t max_public_key_file_bytes = std::size_t{64} * 1024;
+
+// Per-caller settings a credential may carry (auth::caller_limits): the console's weight
+// range, and a digit cap that only ever lowers --max-digits.
+inline constexpr unsigned max_caller_weight = 100;
+inline constexpr unsigned max_caller_digits = 10000;
+
+// How often the --auth-keys file is checked for changes (size,
 // mtime, inode: one stat); a change is picked up within this, SIGHUP at once.
 inline constexpr std::chrono::milliseconds key_file_poll = 1s;
 // A WebSocket that authenticates with its first frame must send it within this (API.md).

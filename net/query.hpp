@@ -15,8 +15,6 @@ using query_params = std::vector<std::pair<std::string, std::string>>;
 
 // Longest ?wait= a request may hold its connection (API.md: S <= 2).
 inline constexpr std::chrono::milliseconds max_wait{2000};
-// API.md: a caller id is 1..128 printable characters.
-inline constexpr std::size_t max_caller_id_chars = 128;
 
 // "%41+b" -> "A b". malformed_query on a broken escape ("%4", "%zz").
 result<std::string> percent_decode(std::string_view text, bool plus_is_space = true);
@@ -31,9 +29,8 @@ const std::string* find_param(const query_params& params, std::string_view key);
 // "1.5" -> 1500 ms. Decimal seconds, 0 <= S <= 2; no sign, exponent or unit. invalid_wait.
 result<std::chrono::milliseconds> parse_wait(std::string_view text);
 
-// OK when `id` is a valid caller id, else invalid_caller_id saying what a valid one looks
-// like. Printable means: no control characters (ASCII or C1), valid UTF-8; length in code
-// points.
+// OK when `id` is a valid caller id (config/caller_id.hpp), else invalid_caller_id saying
+// what a valid one looks like.
 result<void> validate_caller_id(std::string_view id);
 
 } // namespace factord::net

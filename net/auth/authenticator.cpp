@@ -1,5 +1,6 @@
 #include "net/auth/authenticator.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace factord::auth {
@@ -18,18 +19,23 @@ bool iequals(std::string_view a, std::string_view b) {
 
 } // namespace
 
-factord::result<std::unique_ptr<authenticator>, key_file_errc>
+factord::result<std::unique_ptr<authenticator>, authenticator::setup_errc>
 authenticator::create(const config::settings& s) {
   auto a = std::make_unique<authenticator>();
   if (!s.auth_keys.empty()) {
     a->keys_ = std::make_unique<key_store>(s.auth_keys);
-    if (auto loaded = a->keys_->reload(); !loaded) return loaded.error();
+    if (auto loaded = a->keys_->reload(); !loaded) return fail(setup_errc::keys_file, loaded.message());
+  }
+  if (!s.auth_jwt_secret.empty() || !s.auth_jwt_public_key.empty()) {
+    auto keys = load_jwt_keys(s.auth_jwt_secret, s.auth_jwt_public_key);
+    if (!keys) return fail(setup_errc::jwt_keys, keys.message());
+    a->jwt_ = std::move(keys).value();
   }
   return a;
 }
 
 result<identity> authenticator::authenticate(std::string_view token,
-                                             std::chrono::system_clock::time_point) const {
+                                             std::chrono::system_clock::time_point now) const {
   if (token.empty())
     return fail(auth_errc::missing, "send a credential: header Authorization: Bearer <API key or JWT>");
   if (token.size() > max_token_bytes)
@@ -42,6 +48,16 @@ result<identity> authenticator::authenticate(std::string_view token,
     identity who;
     who.caller_id = entry->caller_id;
     who.admin = entry->admin;
+    return who;
+  }
+  if (std::count(token.begin(), token.end(), '.') == 2) {
+    if (!jwt_)
+      return fail(auth_errc::algorithm_refused,
+                  "this server takes no JWTs (it has no --auth-jwt-secret or --auth-jwt-public-key); "
+                  "use an API key");
+    auto who = verify_jwt(token, *jwt_, now);
+    if (!who) return who;
+    if (who->expires != std::chrono::system_clock::time_point::max()) who->expires += jwt_->leeway;
     return who;
   }
   return fail(auth_errc::malformed, "the credential is neither an API key (fk_...) nor a JWT");

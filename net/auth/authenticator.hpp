@@ -5,9 +5,11 @@
 
 #include "config/options.hpp"
 #include "net/auth/identity.hpp"
+#include "net/auth/jwt.hpp"
 #include "net/auth/key_file.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,12 +19,18 @@ namespace factord::auth {
 
 class authenticator {
 public:
-  // Loads --auth-keys (and the JWT keys) as configured; fails with what is wrong with them.
-  // Call only with --auth on.
-  static factord::result<std::unique_ptr<authenticator>, key_file_errc> create(const config::settings& s);
+  // Loads --auth-keys and the JWT keys as configured; fails with which of them is wrong and
+  // why. Call only with --auth on.
+  enum class setup_errc : std::uint8_t { keys_file, jwt_keys };
+  static factord::result<std::unique_ptr<authenticator>, setup_errc> create(const config::settings& s);
 
-  // The identity `token` proves at `now`, or why not.
+  // The identity `token` proves at `now`, or why not: an API key ("fk_...") is looked up in
+  // the keys, anything with two dots is verified as a JWT. A JWT identity's `expires` is
+  // when this server stops accepting it (exp plus the leeway).
   result<identity> authenticate(std::string_view token, std::chrono::system_clock::time_point now) const;
+
+  // The JWT algorithms accepted ("HS256, RS256"), "" when none: for the startup log.
+  std::string jwt_algorithms() const { return jwt_ ? accepted_jwt_algorithms(*jwt_) : std::string{}; }
 
   // The API keys, for reloads (SIGHUP, file changes); nullptr without --auth-keys.
   key_store* keys() noexcept { return keys_.get(); }
@@ -31,6 +39,7 @@ public:
 
 private:
   std::unique_ptr<key_store> keys_;
+  std::optional<jwt_keys> jwt_;
 };
 
 // The token of an `Authorization` header value: "Bearer <token>" (scheme case-insensitive,
