@@ -41,7 +41,7 @@ enum class key_file_errc : std::uint8_t {
 template <class T>
 using key_result = factord::result<T, key_file_errc>;
 
-inline constexpr std::size_t max_key_file_bytes = 16 * 1024 * 1024UL;
+inline constexpr std::size_t max_key_file_bytes = std::size_t{16} * 1024 * 1024;
 inline constexpr std::size_t max_key_line_bytes = 1024;
 inline constexpr std::size_t max_keys = 100000;
 inline constexpr std::string_view key_prefix = "fk_";

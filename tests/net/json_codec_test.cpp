@@ -184,7 +184,7 @@ TEST_CASE("an auth frame gives its token, and anything else is refused without e
   REQUIRE(ok.ok());
   CHECK(*ok == "fk_abc");
   CHECK(parse_auth_frame(R"({"token":"t","type":"auth","extra":1})").ok());
-  for (std::string bad :
+  for (const std::string& bad :
        {std::string{}, std::string{"91"}, std::string{"{}"}, std::string{R"({"type":"auth"})"},
         std::string{R"({"type":"auth","token":""})"}, std::string{R"({"type":"auth","token":7})"},
         std::string{R"({"type":"login","token":"secret-1"})"}, std::string{R"(["auth","secret-2"])"},
