@@ -55,7 +55,15 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
         // finds the same job in the topic.
         std::string id = s.idempotency_key.empty() ? st.book.new_request_id()
                                                    : idempotent_request_id(s.caller_id, s.idempotency_key);
-        if (auto* known = st.book.find(id); known && !s.idempotency_key.empty()) {
+        auto* known = s.idempotency_key.empty() ? nullptr : st.book.find(id);
+        if (known && !job_book::visible_to(known->value, as_caller(s.caller_id))) {
+          // Only if SHA-256 collided: never answer with, or replace, another caller's job.
+          ++st.book.counters().rejected;
+          rp.deliver(failed_reply(make_error(api_errc::bad_request, "idempotency_key_conflict",
+                                             "this Idempotency-Key cannot be used; send another one")));
+          return rp;
+        }
+        if (known) {
           if (s.watcher && !known->value.finished()) watch(*known, s.watcher);
           auto unacked = st.awaiting_ack.find(id);
           if (unacked == st.awaiting_ack.end()) {
@@ -134,24 +142,26 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
         }
         return rp;
       },
-      [=](fetch_atom, const std::string& id, caf::timespan wait) {
+      // A job the requester may not see takes the unknown-id path (unknown_ids.hpp): the
+      // same wait, the same 404.
+      [=](fetch_atom, const std::string& id, caf::timespan wait, const requester& who) {
         probe_scope scope(self->state.counters, "fetch");
         auto rp = self->make_response_promise<job_reply>();
-        if (auto* e = self->state.book.find(id))
+        if (auto* e = self->state.book.find_for(id, who))
           answer_fetch(self, *e, wait, rp);
         else
-          lookup_later(self, {id, wait, rp, false});
+          lookup_later(self, {id, wait, rp, false, who});
         return rp;
       },
       [=](waitover_atom, const std::string& id, std::uint64_t waiter) {
         self->state.book.expire(id, waiter);
       },
-      [=](cancel_atom, const std::string& id) {
+      [=](cancel_atom, const std::string& id, const requester& who) {
         auto rp = self->make_response_promise<job_reply>();
-        if (auto* e = self->state.book.find(id))
+        if (auto* e = self->state.book.find_for(id, who))
           start_cancel(self, *e, rp);
         else
-          lookup_later(self, {id, caf::timespan{0}, rp, true});
+          lookup_later(self, {id, caf::timespan{0}, rp, true, who});
         return rp;
       },
       [=](records_atom, std::vector<kafka_record>& batch) {

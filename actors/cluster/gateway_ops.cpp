@@ -76,14 +76,14 @@ void lookup_later(self_ptr self, gateway_state::lookups::lookup u) {
 }
 
 gateway_state::lookups::known_fn known_ids(const gateway_state& st) {
-  return [&st](const std::string& id) { return st.book.find(id) != nullptr; };
+  return [&st](const gateway_state::lookups::lookup& l) { return st.book.find_for(l.id, l.who) != nullptr; };
 }
 
 namespace {
 
 void answer_lookup(self_ptr self, gateway_state::lookups::answer& a) {
   auto& u = a.request;
-  auto* e = self->state.book.find(u.id);
+  auto* e = self->state.book.find_for(u.id, u.who);
   if (a.how == lookup_answer::kafka_unavailable) {
     u.promise.deliver(failed_reply(kafka_unavailable("Kafka could not be asked whether request id '" +
                                                      u.id.substr(0, 64) + "' exists; retry shortly")));

@@ -73,7 +73,8 @@ void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, jo
 void start_cancel(self_ptr self, gateway_state::entry& e, job_promise rp);
 // An id not read yet: waits for the next records, then for a sync (unknown_ids.hpp).
 void lookup_later(self_ptr self, gateway_state::lookups::lookup u);
-// The lookups' view of the jobs: whether an id has been read or accepted here.
+// The lookups' view of the jobs: whether an id has been read or accepted here, as a job
+// the lookup's requester may see (job_book::find_for).
 gateway_state::lookups::known_fn known_ids(const gateway_state& st);
 // Does what the lookups decided: answers, then the timer, then the sync barrier.
 void carry_out(self_ptr self, gateway_state::lookups::step s);

@@ -5,11 +5,17 @@
 // sync barrier (the consumer reads up to the topics' current end). That way an accepted id
 // never answers 404, and the broker is not asked once per GET.
 //
+// Another caller's job is treated exactly as an id not read yet: `known` says whether the
+// lookup's requester may see the job (job_book::find_for), so a GET for someone else's job
+// waits for the same records and sync and ends in the same 404 as an id nobody accepted.
+// Answering it at once would tell, by the time it takes, that the id exists.
+//
 // A plain class so it is tested alone: the kafka-bridge arms the timer, asks its consumer
 // for the sync and answers the requests as each `step` says. `Promise` answers a request
 // (a job_promise in the bridge, a plain value in tests); it is only carried.
 #pragma once
 
+#include "actors/protocol/api.hpp"
 #include "config/limits.hpp"
 
 #include <chrono>
@@ -40,6 +46,7 @@ public:
     std::chrono::nanoseconds wait{0}; // the GET's long-poll, for when the id is known
     Promise promise;
     bool cancel = false; // a DELETE
+    requester who;       // who asks: decides whether a job it finds counts as known
   };
   struct answer {
     lookup request;
@@ -51,8 +58,9 @@ public:
     bool arm_timer = false;      // call on_timer() in records_wait
     std::uint64_t sync = 0;      // not 0: ask for a sync barrier with this token
   };
-  // Whether the gateway has read (or accepted) a job with this id.
-  using known_fn = std::function<bool(const std::string&)>;
+  // Whether the gateway has read (or accepted) a job with the lookup's id that the lookup's
+  // requester may see.
+  using known_fn = std::function<bool(const lookup&)>;
 
   // A GET or DELETE for an id not known. `kafka_down`: Kafka is unreachable and the
   // gateway had caught up with the topics (before that, Kafka is just not connected yet
@@ -119,7 +127,7 @@ private:
     if (recent_.empty()) return;
     std::vector<lookup> still;
     for (auto& l : recent_) {
-      if (known(l.id))
+      if (known(l))
         s.answers.push_back(known_answer(std::move(l)));
       else
         still.push_back(std::move(l));
@@ -129,7 +137,7 @@ private:
 
   static void settle(std::vector<lookup> lookups, bool synced, const known_fn& known, step& s) {
     for (auto& l : lookups) {
-      if (known(l.id))
+      if (known(l))
         s.answers.push_back(known_answer(std::move(l)));
       else
         s.answers.push_back(

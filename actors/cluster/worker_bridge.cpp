@@ -148,8 +148,10 @@ worker_bridge_actor::behavior_type worker_bridge(self_ptr self, worker_bridge_co
       [](batch_atom, const batch_submission&) {
         return batch_reply{false, {}, not_a_gateway(), 0};
       },
-      [](fetch_atom, const std::string&, caf::timespan) { return failed_reply(not_a_gateway()); },
-      [](cancel_atom, const std::string&) { return failed_reply(not_a_gateway()); },
+      [](fetch_atom, const std::string&, caf::timespan, const requester&) {
+        return failed_reply(not_a_gateway());
+      },
+      [](cancel_atom, const std::string&, const requester&) { return failed_reply(not_a_gateway()); },
       [=](stats_atom) { return self->state.book.stats(); },
       [=](workers_atom) { return self->state.book.view(); },
       [=](probe_atom) {

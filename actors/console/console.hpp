@@ -18,7 +18,7 @@
 // Messages out: (viewframe_atom, std::string json) to viewers; (stats_atom), (workers_atom),
 // (probe_atom) requests to the node's actors while sampling; (close_atom) to a ws-session,
 // (pause_atom, caller), (resume_atom, caller), (weight_atom, caller, n) to the dispatcher,
-// (cancel_atom, id) to the registry, for actions.
+// (cancel_atom, id, as_admin()) to the registry, for actions (an operator sees every job).
 //
 // console-viewer (spawn_console_viewer), one per /v1/actors/stream socket:
 //   (viewframe_atom, json) writes it to the socket; (frame_atom, text) a client frame,

@@ -3,9 +3,11 @@
 #include "config/limits.hpp"
 
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace factord::actors {
 
@@ -179,26 +181,36 @@ std::vector<std::pair<std::string, std::string>> result_headers(const job& j) {
 }
 
 std::string idempotent_request_id(std::string_view caller, std::string_view key) {
-  // Two independent 64-bit FNV-1a hashes over caller, a separator and key; ids are not
-  // secrets, only stable and unlikely to collide (2^-64 per pair of keys of one caller).
-  auto fnv = [](std::uint64_t h, std::string_view a, std::string_view b) {
-    auto mix = [&h](std::string_view s) {
-      for (unsigned char c : s) {
-        h ^= c;
-        h *= 0x100000001b3ULL;
-      }
-    };
-    mix(a);
-    mix(std::string_view("\0", 1));
-    mix(b);
-    return h;
-  };
-  std::uint64_t a = fnv(0xcbf29ce484222325ULL, caller, key);
-  std::uint64_t b = fnv(0x84222325cbf29ce4ULL ^ a, key, caller);
-  char buf[34];
-  std::snprintf(buf, sizeof buf, "k%016llx%015llx", static_cast<unsigned long long>(a),
-                static_cast<unsigned long long>(b >> 4));
-  return buf;
+  // SHA-256 over a version tag and the length-prefixed pair, so no other (caller, key)
+  // spells the same input. Unlike the FNV hash used before: the id does not give back the
+  // key (a client's key may be a secret of its own), and no caller can craft a key whose id
+  // is another caller's job (FNV collisions are easy to construct). It is still a function
+  // of (caller, key) alone, as every gateway must derive the same id without sharing a
+  // secret: whoever knows both can compute it (README "Known gaps"); job_book::find_for()
+  // keeps the job private anyway.
+  std::string input = "factord-idempotency-v2";
+  input += '\0';
+  input += std::to_string(caller.size());
+  input += ':';
+  input.append(caller);
+  input.append(key);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_size = 0;
+  if (EVP_Digest(input.data(), input.size(), digest, &digest_size, EVP_sha256(), nullptr) != 1 ||
+      digest_size < 16) {
+    // OpenSSL's software SHA-256 does not fail short of memory exhaustion.
+    std::fprintf(stderr, "factord: fatal: SHA-256 failed in OpenSSL\n");
+    std::abort();
+  }
+  // "k" and 124 bits: 32 characters like a random id, and never equal to one.
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string id = "k";
+  for (std::size_t i = 0; i < 16; ++i) {
+    id += hex[digest[i] >> 4];
+    id += hex[digest[i] & 0x0f];
+  }
+  id.pop_back();
+  return id;
 }
 
 } // namespace factord::actors

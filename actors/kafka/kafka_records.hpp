@@ -98,7 +98,9 @@ std::string encode_dlq(const job& j, std::string_view reason, std::string_view m
                        std::string_view worker);
 
 // The request id for an Idempotency-Key: the same caller and key give the same id on
-// every gateway, so a retry through another gateway never creates a second job.
+// every gateway, so a retry through another gateway never creates a second job. "k" and
+// 31 hex digits of SHA-256 over the pair: the key cannot be read back from the id, and no
+// caller can pick a key that lands on another caller's id.
 std::string idempotent_request_id(std::string_view caller, std::string_view key);
 
 } // namespace factord::actors

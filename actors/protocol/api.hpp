@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace factord::actors {
@@ -37,6 +38,21 @@ struct submission {
   std::string idempotency_key; // empty: none
   caf::actor watcher;          // if set, gets (jobdone_atom, job) when the job finishes
 };
+
+// Who asks for a job by request id (GET, DELETE, a long-poll): what it may see is decided
+// once, in job_book::find_for(). A non-admin sees only the jobs filed under its caller id;
+// an admin (an operator's console action, or any request while authentication is off) sees
+// every job. A default-constructed requester is a caller with no id, which sees nothing:
+// forgetting to fill one in must hide jobs, not show all of them.
+struct requester {
+  std::string caller_id;
+  bool admin = false;
+};
+
+// Every job: the console's operator, and REST while authentication is off.
+inline requester as_admin() { return {{}, true}; }
+// Only the jobs of `caller_id`.
+inline requester as_caller(std::string caller_id) { return {std::move(caller_id), false}; }
 
 // POST /v1/jobs:batch.
 struct batch_submission {
@@ -102,6 +118,7 @@ struct registry_view {
 
 } // namespace factord::actors
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::requester)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::submission)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::batch_submission)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(factord::actors::job_reply)

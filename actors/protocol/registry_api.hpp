@@ -22,10 +22,11 @@ using registry_api = caf::typed_actor<
     caf::replies_to<submit_atom, submission>::with<job_reply>,
     // New jobs, all accepted or none.
     caf::replies_to<batch_atom, batch_submission>::with<batch_reply>,
-    // A job by request id; with a wait > 0, answered when it finishes or the wait is over.
-    caf::replies_to<fetch_atom, std::string, caf::timespan>::with<job_reply>,
-    // Cancel a job by request id.
-    caf::replies_to<cancel_atom, std::string>::with<job_reply>,
+    // A job by request id, if the requester may see it (else 404, as for an unknown id);
+    // with a wait > 0, answered when it finishes or the wait is over.
+    caf::replies_to<fetch_atom, std::string, caf::timespan, requester>::with<job_reply>,
+    // Cancel a job by request id, if the requester may see it (else 404, nothing cancelled).
+    caf::replies_to<cancel_atom, std::string, requester>::with<job_reply>,
     // Counters and gauges, for /metrics and the console.
     caf::replies_to<stats_atom>::with<registry_stats>,
     // Running jobs and per-caller service, for the console.

@@ -44,14 +44,14 @@ void submit_batch(caf::actor_system& sys, const registry_api& registry, batch_su
 }
 
 void fetch_job(caf::actor_system& sys, const registry_api& registry, std::string request_id,
-               std::chrono::milliseconds wait, std::function<void(job_reply)> done) {
+               std::chrono::milliseconds wait, requester who, std::function<void(job_reply)> done) {
   ask<job_reply>(sys, registry, std::move(done), fetch_atom::value, std::move(request_id),
-                 caf::timespan{wait});
+                 caf::timespan{wait}, std::move(who));
 }
 
-void cancel_job(caf::actor_system& sys, const registry_api& registry, std::string request_id,
+void cancel_job(caf::actor_system& sys, const registry_api& registry, std::string request_id, requester who,
                 std::function<void(job_reply)> done) {
-  ask<job_reply>(sys, registry, std::move(done), cancel_atom::value, std::move(request_id));
+  ask<job_reply>(sys, registry, std::move(done), cancel_atom::value, std::move(request_id), std::move(who));
 }
 
 void check_ready(caf::actor_system& sys, const registry_api& registry,

@@ -35,10 +35,12 @@ void submit_batch(caf::actor_system& sys, const registry_api& registry, batch_su
                   std::function<void(batch_reply)> done);
 
 // wait == 0: answer at once. Otherwise answer when the job finishes or `wait` passes.
+// A job `who` may not see is answered as an unknown id (404).
 void fetch_job(caf::actor_system& sys, const registry_api& registry, std::string request_id,
-               std::chrono::milliseconds wait, std::function<void(job_reply)> done);
+               std::chrono::milliseconds wait, requester who, std::function<void(job_reply)> done);
 
-void cancel_job(caf::actor_system& sys, const registry_api& registry, std::string request_id,
+// A job `who` may not see is answered as an unknown id (404), and stays as it is.
+void cancel_job(caf::actor_system& sys, const registry_api& registry, std::string request_id, requester who,
                 std::function<void(job_reply)> done);
 
 // Cluster roles: "" when the node can take work, else why not (a kafka-bridge answers).

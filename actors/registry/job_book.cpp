@@ -1,7 +1,6 @@
 #include "actors/registry/job_book.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace factord::actors {
 
@@ -35,13 +34,6 @@ job_book::job_book() : job_book(limits{}) {}
 
 job_book::job_book(limits l) : limits_(l) {}
 
-std::string job_book::new_request_id() {
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng_()),
-                static_cast<unsigned long long>(rng_()));
-  return buf;
-}
-
 std::string job_book::key_of(const std::string& caller, const std::string& key) {
   // Length-prefixed, so no caller id and key can be read as another pair.
   return std::to_string(caller.size()) + ':' + caller + key;
@@ -55,6 +47,16 @@ job_book::entry* job_book::find(const std::string& id) {
 const job_book::entry* job_book::find(const std::string& id) const {
   auto it = jobs_.find(id);
   return it == jobs_.end() ? nullptr : &it->second;
+}
+
+job_book::entry* job_book::find_for(const std::string& id, const requester& who) {
+  auto* e = find(id);
+  return e && visible_to(e->value, who) ? e : nullptr;
+}
+
+const job_book::entry* job_book::find_for(const std::string& id, const requester& who) const {
+  const auto* e = find(id);
+  return e && visible_to(e->value, who) ? e : nullptr;
 }
 
 job_book::entry* job_book::find_by_key(const std::string& caller, const std::string& key) {

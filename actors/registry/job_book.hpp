@@ -3,7 +3,9 @@
 // `factord serve`, and the gateway and worker kafka-bridges. Their behaviours only route
 // messages; what a job is, who waits for it and what each caller may still submit is here.
 //
-//  - jobs by request id, with the waiters (long-poll GETs) and watchers (ws-sessions) to
+//  - jobs by request id (ids from the kernel's CSPRNG, random_ids.hpp), and who may see
+//    each (find_for: its caller and admins; anyone else gets nothing, as for an unknown id),
+//    with the waiters (long-poll GETs) and watchers (ws-sessions) to
 //    wake when a job reaches a final state: finish() calls each once, then forgets it
 //    (a long-poll whose time is up is answered by expire());
 //  - idempotency keys: (caller, key) -> request id, for as long as the job is kept;
@@ -17,13 +19,13 @@
 #pragma once
 
 #include "actors/protocol/api.hpp"
+#include "actors/registry/random_ids.hpp"
 #include "config/limits.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <random>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -60,11 +62,21 @@ public:
   job_book();
   explicit job_book(limits l);
 
-  // A fresh random request id (128 bits, hex).
-  std::string new_request_id();
+  // A fresh request id: 128 bits from the kernel's CSPRNG, 32 lowercase hex digits.
+  std::string new_request_id() { return ids_.next(); }
 
+  // Any job by id, whoever it belongs to: for the node's own bookkeeping (results,
+  // workers, journal), never to answer a client with.
   entry* find(const std::string& id);
   const entry* find(const std::string& id) const;
+  // The job `id` as `who` may see it: a non-admin only its own jobs. Another caller's job
+  // is nullptr, exactly as an unknown id, so the answer (a 404) tells nobody it exists.
+  // Every GET and DELETE, in `serve` and on gateways, goes through here.
+  entry* find_for(const std::string& id, const requester& who);
+  const entry* find_for(const std::string& id, const requester& who) const;
+  static bool visible_to(const job& j, const requester& who) noexcept {
+    return who.admin || (!who.caller_id.empty() && j.caller_id == who.caller_id);
+  }
   // The job an idempotency key of this caller names, if it is still kept.
   entry* find_by_key(const std::string& caller, const std::string& key);
   std::size_t size() const noexcept { return jobs_.size(); }
@@ -148,7 +160,7 @@ private:
   std::unordered_map<std::string, service_record> served_;
   std::uint64_t served_clock_ = 0;
   std::uint64_t next_waiter_ = 1;
-  std::mt19937_64 rng_{std::random_device{}()};
+  random_ids ids_;
   registry_stats stats_;
 };
 

@@ -87,11 +87,11 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
         schedule_flush(self);
         return rp;
       },
-      [=](fetch_atom, const std::string& id, caf::timespan wait) {
+      [=](fetch_atom, const std::string& id, caf::timespan wait, const requester& who) {
         probe_scope scope(self->state.counters, "fetch");
         auto rp = self->make_response_promise<job_reply>();
         auto& book = self->state.book;
-        auto* e = book.find(id);
+        auto* e = book.find_for(id, who);
         if (!e) {
           rp.deliver(unknown_id_reply(id));
         } else if (e->value.finished() || wait.count() <= 0) {
@@ -105,10 +105,10 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
       [=](waitover_atom, const std::string& id, std::uint64_t waiter) {
         self->state.book.expire(id, waiter);
       },
-      [=](cancel_atom, const std::string& id) {
+      [=](cancel_atom, const std::string& id, const requester& who) {
         auto rp = self->make_response_promise<job_reply>();
         auto& st = self->state;
-        auto* e = st.book.find(id);
+        auto* e = st.book.find_for(id, who);
         if (!e) {
           rp.deliver(unknown_id_reply(id));
           return rp;

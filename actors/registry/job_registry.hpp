@@ -8,8 +8,10 @@
 //     (submit_atom, submission)                    -> job_reply (after the journal commit;
 //                        a known idempotency key is answered at once with its job)
 //     (batch_atom, batch_submission)               -> batch_reply, all accepted or none
-//     (fetch_atom, request_id, caf::timespan wait) -> job_reply (when finished or after wait)
-//     (cancel_atom, request_id)                    -> job_reply (after the journal commit)
+//     (fetch_atom, request_id, caf::timespan wait, requester) -> job_reply (when finished
+//                        or after wait; another caller's job is a 404, as an unknown id)
+//     (cancel_atom, request_id, requester)         -> job_reply (after the journal commit;
+//                        another caller's job is a 404 and is not cancelled)
 //     (drain_atom) -> bool   shutdown: refuse new work, stop running jobs, commit
 //     (stats_atom) -> registry_stats
 //     (workers_atom) -> registry_view   running jobs and per-caller service, for the console

@@ -2,6 +2,7 @@
 // GET or DELETE is answered, and when a timer or a sync barrier is asked for. Promises are
 // plain ints here; an answer is written "<promise> <how>" so a failure reads at a glance.
 #include "actors/cluster/unknown_ids.hpp"
+#include "actors/registry/job_book.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,15 +18,17 @@ using lookups = unknown_ids<int>;
 struct jobs_read {
   std::set<std::string> ids;
   lookups::known_fn known() const {
-    return [this](const std::string& id) { return ids.count(id) != 0; };
+    return [this](const lookups::lookup& l) { return ids.count(l.id) != 0; };
   }
 };
 
 lookups::lookup get(std::string id, int promise, std::chrono::nanoseconds wait = 0ns) {
-  return {std::move(id), wait, promise, false};
+  return {std::move(id), wait, promise, false, as_admin()};
 }
 
-lookups::lookup cancel(std::string id, int promise) { return {std::move(id), 0ns, promise, true}; }
+lookups::lookup cancel(std::string id, int promise) {
+  return {std::move(id), 0ns, promise, true, as_admin()};
+}
 
 const char* name(lookup_answer how) {
   switch (how) {
@@ -182,4 +185,29 @@ TEST_CASE("many lookups for the same id share a timer and a sync, and all are an
   CHECK(answers(first) == list{"1 fetch", "2 fetch", "3 fetch", "4 fetch", "5 fetch"});
   CHECK(first.sync == 2);
   CHECK(answers(unknown.on_synced(2, true, jobs.known())) == list{"6 fetch", "7 fetch", "8 fetch"});
+}
+
+// With the gateway's own `known` (job_book::find_for), another caller's job is no more
+// known than an id nobody accepted: the same wait, the same sync, the same not_found.
+TEST_CASE("another caller's job waits for the sync like an unknown id and is not found", "[cluster]") {
+  job_book book;
+  job alices;
+  alices.request_id = "a";
+  alices.caller_id = "alice";
+  alices.number = "91";
+  book.add(alices);
+  auto known = [&book](const lookups::lookup& l) { return book.find_for(l.id, l.who) != nullptr; };
+  lookups unknown;
+  auto by = [](std::string id, int promise, requester who) {
+    return lookups::lookup{std::move(id), 0ns, promise, false, std::move(who)};
+  };
+  unknown.add(by("a", 1, as_caller("bob")), false, known);      // alice's job
+  unknown.add(by("nobody", 2, as_caller("bob")), false, known); // no such job
+  unknown.add(by("a", 3, as_caller("alice")), false, known);
+  unknown.add(by("a", 4, as_admin()), false, known);
+  CHECK(answers(unknown.on_records(known)) == list{"3 fetch", "4 fetch"});
+  auto timer = unknown.on_timer(known);
+  CHECK(timer.answers.empty());
+  CHECK(timer.sync == 1); // bob's lookup of alice's job costs a sync, as an unknown id does
+  CHECK(answers(unknown.on_synced(1, true, known)) == list{"1 not_found", "2 not_found"});
 }

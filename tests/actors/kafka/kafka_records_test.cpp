@@ -244,6 +244,18 @@ TEST_CASE("idempotent request ids are stable per caller and key", "[actors][kafk
   CHECK(many.size() == 10000);
 }
 
+TEST_CASE("an idempotent request id is SHA-256 of the length-prefixed caller and key",
+          "[actors][kafka_records]") {
+  // Computed outside factord: python3 -c "import hashlib; print('k' + hashlib.sha256(
+  //   b'factord-idempotency-v2\x005:alicek1').hexdigest()[:31])"
+  // Pinned: every gateway of a cluster must derive the same id for the same pair.
+  CHECK(idempotent_request_id("alice", "k1") == "k3551e6f1b2a8c63b6417621aca76a22");
+  auto id = idempotent_request_id("bob", "order-7");
+  CHECK(id.size() == 32);
+  CHECK(id[0] == 'k'); // never equal to a random id (hex digits only)
+  CHECK(id.find_first_not_of("0123456789abcdef", 1) == std::string::npos);
+}
+
 TEST_CASE("factord's topics: names take the prefix, results are compacted", "[actors][kafka_records]") {
   auto names = topic_names::with_prefix("t1.");
   CHECK(names.jobs == "t1.jobs");

@@ -1,91 +1,9 @@
 // job-registry on virtual time with a real journal; the test plays dispatcher and workers.
-#include "actor_fixture.hpp"
-
-#include "actors/protocol/atoms.hpp"
-#include "actors/scheduling/dispatcher.hpp"
-#include "actors/scheduling/factor_worker.hpp"
-#include "actors/registry/job_registry.hpp"
-
-#include <caf/actor_cast.hpp>
-#include <caf/after.hpp>
-
-#include <catch2/catch.hpp>
-
-#include <filesystem>
-#include <unistd.h>
+#include "registry/registry_fixture.hpp"
 
 using namespace factord::actors;
 using namespace std::chrono_literals;
-using factord::testing::actor_fixture;
-
-namespace {
-
-struct registry_fixture : actor_fixture {
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("factord-registry-test-" + std::to_string(::getpid()) + "-" +
-                                                std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-  factord::config::settings settings;
-  caf::actor dispatch;
-  job_registry_actor registry;
-
-  explicit registry_fixture(factord::config::settings s = {}) : settings(std::move(s)) { start(); }
-  ~registry_fixture() {
-    stop();
-    std::filesystem::remove_all(dir);
-  }
-
-  void start() {
-    auto opened = journal::open(dir.string());
-    REQUIRE(opened);
-    std::shared_ptr<journal> store(std::move(opened).value());
-    auto recovered = store->unfinished();
-    REQUIRE(recovered);
-    auto finished = store->finished_since(0);
-    REQUIRE(finished);
-    dispatch = sys.spawn(dispatcher, caf::actor{});
-    registry = sys.spawn(job_registry, dispatch, store, settings, *recovered, *finished);
-    sched.run();
-  }
-  void stop() {
-    self->send_exit(registry, caf::exit_reason::user_shutdown);
-    self->send_exit(dispatch, caf::exit_reason::user_shutdown);
-    sched.run();
-  }
-
-  template <class Reply, class... Ts>
-  Reply ask(Ts&&... xs) {
-    self->send(registry, std::forward<Ts>(xs)...);
-    sched.run();
-    Reply out;
-    self->receive([&](Reply& r) { out = std::move(r); }, caf::after(0s) >> [] { FAIL("no reply"); });
-    return out;
-  }
-  job_reply submit(const std::string& caller, const std::string& number, const std::string& key = {}) {
-    return ask<job_reply>(submit_atom::value, submission{caller, number, key, {}});
-  }
-  job_reply fetch(const std::string& id) { return ask<job_reply>(fetch_atom::value, id, caf::timespan{0}); }
-
-  // Plays a worker: takes the next job; `finish` reports its real result.
-  std::optional<job_ticket> take() {
-    self->send(dispatch, demand_atom::value, caf::actor_cast<caf::actor>(self));
-    sched.run();
-    std::optional<job_ticket> got;
-    self->receive([&](job_atom, job_ticket& t) { got = std::move(t); }, caf::after(0s) >> [] {});
-    return got;
-  }
-  cancel_handle start_job(const job_ticket& t) {
-    cancel_handle h;
-    self->send(registry, started_atom::value, t.request_id, h, caf::actor_cast<caf::actor>(self));
-    sched.run();
-    return h;
-  }
-  void finish_job(const job_ticket& t, const cancel_handle& h) {
-    self->send(registry, finished_atom::value, run_job(t, factord::actors::worker_limits{}, *h.flag));
-    sched.run();
-  }
-};
-
-} // namespace
+using factord::testing::registry_fixture;
 
 TEST_CASE("submit, run, fetch: the job goes queued -> running -> done", "[actor][actors][registry]") {
   registry_fixture f;
@@ -172,7 +90,7 @@ TEST_CASE("a batch is accepted whole, or refused whole at its first bad number",
 TEST_CASE("cancel: a queued job never runs, a running job's flag is raised", "[actor][actors][registry]") {
   registry_fixture f;
   auto queued = f.submit("alice", "91");
-  auto c = f.ask<job_reply>(cancel_atom::value, queued.value.request_id);
+  auto c = f.cancel(queued.value.request_id);
   REQUIRE(c.ok);
   CHECK(c.value.status == job_status::cancelled);
   CHECK_FALSE(f.take());
@@ -180,7 +98,7 @@ TEST_CASE("cancel: a queued job never runs, a running job's flag is raised", "[a
   auto t = f.take();
   REQUIRE(t);
   auto h = f.start_job(*t);
-  f.ask<job_reply>(cancel_atom::value, running.value.request_id);
+  f.cancel(running.value.request_id);
   CHECK(h.flag->load() == cancel_handle::cancel);
   f.finish_job(*t, h); // a late result does not overwrite the cancellation
   CHECK(f.fetch(running.value.request_id).value.status == job_status::cancelled);
@@ -190,13 +108,13 @@ TEST_CASE("a long-poll answers when the job finishes, or when the wait runs out"
           "[actor][actors][registry]") {
   registry_fixture f;
   auto r = f.submit("alice", "91");
-  f.self->send(f.registry, fetch_atom::value, r.value.request_id, caf::timespan{2s});
+  f.self->send(f.registry, fetch_atom::value, r.value.request_id, caf::timespan{2s}, as_admin());
   f.advance(1999ms);
   f.self->receive([](job_reply&) { FAIL("answered early"); }, caf::after(0s) >> [] {});
   f.advance(1ms);
   f.self->receive([](job_reply& got) { CHECK(got.value.status == job_status::queued); },
                   caf::after(0s) >> [] { FAIL("no answer after the wait"); });
-  f.self->send(f.registry, fetch_atom::value, r.value.request_id, caf::timespan{2s});
+  f.self->send(f.registry, fetch_atom::value, r.value.request_id, caf::timespan{2s}, as_admin());
   f.sched.run();
   auto t = f.take();
   REQUIRE(t);
