@@ -59,10 +59,13 @@ result<std::string> read_caller(const http_request& req, const job_request& jr) 
   return std::move(**caller);
 }
 
-// Who asks for a job by id (GET, DELETE); the job book shows a non-admin only its own
-// jobs. Authentication is off, and then every job is visible to everyone, as API.md says:
-// an admin. Authentication will fill this in from the request's credential.
-actors::requester requester_of(const http_request& /*req*/) { return actors::as_admin(); }
+// Who asks for a job by id (GET, DELETE): the job book shows a caller only its own jobs
+// (job_book::find_for). With --auth off everyone sees every job, as API.md has it; with
+// --auth on an admin credential does.
+actors::requester requester_of(const grant& g) {
+  if (g.admin || !g.who) return actors::as_admin();
+  return actors::as_caller(g.who->caller_id);
+}
 
 // Checks shared by the submit routes: caller, content type, readiness. The caller id.
 result<std::string> check_submit(const state_ptr& state, const http_request& req, const job_request& jr) {
@@ -139,20 +142,18 @@ void submit_batch(const state_ptr& state, const http_request& req, const job_req
   });
 }
 
-void fetch(const state_ptr& state, const http_request& req, const job_request& jr, std::string id,
-           const responder& respond) {
+void fetch(const state_ptr& state, const job_request& jr, std::string id, const responder& respond) {
   auto which = jr.which;
-  actors::fetch_job(state->sys, state->node.jobs, std::move(id), jr.wait, requester_of(req),
+  actors::fetch_job(state->sys, state->node.jobs, std::move(id), jr.wait, requester_of(jr.granted),
                     [respond, which](const actors::job_reply& r) {
                       respond(r.ok ? job_response(which, r.value)
                                    : error_response(which, to_http_error(r.error)));
                     });
 }
 
-void cancel(const state_ptr& state, const http_request& req, const job_request& jr,
-            const responder& respond) {
+void cancel(const state_ptr& state, const job_request& jr, const responder& respond) {
   auto which = jr.which;
-  actors::cancel_job(state->sys, state->node.jobs, jr.id, requester_of(req),
+  actors::cancel_job(state->sys, state->node.jobs, jr.id, requester_of(jr.granted),
                      [respond, which](const actors::job_reply& r) {
                        respond(r.ok ? json_response(which, 200, job_to_json(r.value))
                                     : error_response(which, to_http_error(r.error)));
@@ -255,11 +256,11 @@ void handle_request(const state_ptr& state, const http_request& req, const respo
       return respond(error_response(
           m.which, to_http_error(fail(errc::missing_request_id,
                                       "GET /v1/jobs needs ?request_id=; to submit a job, POST it"))));
-    return fetch(state, req, jr, *id, respond);
+    return fetch(state, jr, *id, respond);
   }
   if (m.which == route::jobs || m.which == route::compute) return submit(state, req, jr, respond);
-  if (get) return fetch(state, req, jr, jr.id, respond);
-  return cancel(state, req, jr, respond);
+  if (get) return fetch(state, jr, jr.id, respond);
+  return cancel(state, jr, respond);
 }
 
 } // namespace factord::net

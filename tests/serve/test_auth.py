@@ -3,6 +3,7 @@
 protected-mode start check, 401/403 on REST and WebSocket, the caller taken from the
 credential, admin routes, and keys revoked or added while the server runs."""
 
+import asyncio
 import base64
 import json
 import os
@@ -305,6 +306,131 @@ def removing_a_key_closes_its_open_socket_and_a_new_key_works_at_once(ctx):
         assert http.post_job("91", caller=None, extra_headers=bearer(carol)).status == 202
         events = [e.get("event") for e in srv.log_events()]
         assert "auth.keys_reload_failed" in events, events[-20:]
+
+
+@suite.test
+def a_caller_sees_only_its_own_jobs(ctx):
+    """Another caller's job is a 404 exactly like an unknown id, and its DELETE cancels
+    nothing; an admin sees every job; idempotency keys are per caller."""
+    keys_file = os.path.join(ctx.tmp, "keys")
+    alice = make_key(ctx, keys_file, "alice")
+    bob = make_key(ctx, keys_file, "bob")
+    ops = make_key(ctx, keys_file, "ops", "admin")
+    with auth_server(ctx, keys_file) as srv:
+        http = srv.http()
+        r = http.post_job("1000000000000000000000000000057", caller=None, extra_headers=bearer(alice))
+        assert r.status == 202, r
+        rid = r.json()["request_id"]
+        assert len(rid) == 32 and all(c in "0123456789abcdef" for c in rid), rid
+        unknown = "0" * 32
+        for method, path in (("GET", "/v1/jobs/"), ("DELETE", "/v1/jobs/"), ("GET", "/compute/")):
+            theirs = http.request(method, path + rid, headers=bearer(bob))
+            nothing = http.request(method, path + unknown, headers=bearer(bob))
+            assert_error(theirs, 404, "unknown_request_id", "%s another caller's job" % method)
+            assert_error(nothing, 404, "unknown_request_id", "%s an unknown id" % method)
+            assert theirs.json()["error"]["message"].replace(rid, "ID") == \
+                nothing.json()["error"]["message"].replace(unknown, "ID"), (theirs.body, nothing.body)
+        r = http.request("GET", "/v1/jobs?request_id=" + rid, headers=bearer(bob))
+        assert_error(r, 404, "unknown_request_id", "GET ?request_id= of another caller's job")
+        job = http.request("GET", "/v1/jobs/" + rid + "?wait=2", headers=bearer(alice)).json()
+        assert job["status"] != "cancelled", job
+        assert http.request("GET", "/v1/jobs/" + rid, headers=bearer(ops)).status == 200
+        # The same Idempotency-Key from two callers: two jobs.
+        a = http.post_job("91", caller=None, key="order-1", extra_headers=bearer(alice)).json()["request_id"]
+        b = http.post_job("91", caller=None, key="order-1", extra_headers=bearer(bob)).json()["request_id"]
+        assert a != b
+        assert http.post_job("91", caller=None, key="order-1", extra_headers=bearer(alice)).json()["request_id"] == a
+        # The owner may cancel (the job may have finished already: then it stays done).
+        r = http.request("DELETE", "/v1/jobs/" + a, headers=bearer(alice))
+        assert r.status == 200 and r.json()["status"] in ("cancelled", "done"), r
+
+
+def jwt_keys(ctx):
+    """An HS256 secret and an RSA key pair (made by openssl here); PyJWT signs with them."""
+    secret = "s" * 16 + base64.b64encode(os.urandom(24)).decode()
+    private = os.path.join(ctx.tmp, "rsa.pem")
+    public = os.path.join(ctx.tmp, "rsa.pub.pem")
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                    "-out", private], check=True, capture_output=True)
+    subprocess.run(["openssl", "pkey", "-in", private, "-pubout", "-out", public], check=True,
+                   capture_output=True)
+    return secret, open(private).read(), public
+
+
+def mint(key, alg, **claims):
+    import jwt  # Debian's python3-jwt (PyJWT)
+    return jwt.encode(claims, key, algorithm=alg)
+
+
+@suite.test
+def jwts_from_an_identity_provider_are_checked_by_libjwt(ctx):
+    """Tokens minted by PyJWT: HS256 and RS256 accepted with sub as the caller; expired,
+    not yet valid, a wrong signature, alg none and algorithm confusion refused."""
+    secret, private, public = jwt_keys(ctx)
+    now = int(time.time())
+    hs = mint(secret, "HS256", sub="carol", exp=now + 600)
+    rs = mint(private, "RS256", sub="dave", exp=now + 600)
+    admin = mint(secret, "HS256", sub="root", exp=now + 600, factord={"admin": True})
+    with running(ctx, workers=1, extra=("--auth", "on", "--auth-jwt-secret", secret,
+                                        "--auth-jwt-public-key", public)) as srv:
+        http = srv.http()
+        for token, caller in ((hs, "carol"), (rs, "dave")):
+            r = http.post_job("91", caller=None, extra_headers=bearer(token))
+            assert r.status == 202, (caller, r)
+            got = http.request("GET", "/v1/jobs/" + r.json()["request_id"], headers=bearer(token))
+            assert got.status == 200 and got.json()["caller_id"] == caller, got
+        refused = {
+            "expired": mint(secret, "HS256", sub="carol", exp=now - 120),
+            "not yet valid": mint(secret, "HS256", sub="carol", nbf=now + 120, exp=now + 600),
+            "another secret": mint("x" * 40, "HS256", sub="carol", exp=now + 600),
+            "alg none": mint(None, "none", sub="carol", exp=now + 600),
+            "a changed signature": hs[:-4] + ("AAAA" if not hs.endswith("AAAA") else "BBBB"),
+            "no sub": mint(secret, "HS256", exp=now + 600),
+        }
+        for what, token in refused.items():
+            r = http.post_job("91", caller=None, extra_headers=bearer(token))
+            assert_error(r, 401, "unauthorized", what)
+        assert http.get("/v1/actors", headers=bearer(hs)).status == 403
+        assert http.get("/v1/actors", headers=bearer(admin)).status == 200
+
+    # A server with only the RSA key refuses HS256 tokens, including one whose HMAC key is
+    # the public key's PEM (algorithm confusion).
+    with running(ctx, workers=1, extra=("--auth", "on", "--auth-jwt-public-key", public)) as srv:
+        http = srv.http()
+        assert http.post_job("91", caller=None, extra_headers=bearer(rs)).status == 202
+        assert_error(http.post_job("91", caller=None, extra_headers=bearer(hs)), 401, "unauthorized", "HS256")
+        import hmac
+        import hashlib
+        header = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').rstrip(b"=")
+        payload = base64.urlsafe_b64encode(json.dumps({"sub": "carol", "exp": now + 600}).encode()).rstrip(b"=")
+        signature = base64.urlsafe_b64encode(hmac.new(open(public, "rb").read(), header + b"." + payload,
+                                                      hashlib.sha256).digest()).rstrip(b"=")
+        confused = (header + b"." + payload + b"." + signature).decode()
+        assert_error(http.post_job("91", caller=None, extra_headers=bearer(confused)), 401, "unauthorized",
+                     "HS256 signed with the RSA public key")
+
+
+@suite.test
+def a_socket_closes_when_its_jwt_expires(ctx):
+    """A JWT accepted inside the 30 s leeway after exp: the socket works until the leeway
+    runs out, then its next frame closes it 1008."""
+    secret, _, _ = jwt_keys(ctx)
+    token = mint(secret, "HS256", sub="carol", exp=int(time.time()) - 27)
+    with running(ctx, workers=1, extra=("--auth", "on", "--auth-jwt-secret", secret,
+                                        "--ws-idle-timeout", "60s")) as srv:
+        async def go():
+            async with ws_connect(srv.ws_url("token=" + token)) as ws:
+                await ws.send("91")
+                assert await ws.recv() == "91 : [7 13]"
+                await asyncio.sleep(4.5)
+                await ws.send("15")
+                try:
+                    extra = await ws.recv()
+                    raise AssertionError("expected a close, got %r" % extra)
+                except websockets.exceptions.ConnectionClosed:
+                    pass
+                assert ws.close_code == 1008, (ws.close_code, ws.close_reason)
+        arun(go())
 
 
 if __name__ == "__main__":
