@@ -1,10 +1,12 @@
 // The Actions card and the row buttons: operator actions sent to POST /v1/console/actions
-// with the console token, which is kept in sessionStorage (this tab only). The server
-// checks the token; without one the forms stay disabled and no row button is drawn.
+// with the console token or an admin credential (--auth on), kept in sessionStorage (this
+// tab only). The stream sends it too (stream.js), since with --auth on the console's data
+// needs it. The server checks it; without one the forms stay disabled and no row button
+// is drawn.
 import { $, esc } from './html.js';
+import { reconnectStream, TOKEN_KEY } from './stream.js';
 
 const RESULTS_CAP = 8;      // action results shown
-const TOKEN_KEY = 'factord.console-token';
 const token = () => sessionStorage.getItem(TOKEN_KEY) || '';
 
 // A row's action button as HTML, or '' without a token.
@@ -17,8 +19,8 @@ function syncTokenUi(rerender) {
   const has = !!token();
   $('#action-forms').disabled = !has;
   $('#token-hint').textContent = has
-    ? 'Token set for this tab. Actions are sent with it; the server checks it.'
-    : 'Enter the console token to enable actions. It is kept for this tab only.';
+    ? 'Token set for this tab. Actions and the stream are sent with it; the server checks it.'
+    : 'Enter the console token or an admin key/JWT to enable actions (with --auth on, to see anything). It is kept for this tab only.';
   $('#actions').classList.toggle('armed', has);
   rerender(); // row buttons appear or disappear
 }
@@ -65,8 +67,13 @@ export function setupActions(rerender) {
     if (v) sessionStorage.setItem(TOKEN_KEY, v);
     $('#token').value = '';
     syncTokenUi(rerender);
+    reconnectStream(); // the stream may have been refused without it
   });
-  $('#token-clear').addEventListener('click', () => { sessionStorage.removeItem(TOKEN_KEY); syncTokenUi(rerender); });
+  $('#token-clear').addEventListener('click', () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    syncTokenUi(rerender);
+    reconnectStream();
+  });
   for (const form of document.querySelectorAll('#action-forms form')) {
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
