@@ -162,6 +162,11 @@ const std::vector<option_spec> table = {
     {"max-connections", "N", "Most open HTTP and WebSocket connections; beyond: refused.",
      [](const settings& s) { return std::to_string(s.max_connections); },
      [](settings& s, string_view v) { return assign_count(s.max_connections, v, 1, 1'000'000); }},
+    {"max-connections-per-ip", "N",
+     "Most open HTTP and WebSocket connections from one client address; beyond: refused with "
+     "503. 0: no limit. Behind a proxy (nginx) the proxy is the client.",
+     [](const settings& s) { return std::to_string(s.max_connections_per_ip); },
+     [](settings& s, string_view v) { return assign_count(s.max_connections_per_ip, v, 0, 1'000'000); }},
     {"http-idle-timeout", "DURATION", "Close a keep-alive HTTP connection idle this long.",
      [](const settings& s) { return format_duration(s.http_idle_timeout); },
      [](settings& s, string_view v) {

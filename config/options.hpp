@@ -48,6 +48,7 @@ struct settings {
   std::size_t max_frame_bytes = 64 * 1024UL;                   // one WebSocket message
   std::size_t max_body_bytes = 1024 * 1024UL;                  // one HTTP request body
   std::size_t max_connections = 20000;                         // open HTTP + WebSocket connections
+  std::size_t max_connections_per_ip = 0;                      // per client address; 0: no limit
   std::chrono::milliseconds http_idle_timeout{std::chrono::seconds{30}};
   std::size_t max_batch = 1000;                           // numbers in one POST /v1/jobs:batch
   unsigned io_threads = 1;                                // Asio threads for sockets

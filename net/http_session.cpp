@@ -44,8 +44,9 @@ constexpr std::chrono::seconds linger_time{1};
 
 class http_session final : public closable, public std::enable_shared_from_this<http_session> {
 public:
-  http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state)
-      : stream_(std::move(socket)), state_(std::move(state)) {
+  http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
+               std::shared_ptr<void> ip_slot)
+      : stream_(std::move(socket)), state_(std::move(state)), ip_slot_(std::move(ip_slot)) {
     state_->probe.connection_opened();
   }
   ~http_session() override {
@@ -192,13 +193,15 @@ private:
       if (!interval) return refuse(to_http_error(interval.error()));
       state_->probe.observe(route::actors_stream, 101, seconds_since_start());
       stream_.expires_never();
-      run_console_stream(stream_.release_socket(), req, *interval, std::move(credential), state_);
+      run_console_stream(stream_.release_socket(), req, *interval, std::move(credential), state_,
+                         std::move(ip_slot_));
       return true;
     }
     std::string caller = named ? std::move(*named) : "ws-" + std::to_string(++state_->next_ws_caller);
     state_->probe.observe(route::websocket, 101, seconds_since_start());
     stream_.expires_never(); // the WebSocket stream runs its own timeouts
-    run_ws_connection(stream_.release_socket(), req, std::move(caller), std::move(credential), state_);
+    run_ws_connection(stream_.release_socket(), req, std::move(caller), std::move(credential), state_,
+                      std::move(ip_slot_));
     return true;
   }
 
@@ -268,12 +271,14 @@ private:
   bool reading_ = false;
   bool shutting_down_ = false;
   bool close_after_write_ = false;
+  std::shared_ptr<void> ip_slot_; // --max-connections-per-ip; handed to the WebSocket on upgrade
 };
 
 } // namespace
 
-void run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state) {
-  std::make_shared<http_session>(std::move(socket), std::move(state))->run();
+void run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
+                      std::shared_ptr<void> ip_slot) {
+  std::make_shared<http_session>(std::move(socket), std::move(state), std::move(ip_slot))->run();
 }
 
 } // namespace factord::net

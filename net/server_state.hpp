@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -55,6 +56,21 @@ struct server_state {
     std::lock_guard<std::mutex> guard{mu_};
     connections_.erase(id);
   }
+  // --max-connections-per-ip: a slot for one more connection from `address`, held by the
+  // connection (its HTTP session, then its WebSocket) and given back when the last holder
+  // lets go; null when `address` already has `limit` open. The map holds only addresses
+  // with open connections.
+  std::shared_ptr<void> acquire_ip_slot(const std::string& address, std::size_t limit) {
+    std::lock_guard<std::mutex> guard{mu_};
+    auto& open = per_ip_[address];
+    if (open >= limit) {
+      if (open == 0) per_ip_.erase(address);
+      return nullptr;
+    }
+    ++open;
+    return std::make_shared<ip_slot>(*this, address);
+  }
+
   std::vector<std::shared_ptr<closable>> open_connections() {
     std::vector<std::shared_ptr<closable>> out;
     std::lock_guard<std::mutex> guard{mu_};
@@ -64,9 +80,28 @@ struct server_state {
   }
 
 private:
+  // Gives its address's slot back when the last holder lets go, on whichever thread that
+  // is. Holders (the connection objects) also hold the server_state, and drop the slot first.
+  class ip_slot {
+  public:
+    ip_slot(server_state& state, std::string address) : state_(state), address_(std::move(address)) {}
+    ~ip_slot() {
+      std::lock_guard<std::mutex> guard{state_.mu_};
+      auto it = state_.per_ip_.find(address_);
+      if (it != state_.per_ip_.end() && --it->second == 0) state_.per_ip_.erase(it);
+    }
+    ip_slot(const ip_slot&) = delete;
+    ip_slot& operator=(const ip_slot&) = delete;
+
+  private:
+    server_state& state_;
+    std::string address_;
+  };
+
   std::mutex mu_;
   std::uint64_t next_connection_ = 0;
   std::unordered_map<std::uint64_t, std::weak_ptr<closable>> connections_;
+  std::unordered_map<std::string, std::size_t> per_ip_;
 };
 
 } // namespace factord::net

@@ -59,6 +59,7 @@ struct ws_peer {
   bool console_viewer = false;
   std::chrono::milliseconds interval{1000}; // viewer: first refresh interval
   std::optional<ws_credential> credential;  // --auth on
+  std::shared_ptr<void> ip_slot;            // --max-connections-per-ip
 };
 
 class ws_session_socket final : public actors::ws_connection,
@@ -68,8 +69,8 @@ public:
   ws_session_socket(asio::ip::tcp::socket socket, ws_peer peer, std::shared_ptr<server_state> state)
       : ws_(std::move(socket)), auth_deadline_(ws_.get_executor()), state_(std::move(state)),
         caller_id_(std::move(peer.caller_id)), credential_(std::move(peer.credential)),
-        console_viewer_(peer.console_viewer), viewer_interval_(peer.interval),
-        max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
+        ip_slot_(std::move(peer.ip_slot)), console_viewer_(peer.console_viewer),
+        viewer_interval_(peer.interval), max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
         // Replies to in-flight frames plus room for pushed messages; derived from the
         // in-flight bound so one option governs a socket's memory.
         max_outbox_(4 * static_cast<std::size_t>(max_in_flight_) + 64) {
@@ -314,6 +315,7 @@ private:
   std::shared_ptr<server_state> state_;
   std::string caller_id_;
   std::optional<ws_credential> credential_;
+  std::shared_ptr<void> ip_slot_; // released when this connection object goes
   const bool console_viewer_;
   const std::chrono::milliseconds viewer_interval_;
   caf::actor actor_; // the ws-session or viewer; null before the handshake and after the close
@@ -335,16 +337,17 @@ private:
 } // namespace
 
 void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req, std::string caller_id,
-                       std::optional<ws_credential> credential, std::shared_ptr<server_state> state) {
-  ws_peer peer{std::move(caller_id), false, {}, std::move(credential)};
+                       std::optional<ws_credential> credential, std::shared_ptr<server_state> state,
+                       std::shared_ptr<void> ip_slot) {
+  ws_peer peer{std::move(caller_id), false, {}, std::move(credential), std::move(ip_slot)};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(req);
 }
 
 void run_console_stream(asio::ip::tcp::socket socket, const upgrade_request& req,
                         std::chrono::milliseconds interval, std::optional<ws_credential> credential,
-                        std::shared_ptr<server_state> state) {
-  ws_peer peer{"console", true, interval, std::move(credential)};
+                        std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot) {
+  ws_peer peer{"console", true, interval, std::move(credential), std::move(ip_slot)};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(req);
 }
