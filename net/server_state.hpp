@@ -6,6 +6,7 @@
 #include "actors/node/node.hpp"
 #include "config/options.hpp"
 #include "net/http_probe.hpp"
+#include "net/origin.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -28,11 +29,12 @@ public:
 
 struct server_state {
   server_state(caf::actor_system& system, actors::node n, config::settings s)
-      : sys(system), node(std::move(n)), settings(std::move(s)) {}
+      : sys(system), node(std::move(n)), settings(std::move(s)), browser(make_browser_policy(settings)) {}
 
   caf::actor_system& sys;
   const actors::node node;
   const config::settings settings;
+  const browser_policy browser; // Host and Origin checks (net/origin.hpp), from settings
   http_probe probe;
   std::atomic<bool> ready{false};               // /readyz; false before start and once stopping
   std::atomic<std::uint64_t> next_ws_caller{0}; // generated ids: ws-1, ws-2, ...
