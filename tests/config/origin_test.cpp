@@ -117,7 +117,7 @@ TEST_CASE("garbage, hostile and ambiguous origins are refused with a reason", "[
   CHECK(hostile.message().size() < 300);
 }
 
-TEST_CASE("--allowed-origins: a bounded comma-separated list, or * alone", "[config][origin]") {
+TEST_CASE("allowed-origins is a bounded comma-separated list or a lone star", "[config][origin]") {
   auto empty = parse_origin_list("");
   REQUIRE(empty.ok());
   CHECK_FALSE(empty->any);
@@ -149,7 +149,7 @@ TEST_CASE("--allowed-origins: a bounded comma-separated list, or * alone", "[con
   CHECK(too_many.message().find("at most 64 origins") != std::string::npos);
 }
 
-TEST_CASE("--allowed-origins from the command line, environment and config file", "[config][origin]") {
+TEST_CASE("allowed-origins comes from the command line, environment and config file", "[config][origin]") {
   auto defaults = load({"serve"}, [](const char*) -> const char* { return nullptr; });
   REQUIRE(defaults.ok());
   CHECK_FALSE(defaults->values.allowed_origins.any);

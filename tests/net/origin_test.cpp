@@ -83,7 +83,7 @@ TEST_CASE("the server's own origin is the connection's scheme with the Host sent
   CHECK_FALSE(own_origin(std::string(300, 'a'), false).ok());
 }
 
-TEST_CASE("Origin matches exactly: own origin, the allowed list, or *", "[net][origin]") {
+TEST_CASE("Origin matches exactly: own origin, the allowed list, or any with a star", "[net][origin]") {
   using factord::net::origin_allowed;
   auto own_only = policy_for("127.0.0.1");
   CHECK(origin_allowed(own_only, "http://127.0.0.1:8080", "127.0.0.1:8080"));
