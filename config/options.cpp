@@ -62,6 +62,16 @@ const std::vector<option_spec> table = {
        s.port = static_cast<std::uint16_t>(*p);
        return {};
      }},
+    {"allowed-origins", "ORIGIN[,..]|*",
+     "Web pages (scheme://host[:port]) besides factord's own origin that may open its WebSockets and "
+     "console; '*' allows any page. Requests without an Origin header (non-browser clients) pass.",
+     [](const settings& s) { return format_origin_list(s.allowed_origins); },
+     [](settings& s, string_view v) -> result<void, errc> {
+       auto list = parse_origin_list(v);
+       if (!list) return bad_value(list.message());
+       s.allowed_origins = std::move(list).value();
+       return {};
+     }},
     {"workers", "N", "Factor worker threads; 0 means one per core.",
      [](const settings& s) { return std::to_string(s.workers); },
      [](settings& s, string_view v) -> result<void, errc> {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "config/errc.hpp"
+#include "config/origin.hpp"
 #include "config/result.hpp"
 
 #include <chrono>
@@ -38,6 +39,10 @@ struct settings {
   log_format log = log_format::text;
   log_level min_log_level = log_level::info;
   std::string kafka; // bootstrap servers, "host:port[,host:port...]"
+
+  // Web pages besides factord's own origin that may open its sockets and console
+  // (README "Security"); empty: none, any: '*'.
+  origin_list allowed_origins;
 
   // Bounds (DESIGN.md: every bound is explicit).
   std::size_t max_queued = 100000;                             // jobs waiting, all callers together

@@ -9,6 +9,7 @@
 #include "net/console_routes.hpp"
 #include "net/errors.hpp"
 #include "net/handlers.hpp"
+#include "net/origin.hpp"
 #include "net/query.hpp"
 #include "net/routes.hpp"
 
@@ -41,6 +42,18 @@ constexpr std::size_t max_header_bytes = 8 * 1024UL;
 // After an error answer we stop reading; this is how long the unread rest of a request
 // may drain so that closing does not reset the connection before the client reads it.
 constexpr std::chrono::seconds linger_time{1};
+
+// What the Host and Origin checks look at (net/origin.hpp); views into `req`.
+request_head head_of(const upgrade_request& req) {
+  request_head head;
+  head.version = req.version();
+  head.which = match_route(req.method_string(), split_target(req.target()).path).which;
+  head.host_count = req.count(http::field::host);
+  if (head.host_count > 0) head.host = req.find(http::field::host)->value();
+  head.origin_count = req.count(http::field::origin);
+  if (head.origin_count > 0) head.origin = req.find(http::field::origin)->value();
+  return head;
+}
 
 class http_session final : public closable, public std::enable_shared_from_this<http_session> {
 public:
@@ -83,6 +96,15 @@ private:
   // refused by the header parse (Content-Length > body_limit).
   void on_header(beast::error_code ec, std::size_t bytes) {
     if (ec) return on_read(ec, bytes);
+    // Host and Origin first, before the body is read and before a WebSocket upgrade (a refused
+    // upgrade gets a plain HTTP error).
+    const auto& req = parser_->get();
+    auto head = head_of(req);
+    if (auto allowed = check_browser_request(state_->browser, head); !allowed) {
+      reading_ = false;
+      started_ = clock_type::now();
+      return answer_and_close(to_http_error(allowed.error()), head.which, req.version());
+    }
     if (!beast::iequals(parser_->get()[http::field::expect], "100-continue")) return read_body();
     continue_ = {http::status::continue_, parser_->get().version()};
     http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {

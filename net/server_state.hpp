@@ -7,6 +7,7 @@
 #include "config/options.hpp"
 #include "net/auth/authenticator.hpp"
 #include "net/http_probe.hpp"
+#include "net/origin.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -34,13 +35,15 @@ public:
 struct server_state {
   server_state(caf::actor_system& system, actors::node n, config::settings s,
                std::shared_ptr<auth::authenticator> a)
-      : sys(system), node(std::move(n)), settings(std::move(s)), auth(std::move(a)) {}
+      : sys(system), node(std::move(n)), settings(std::move(s)), auth(std::move(a)),
+        browser(make_browser_policy(settings)) {}
 
   caf::actor_system& sys;
   const actors::node node;
   const config::settings settings;
   // --auth on: checks every credential (net/access.hpp). Null with --auth off.
   const std::shared_ptr<auth::authenticator> auth;
+  const browser_policy browser; // Host and Origin checks (net/origin.hpp), from settings
   http_probe probe;
   std::atomic<bool> ready{false};               // /readyz; false before start and once stopping
   std::atomic<std::uint64_t> next_ws_caller{0}; // generated ids: ws-1, ws-2, ...
