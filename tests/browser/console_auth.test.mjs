@@ -3,7 +3,7 @@
 // goes live with it (as ?token=), and forgetting it ends the stream. Started by
 // tests/browser/run --test console_auth, which makes the keys with `factord keys add`.
 //   node console_auth.test.mjs --base URL --admin-key KEY --caller-key KEY --chromium PATH ...
-import { launch } from './launch.mjs';
+import { runTests } from './launch.mjs';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,6 @@ const base = opt.base;
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 let page;
-const pageErrors = [];
 
 const setToken = async (value) => {
   await page.fill('#token', value);
@@ -61,35 +60,8 @@ test('forgetting the key ends the stream', async () => {
   await page.waitForFunction(() => document.querySelector('#conn').dataset.state !== 'live', null, { timeout: 10000 });
 });
 
-const context = await launch(opt.chromium, opt.profile);
-page = context.pages()[0] || await context.newPage();
-page.setDefaultTimeout(10000);
-page.on('pageerror', (e) => pageErrors.push(String(e)));
-page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-
-let passed = 0, failed = 0;
-for (const t of tests) {
-  const t0 = Date.now();
-  try {
-    await t.fn();
-    passed++;
-    console.log(`ok   ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n  ${String(e.stack || e).replace(/\n/g, '\n  ')}`);
-    await page.screenshot({ path: path.join(opt.artifacts, `console-auth-fail-${passed + failed}.png`), fullPage: true })
-      .catch(() => {});
-  }
-}
 // Refused upgrades are logged by the browser on purpose; anything else is a bug.
-const errors = pageErrors.filter((e) => !/WebSocket connection .* failed/.test(e));
-if (errors.length) {
-  failed++;
-  console.log(`FAIL no JavaScript errors on the page\n  ${errors.join('\n  ')}`);
-} else {
-  passed++;
-  console.log('ok   no JavaScript errors on the page');
-}
-await context.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await runTests(tests, opt, {
+  prefix: 'console-auth', onPage: (p) => { page = p; }, pageErrors: true,
+  expectedErrors: /WebSocket connection .* failed/,
+});

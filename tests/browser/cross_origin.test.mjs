@@ -6,10 +6,9 @@
 // are confirmed on the server's side: its /metrics count each one by route and status,
 // and no job is accepted.
 //   node cross_origin.test.mjs --base URL --chromium PATH --profile DIR --artifacts DIR
-import { launch } from './launch.mjs';
+import { runTests } from './launch.mjs';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: opt } = parseArgs({
@@ -147,23 +146,4 @@ test('another origin cannot submit work: no Content-Type, text/plain and no-cors
 
 // ---------------------------------------------------------------------------------------
 
-const context = await launch(opt.chromium, opt.profile);
-page = context.pages()[0] || await context.newPage();
-page.setDefaultTimeout(10000);
-let passed = 0, failed = 0;
-for (const t of tests) {
-  const t0 = Date.now();
-  try {
-    await t.fn();
-    passed++;
-    console.log(`ok   ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n  ${String(e.stack || e).replace(/\n/g, '\n  ')}`);
-    await page.screenshot({ path: path.join(opt.artifacts, `cross-origin-fail-${passed + failed}.png`) }).catch(() => {});
-  }
-}
-await context.close();
-other.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await runTests(tests, opt, { prefix: 'cross-origin', onPage: (p) => { page = p; }, after: () => other.close() });
