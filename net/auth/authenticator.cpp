@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace factord::auth {
 
@@ -55,12 +56,35 @@ result<identity> authenticator::authenticate(std::string_view token,
       return fail(auth_errc::algorithm_refused,
                   "this server takes no JWTs (it has no --auth-jwt-secret or --auth-jwt-public-key); "
                   "use an API key");
-    auto who = verify_jwt(token, *jwt_, now);
-    if (!who) return who;
-    if (who->expires != std::chrono::system_clock::time_point::max()) who->expires += jwt_->leeway;
-    return who;
+    return verify_jwt_cached(token, now);
   }
   return fail(auth_errc::malformed, "the credential is neither an API key (fk_...) nor a JWT");
+}
+
+std::size_t authenticator::digest_hash::operator()(const sha256_digest& d) const noexcept {
+  std::size_t h = 0; // a SHA-256 is uniform already: its first bytes will do
+  std::memcpy(&h, d.data(), sizeof h);
+  return h;
+}
+
+result<identity> authenticator::verify_jwt_cached(std::string_view token,
+                                                  std::chrono::system_clock::time_point now) const {
+  auto digest = sha256(token);
+  {
+    std::lock_guard<std::mutex> guard{jwt_cache_mu_};
+    auto it = jwt_cache_.find(digest);
+    if (it != jwt_cache_.end()) {
+      if (now < it->second.expires) return it->second;
+      jwt_cache_.erase(it); // expired: verify_jwt says so, with its own words
+    }
+  }
+  auto who = verify_jwt(token, *jwt_, now);
+  if (!who) return who;
+  if (who->expires != std::chrono::system_clock::time_point::max()) who->expires += jwt_->leeway;
+  std::lock_guard<std::mutex> guard{jwt_cache_mu_};
+  if (jwt_cache_.size() >= jwt_cache_entries) jwt_cache_.clear();
+  jwt_cache_.emplace(digest, *who);
+  return who;
 }
 
 std::optional<std::string_view> bearer_token(std::string_view authorization) {

@@ -11,9 +11,11 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace factord::auth {
 
@@ -27,7 +29,15 @@ public:
   // The identity `token` proves at `now`, or why not: an API key ("fk_...") is looked up in
   // the keys, anything with two dots is verified as a JWT. A JWT identity's `expires` is
   // when this server stops accepting it (exp plus the leeway).
+  //
+  // A JWT that verified is remembered by its SHA-256 until it expires (at most
+  // jwt_cache_entries of them; full, the cache starts over): clients send the same token
+  // for its whole lifetime, and with OpenSSL 3 libjwt spends over a millisecond per RS256 or
+  // ES256 token reading the PEM key (bench/RESULTS.md, "Authentication cost"). Refused
+  // tokens are not remembered. Thread-safe.
   result<identity> authenticate(std::string_view token, std::chrono::system_clock::time_point now) const;
+
+  static constexpr std::size_t jwt_cache_entries = 4096;
 
   // The JWT algorithms accepted ("HS256, RS256"), "" when none: for the startup log.
   std::string jwt_algorithms() const { return jwt_ ? accepted_jwt_algorithms(*jwt_) : std::string{}; }
@@ -38,8 +48,16 @@ public:
   std::uint64_t generation() const noexcept { return keys_ ? keys_->generation() : 0; }
 
 private:
+  result<identity> verify_jwt_cached(std::string_view token, std::chrono::system_clock::time_point now) const;
+
+  struct digest_hash {
+    std::size_t operator()(const sha256_digest& d) const noexcept;
+  };
+
   std::unique_ptr<key_store> keys_;
   std::optional<jwt_keys> jwt_;
+  mutable std::mutex jwt_cache_mu_;
+  mutable std::unordered_map<sha256_digest, identity, digest_hash> jwt_cache_;
 };
 
 // The token of an `Authorization` header value: "Bearer <token>" (scheme case-insensitive,
