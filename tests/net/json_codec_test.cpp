@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <random>
+
 using factord::actors::job;
 using factord::actors::job_status;
 using factord::net::batch_element;
@@ -220,4 +222,23 @@ TEST_CASE("the auth answer frame names the caller, escaped", "[net][auth]") {
   CHECK(frame["type"] == "auth");
   CHECK(frame["ok"] == true);
   CHECK(frame["caller_id"] == "al\"ice\n");
+}
+
+TEST_CASE("random bytes as a first frame never crash the auth frame parser or yield a token", "[net][auth]") {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> byte(0, 255), len(0, 300);
+  const std::string valid = R"({"type":"auth","token":"fk_x"})";
+  for (int i = 0; i < 5000; ++i) {
+    std::string text = valid;
+    if (i % 2 == 0) { // mutate a valid frame
+      auto flips = 1 + i % 4;
+      for (int f = 0; f < flips; ++f)
+        text[static_cast<std::size_t>(byte(rng)) % text.size()] = static_cast<char>(byte(rng));
+    } else { // or send noise
+      text.assign(static_cast<std::size_t>(len(rng)), '\0');
+      for (auto& c : text) c = static_cast<char>(byte(rng));
+    }
+    auto r = factord::net::parse_auth_frame(text);
+    if (r.ok()) CHECK_FALSE(r->empty()); // only a well-formed frame with a non-empty token passes
+  }
 }
