@@ -35,7 +35,10 @@ struct ws_credential {
   // upgrade named (?userid=), which the credential must then prove.
   bool awaiting_first_frame = false;
   std::optional<std::string> named;
+  // Once checked: the token, whom it proved (a console viewer must stay an admin), when.
   std::string token;
+  std::string caller;
+  bool admin = false;
   std::uint64_t generation = 0; // authenticator::generation() when the token was checked
   std::chrono::system_clock::time_point expires = std::chrono::system_clock::time_point::max();
 };

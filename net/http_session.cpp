@@ -191,18 +191,22 @@ private:
     std::optional<ws_credential> credential;
     bool first_frame = state_->auth && m.which == route::websocket && authorization.empty() && !token;
     if (first_frame) {
-      credential = ws_credential{true, named, {}, 0, {}};
+      credential = ws_credential{};
+      credential->awaiting_first_frame = true;
+      credential->named = named;
     } else {
       auto now = std::chrono::system_clock::now();
       auto granted = check_access(state_->settings, state_->auth.get(), m.which, given, now);
       if (!granted) return refuse(to_http_error(granted.error()));
-      if (granted->who) {
+      if (granted->who) { // the console token is no identity: nothing to check again
         auto bearer = auth::bearer_token(given.authorization);
-        credential = ws_credential{false, named,
-                                   std::string{bearer  ? *bearer
-                                               : token ? std::string_view{*token}
-                                                       : ""},
-                                   state_->auth->generation(), granted->who->expires};
+        credential = ws_credential{};
+        credential->named = named;
+        credential->token = std::string{bearer ? *bearer : token ? std::string_view{*token} : ""};
+        credential->caller = granted->who->caller_id;
+        credential->admin = granted->admin;
+        credential->generation = state_->auth->generation();
+        credential->expires = granted->who->expires;
       }
       if (m.which == route::websocket) {
         auto acting = acting_caller(*granted, named);

@@ -158,8 +158,9 @@ private:
     actor_ = actors::spawn_ws_session(state_->sys, std::move(self), state_->node.jobs, config);
   }
 
-  // --auth on: false once the socket's API key is no longer in --auth-keys or its JWT has
-  // expired. A key is looked up again only after the key table changed.
+  // --auth on: false once the socket's API key is no longer in --auth-keys (or no longer an
+  // admin's, for a console viewer) or its JWT has expired. A key is looked up again only
+  // after the key table changed.
   bool credential_still_valid() {
     if (!credential_ || credential_->awaiting_first_frame) return true;
     auto now = std::chrono::system_clock::now();
@@ -167,7 +168,7 @@ private:
     auto generation = state_->auth->generation();
     if (generation == credential_->generation) return true;
     auto who = state_->auth->authenticate(credential_->token, now);
-    if (!who || who->caller_id != caller_id_) return false;
+    if (!who || who->caller_id != credential_->caller || (console_viewer_ && !who->admin)) return false;
     credential_->generation = generation;
     return true;
   }
@@ -187,8 +188,12 @@ private:
       why = "the credential is for another caller than ?userid= names";
     } else {
       caller_id_ = who->caller_id;
-      credential_ = ws_credential{false, credential_->named, std::move(*token), state_->auth->generation(),
-                                  who->expires};
+      credential_->awaiting_first_frame = false;
+      credential_->token = std::move(*token);
+      credential_->caller = who->caller_id;
+      credential_->admin = who->admin;
+      credential_->generation = state_->auth->generation();
+      credential_->expires = who->expires;
       enqueue(auth_ok_frame(caller_id_)); // answers the auth frame: the actor never saw it
       start_actor();
       return;

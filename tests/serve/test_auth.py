@@ -309,6 +309,34 @@ def removing_a_key_closes_its_open_socket_and_a_new_key_works_at_once(ctx):
 
 
 @suite.test
+def a_console_stream_lives_as_long_as_its_admin_key(ctx):
+    """An admin's console stream survives reloads that keep the key, and closes (1008) when
+    the key is removed."""
+    keys_file = os.path.join(ctx.tmp, "keys")
+    ops = make_key(ctx, keys_file, "ops", "admin")
+    with auth_server(ctx, keys_file) as srv:
+        async def go():
+            async with ws_connect(srv.ws_url("interval_ms=250&token=" + ops, path="/v1/actors/stream")) as ws:
+                json.loads(await ws.recv())
+                make_key(ctx, keys_file, "alice")  # the table changes, ops stays
+                os.kill(srv.proc.pid, signal.SIGHUP)
+                await asyncio.sleep(1.5)
+                for _ in range(3):  # still streaming
+                    json.loads(await asyncio.wait_for(ws.recv(), 5))
+                lines = [l for l in open(keys_file) if not l.startswith("ops ")]
+                with open(keys_file, "w") as f:
+                    f.writelines(lines)
+                os.kill(srv.proc.pid, signal.SIGHUP)
+                try:
+                    while True:
+                        await asyncio.wait_for(ws.recv(), 5)
+                except websockets.exceptions.ConnectionClosed:
+                    pass
+                assert ws.close_code == 1008, (ws.close_code, ws.close_reason)
+        arun(go())
+
+
+@suite.test
 def a_caller_sees_only_its_own_jobs(ctx):
     """Another caller's job is a 404 exactly like an unknown id, and its DELETE cancels
     nothing; an admin sees every job; idempotency keys are per caller."""
