@@ -31,7 +31,8 @@ TEST_CASE("a JWT is accepted again from memory and refused once it expires", "[a
   // exp is now + 3600 s; with the 30 s leeway the server stops taking it at now + 3630 s,
   // remembered or not.
   CHECK(a->authenticate(token("hs256_valid"), now() + std::chrono::seconds{3629}).ok());
-  CHECK(a->authenticate(token("hs256_valid"), now() + std::chrono::seconds{3630}).code() == auth_errc::expired);
+  CHECK(a->authenticate(token("hs256_valid"), now() + std::chrono::seconds{3630}).code() ==
+        auth_errc::expired);
   CHECK(a->authenticate(token("hs256_valid"), now() + std::chrono::seconds{3629}).ok()); // verified afresh
 }
 
@@ -61,7 +62,8 @@ TEST_CASE("only the configured keys verify: an RS256 server refuses HS256, and n
   auto rs = jwt_authenticator("", data_path("keys/rsa2048.pem"));
   CHECK(rs->authenticate(token("rs256_valid"), now()).ok());
   CHECK(rs->authenticate(token("hs256_valid"), now()).code() == auth_errc::algorithm_refused);
-  CHECK(rs->authenticate(token("hs256_keyed_with_rsa_public_pem"), now()).code() == auth_errc::algorithm_refused);
+  CHECK(rs->authenticate(token("hs256_keyed_with_rsa_public_pem"), now()).code() ==
+        auth_errc::algorithm_refused);
   factord::config::settings keys_only;
   keys_only.auth = factord::config::auth_mode::on;
   auto none = authenticator::create(keys_only).value();
