@@ -47,6 +47,10 @@ public:
   http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state)
       : stream_(std::move(socket)), state_(std::move(state)) {
     state_->probe.connection_opened();
+    // Once per connection: the rate key of its submissions with --auth off.
+    beast::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ip_ = peer.address().to_string();
   }
   ~http_session() override {
     if (track_id_ != 0) state_->untrack(track_id_);
@@ -125,6 +129,7 @@ private:
     r.idempotency_key = std::string{req["Idempotency-Key"]};
     r.authorization = std::string{req[http::field::authorization]};
     r.body = std::move(req.body());
+    r.peer_ip = peer_ip_;
     auto version = req.version();
     bool keep_alive = req.keep_alive();
     handle_request(state_, r, [self = shared_from_this(), version, keep_alive](http_response res) {
@@ -168,18 +173,21 @@ private:
     std::optional<ws_credential> credential;
     bool first_frame = state_->auth && m.which == route::websocket && authorization.empty() && !token;
     if (first_frame) {
-      credential = ws_credential{true, named, {}, 0, {}};
+      credential = ws_credential{true, named, {}, 0, {}, {}};
     } else {
       auto now = std::chrono::system_clock::now();
       auto granted = check_access(state_->settings, state_->auth.get(), m.which, given, now);
       if (!granted) return refuse(to_http_error(granted.error()));
       if (granted->who) {
         auto bearer = auth::bearer_token(given.authorization);
-        credential = ws_credential{false, named,
+        credential = ws_credential{false,
+                                   named,
                                    std::string{bearer  ? *bearer
                                                : token ? std::string_view{*token}
                                                        : ""},
-                                   state_->auth->generation(), granted->who->expires};
+                                   state_->auth->generation(),
+                                   granted->who->expires,
+                                   granted->who->limits};
       }
       if (m.which == route::websocket) {
         auto acting = acting_caller(*granted, named);
@@ -198,7 +206,8 @@ private:
     std::string caller = named ? std::move(*named) : "ws-" + std::to_string(++state_->next_ws_caller);
     state_->probe.observe(route::websocket, 101, seconds_since_start());
     stream_.expires_never(); // the WebSocket stream runs its own timeouts
-    run_ws_connection(stream_.release_socket(), req, std::move(caller), std::move(credential), state_);
+    run_ws_connection(stream_.release_socket(), req, std::move(caller), std::move(credential), peer_ip_,
+                      state_);
     return true;
   }
 
@@ -263,6 +272,7 @@ private:
   http::response<http::empty_body> continue_;
   std::array<char, 1024> drain_buffer_{};
   std::shared_ptr<server_state> state_;
+  std::string peer_ip_; // empty if the socket could not say
   std::uint64_t track_id_ = 0;
   clock_type::time_point started_ = clock_type::now();
   bool reading_ = false;
