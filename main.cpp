@@ -74,15 +74,16 @@ using stopper = void (*)(caf::actor_system&, factord::actors::node&);
 exit_code run_keys(const factord::config::command_line& cmd) {
   using namespace factord;
   const auto& args = cmd.args;
+  constexpr const char* usage = "factord: usage: factord keys add CALLER [admin] [rate=R] [burst=N] "
+                                "[max_queued=N] [max_digits=N] [weight=N] --auth-keys FILE\n";
   if (args.size() < 2 || args[0] != "add") {
-    std::cerr << "factord: usage: factord keys add CALLER [admin] [rate=R] [burst=N] [max_queued=N] "
-                 "[max_digits=N] [weight=N] --auth-keys FILE\n";
+    std::cerr << usage;
     return exit_code::usage;
   }
   auth::key_table::entry settings{args[1], false, {}};
   for (std::size_t i = 2; i < args.size(); ++i) {
     if (auto ok = auth::apply_key_setting(args[i], settings); !ok) {
-      std::cerr << "factord: keys add: " << ok.message() << "\n";
+      std::cerr << "factord: keys add: " << ok.message() << "\n" << usage;
       return exit_code::usage;
     }
   }
