@@ -86,6 +86,16 @@ const std::vector<option_spec> table = {
        s.port = static_cast<std::uint16_t>(*p);
        return {};
      }},
+    {"allowed-origins", "ORIGIN[,..]|*",
+     "Web pages (scheme://host[:port]) besides factord's own origin that may open its WebSockets and "
+     "console; '*' allows any page. Requests without an Origin header (non-browser clients) pass.",
+     [](const settings& s) { return format_origin_list(s.allowed_origins); },
+     [](settings& s, string_view v) -> result<void, errc> {
+       auto list = parse_origin_list(v);
+       if (!list) return bad_value(list.message());
+       s.allowed_origins = std::move(list).value();
+       return {};
+     }},
     {"workers", "N", "Factor worker threads; 0 means one per core.",
      [](const settings& s) { return std::to_string(s.workers); },
      [](settings& s, string_view v) -> result<void, errc> {
@@ -204,6 +214,11 @@ const std::vector<option_spec> table = {
     {"max-connections", "N", "Most open HTTP and WebSocket connections; beyond: refused.",
      [](const settings& s) { return std::to_string(s.max_connections); },
      [](settings& s, string_view v) { return assign_count(s.max_connections, v, 1, 1'000'000); }},
+    {"max-connections-per-ip", "N",
+     "Most open HTTP and WebSocket connections from one client address; beyond: refused with "
+     "503. 0: no limit. Behind a proxy (nginx) the proxy is the client.",
+     [](const settings& s) { return std::to_string(s.max_connections_per_ip); },
+     [](settings& s, string_view v) { return assign_count(s.max_connections_per_ip, v, 0, 1'000'000); }},
     {"http-idle-timeout", "DURATION", "Close a keep-alive HTTP connection idle this long.",
      [](const settings& s) { return format_duration(s.http_idle_timeout); },
      [](settings& s, string_view v) {

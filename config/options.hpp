@@ -6,6 +6,7 @@
 #pragma once
 
 #include "config/errc.hpp"
+#include "config/origin.hpp"
 #include "config/result.hpp"
 
 #include <chrono>
@@ -39,6 +40,10 @@ struct settings {
   log_level min_log_level = log_level::info;
   std::string kafka; // bootstrap servers, "host:port[,host:port...]"
 
+  // Web pages besides factord's own origin that may open its sockets and console
+  // (README "Security"); empty: none, any: '*'.
+  origin_list allowed_origins;
+
   // Bounds (DESIGN.md: every bound is explicit).
   std::size_t max_queued = 100000;           // jobs waiting, all callers together
   std::size_t max_queued_per_caller = 10000; // jobs waiting for one caller
@@ -50,6 +55,7 @@ struct settings {
   std::size_t max_frame_bytes = 64 * 1024UL;                   // one WebSocket message
   std::size_t max_body_bytes = 1024 * 1024UL;                  // one HTTP request body
   std::size_t max_connections = 20000;                         // open HTTP + WebSocket connections
+  std::size_t max_connections_per_ip = 0;                      // per client address; 0: no limit
   std::chrono::milliseconds http_idle_timeout{std::chrono::seconds{30}};
   std::size_t max_batch = 1000;                           // numbers in one POST /v1/jobs:batch
   unsigned io_threads = 1;                                // Asio threads for sockets

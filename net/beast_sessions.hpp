@@ -23,7 +23,10 @@ namespace asio = boost::asio; // not `net`: that is caf::net and our own namespa
 using upgrade_request = boost::beast::http::request<boost::beast::http::string_body>;
 
 // Serves HTTP/1.1 on an accepted socket whose executor is the connection's strand.
-void run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state);
+// `ip_slot` (--max-connections-per-ip, else null) is held until the connection closes,
+// through its WebSocket if it upgrades.
+void run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
+                      std::shared_ptr<void> ip_slot);
 
 // --auth on: how a WebSocket proved who it is, kept to check again while it is open (the
 // key may be removed from --auth-keys, a JWT expires).
@@ -44,13 +47,13 @@ struct ws_credential {
 // client's address, is the rate key of its numbers with --auth off.
 void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req, std::string caller_id,
                        std::optional<ws_credential> credential, std::string peer_ip,
-                       std::shared_ptr<server_state> state);
+                       std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot);
 
 // Takes over a socket upgraded on /v1/actors/stream and bridges it to a console viewer
 // that streams the console's frames every `interval` (the client may change it).
 void run_console_stream(asio::ip::tcp::socket socket, const upgrade_request& req,
                         std::chrono::milliseconds interval, std::optional<ws_credential> credential,
-                        std::shared_ptr<server_state> state);
+                        std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot);
 
 // Logs an I/O error unless it is part of normal life (peer closed, timeout, shutdown).
 void fail(boost::beast::error_code ec, const char* what);

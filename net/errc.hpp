@@ -33,10 +33,12 @@ enum class errc : std::uint8_t {
   actions_disabled,       // 403: console actions while --console-token is unset
   caller_mismatch,        // 403: --auth on, and X-Caller-ID/caller_id/userid names another caller
   admin_required,         // 403: --auth on, a console or /v1/actors request without an admin credential
+  origin_not_allowed,     // 403: a socket or console request from a page of another origin
   not_found,              // 404: no such route, a job route on a worker, no such console file
   method_not_allowed,     // 405 (with Allow)
   body_too_large,         // 413: over --max-body-bytes
-  unsupported_media_type, // 415: a Content-Type that is not JSON
+  unsupported_media_type, // 415: a body without Content-Type: application/json
+  host_not_allowed,       // 421: on a loopback bind, a Host that is not loopback (DNS rebinding)
   // 422: well-formed, but the content is wrong
   not_a_number,          // "number" (or a batch element) is not a string or integer
   not_an_array,          // "numbers" is not an array

@@ -19,7 +19,7 @@ struct net_mapping {
 
 // Indexed by errc. API.md: 400 malformed request, 404 unknown, 405, 413 body too large,
 // 415 not JSON, 422 invalid content, 503 not ready (with Retry-After); 401/403 as for
-// authentication, 426 and 431 as HTTP defines them.
+// authentication and browsers (README "Security"), 421, 426 and 431 as HTTP defines them.
 constexpr std::array<net_mapping, errc_count> net_table{{
     {errc::malformed_request, 400, "malformed_request", false},
     {errc::malformed_query, 400, "malformed_query", false},
@@ -38,10 +38,13 @@ constexpr std::array<net_mapping, errc_count> net_table{{
     {errc::actions_disabled, 403, "actions_disabled", false},
     {errc::caller_mismatch, 403, "caller_mismatch", false},
     {errc::admin_required, 403, "admin_required", false},
+    {errc::origin_not_allowed, 403, "origin_not_allowed", false},
     {errc::not_found, 404, "not_found", false},
     {errc::method_not_allowed, 405, "method_not_allowed", false},
     {errc::body_too_large, 413, "body_too_large", false},
     {errc::unsupported_media_type, 415, "unsupported_media_type", false},
+    // The Host names a server we are not (RFC 9110 section 15.5.20), not a forbidden caller.
+    {errc::host_not_allowed, 421, "host_not_allowed", false},
     {errc::not_a_number, 422, "not_a_number", false},
     {errc::not_an_array, 422, "not_an_array", false},
     {errc::empty_batch, 422, "empty_batch", false},

@@ -4,8 +4,8 @@ namespace factord::net {
 
 namespace {
 constexpr std::array<std::string_view, http_probe::status_slots> status_labels{
-    "101", "200", "202", "400", "401", "403", "404", "405", "408",
-    "413", "415", "422", "426", "429", "431", "500", "503", "other"};
+    "101", "200", "202", "400", "401", "403", "404", "405", "408",  "413",
+    "415", "421", "422", "426", "429", "431", "500", "503", "other"};
 constexpr auto relaxed = std::memory_order_relaxed;
 } // namespace
 

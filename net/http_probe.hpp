@@ -17,8 +17,8 @@ namespace factord::net {
 class http_probe {
 public:
   // The statuses factord sends; anything else is counted as "other".
-  static constexpr std::array<unsigned, 17> statuses{101, 200, 202, 400, 401, 403, 404, 405, 408,
-                                                     413, 415, 422, 426, 429, 431, 500, 503};
+  static constexpr std::array<unsigned, 18> statuses{101, 200, 202, 400, 401, 403, 404, 405, 408,
+                                                     413, 415, 421, 422, 426, 429, 431, 500, 503};
   static constexpr std::size_t status_slots = statuses.size() + 1;
   // Upper bounds in seconds of the request-duration histogram.
   static constexpr std::array<double, 12> duration_bounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,

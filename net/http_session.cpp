@@ -9,6 +9,7 @@
 #include "net/console_routes.hpp"
 #include "net/errors.hpp"
 #include "net/handlers.hpp"
+#include "net/origin.hpp"
 #include "net/query.hpp"
 #include "net/routes.hpp"
 
@@ -42,10 +43,23 @@ constexpr std::size_t max_header_bytes = 8 * 1024UL;
 // may drain so that closing does not reset the connection before the client reads it.
 constexpr std::chrono::seconds linger_time{1};
 
+// What the Host and Origin checks look at (net/origin.hpp); views into `req`.
+request_head head_of(const upgrade_request& req) {
+  request_head head;
+  head.version = req.version();
+  head.which = match_route(req.method_string(), split_target(req.target()).path).which;
+  head.host_count = req.count(http::field::host);
+  if (head.host_count > 0) head.host = req.find(http::field::host)->value();
+  head.origin_count = req.count(http::field::origin);
+  if (head.origin_count > 0) head.origin = req.find(http::field::origin)->value();
+  return head;
+}
+
 class http_session final : public closable, public std::enable_shared_from_this<http_session> {
 public:
-  http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state)
-      : stream_(std::move(socket)), state_(std::move(state)) {
+  http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
+               std::shared_ptr<void> ip_slot)
+      : stream_(std::move(socket)), state_(std::move(state)), ip_slot_(std::move(ip_slot)) {
     state_->probe.connection_opened();
     // Once per connection: the rate key of its submissions with --auth off.
     beast::error_code ec;
@@ -86,6 +100,15 @@ private:
   // refused by the header parse (Content-Length > body_limit).
   void on_header(beast::error_code ec, std::size_t bytes) {
     if (ec) return on_read(ec, bytes);
+    // Host and Origin first, before the body is read and before a WebSocket upgrade (a refused
+    // upgrade gets a plain HTTP error).
+    const auto& req = parser_->get();
+    auto head = head_of(req);
+    if (auto allowed = check_browser_request(state_->browser, head); !allowed) {
+      reading_ = false;
+      started_ = clock_type::now();
+      return answer_and_close(to_http_error(allowed.error()), head.which, req.version());
+    }
     if (!beast::iequals(parser_->get()[http::field::expect], "100-continue")) return read_body();
     continue_ = {http::status::continue_, parser_->get().version()};
     http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
@@ -200,14 +223,15 @@ private:
       if (!interval) return refuse(to_http_error(interval.error()));
       state_->probe.observe(route::actors_stream, 101, seconds_since_start());
       stream_.expires_never();
-      run_console_stream(stream_.release_socket(), req, *interval, std::move(credential), state_);
+      run_console_stream(stream_.release_socket(), req, *interval, std::move(credential), state_,
+                         std::move(ip_slot_));
       return true;
     }
     std::string caller = named ? std::move(*named) : "ws-" + std::to_string(++state_->next_ws_caller);
     state_->probe.observe(route::websocket, 101, seconds_since_start());
     stream_.expires_never(); // the WebSocket stream runs its own timeouts
     run_ws_connection(stream_.release_socket(), req, std::move(caller), std::move(credential), peer_ip_,
-                      state_);
+                      state_, std::move(ip_slot_));
     return true;
   }
 
@@ -278,12 +302,14 @@ private:
   bool reading_ = false;
   bool shutting_down_ = false;
   bool close_after_write_ = false;
+  std::shared_ptr<void> ip_slot_; // --max-connections-per-ip; handed to the WebSocket on upgrade
 };
 
 } // namespace
 
-void run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state) {
-  std::make_shared<http_session>(std::move(socket), std::move(state))->run();
+void run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
+                      std::shared_ptr<void> ip_slot) {
+  std::make_shared<http_session>(std::move(socket), std::move(state), std::move(ip_slot))->run();
 }
 
 } // namespace factord::net

@@ -206,9 +206,11 @@ bool is_json_content_type(std::string_view content_type) {
 }
 
 result<void> check_json_content_type(std::string_view content_type) {
-  if (content_type.empty() || is_json_content_type(content_type)) return {};
+  if (is_json_content_type(content_type)) return {};
   return fail(errc::unsupported_media_type,
-              "send the body as JSON with header Content-Type: application/json");
+              content_type.empty() ? "the request has no Content-Type; send the body as JSON with header "
+                                     "Content-Type: application/json"
+                                   : "send the body as JSON with header Content-Type: application/json");
 }
 
 result<std::string> parse_auth_frame(std::string_view text) {

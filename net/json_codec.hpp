@@ -50,8 +50,10 @@ std::string auth_ok_frame(const std::string& caller_id);
 // True for application/json and application/<x>+json, with or without parameters.
 bool is_json_content_type(std::string_view content_type);
 
-// A request body's Content-Type: JSON or none (hand-written clients omit it); anything else
-// is unsupported_media_type.
+// A request body's Content-Type must be JSON; anything else, a missing one included, is
+// unsupported_media_type. A web page can POST cross-site without asking first only as
+// text/plain, a form or multipart ("simple requests"), so this keeps pages of other sites
+// from submitting work (README "Security").
 result<void> check_json_content_type(std::string_view content_type);
 
 } // namespace factord::net

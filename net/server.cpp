@@ -52,12 +52,11 @@ void fail(beast::error_code ec, const char* what) {
 
 namespace {
 
-// Sent to connections beyond settings.max_connections: a clear answer, then close. The
-// bytes are made once, before the first accept, so a flood costs no work per connection.
-std::string over_capacity_response() {
-  auto answer = error_response(route::unknown, to_http_error(fail(errc::too_many_connections,
-                                                                  "the server has too many open connections; "
-                                                                  "retry later")));
+// Sent to connections beyond --max-connections (or --max-connections-per-ip): a clear
+// answer, then close. The bytes are made once, before the first accept, so a flood costs
+// no work per connection.
+std::string over_capacity_response(const std::string& message) {
+  auto answer = error_response(route::unknown, to_http_error(fail(errc::too_many_connections, message)));
   beast::http::response<beast::http::string_body> res{static_cast<beast::http::status>(answer.status), 11};
   res.set(beast::http::field::content_type, answer.content_type);
   for (auto& [name, value] : answer.headers) res.set(name, value);
@@ -95,15 +94,19 @@ struct server::impl {
       : state(std::make_shared<server_state>(sys, std::move(node), settings, std::move(auth))),
         ioc(static_cast<int>(std::max(1u, settings.io_threads))), work(asio::make_work_guard(ioc)),
         acceptor(asio::make_strand(ioc)), accept_backoff(acceptor.get_executor()),
-        key_watch(asio::make_strand(ioc)), over_capacity(over_capacity_response()) {}
+        key_watch(asio::make_strand(ioc)),
+        over_capacity(over_capacity_response("the server has too many open connections; retry later")),
+        over_ip_capacity(over_capacity_response("too many open connections from your address "
+                                                "(--max-connections-per-ip); close some, then retry")) {}
 
   std::shared_ptr<server_state> state;
   asio::io_context ioc;
   asio::executor_work_guard<asio::io_context::executor_type> work;
   tcp::acceptor acceptor; // on its own strand: stop_accepting() posts the close there
   asio::steady_timer accept_backoff;
-  asio::steady_timer key_watch;    // --auth-keys: checks the file for changes
-  const std::string over_capacity; // the whole HTTP answer to a connection over the limit
+  asio::steady_timer key_watch;       // --auth-keys: checks the file for changes
+  const std::string over_capacity;    // the whole HTTP answer to a connection over the limit
+  const std::string over_ip_capacity; // the same, over the limit of its address
   std::vector<std::thread> threads;
   std::uint16_t bound_port = 0;
   bool accepting = false;
@@ -129,10 +132,20 @@ struct server::impl {
     // keeps Nagle from holding one back until the peer's delayed ACK.
     beast::error_code nodelay_ec;
     socket.set_option(tcp::no_delay(true), nodelay_ec);
-    if (state->probe.connections_open() >= static_cast<std::int64_t>(state->settings.max_connections))
-      reject(std::move(socket));
-    else
-      run_http_session(std::move(socket), state);
+    if (state->probe.connections_open() >= static_cast<std::int64_t>(state->settings.max_connections)) {
+      reject(std::move(socket), over_capacity);
+    } else if (auto limit = state->settings.max_connections_per_ip; limit == 0) {
+      run_http_session(std::move(socket), state, nullptr);
+    } else {
+      beast::error_code peer_ec;
+      auto peer = socket.remote_endpoint(peer_ec);
+      auto slot = peer_ec ? nullptr : state->acquire_ip_slot(peer.address().to_string(), limit);
+      if (slot)
+        run_http_session(std::move(socket), state, std::move(slot));
+      else if (!peer_ec)
+        reject(std::move(socket), over_ip_capacity);
+      // else: the peer is already gone; dropping the socket closes it
+    }
     do_accept();
   }
 
@@ -154,10 +167,10 @@ struct server::impl {
     for (auto& c : state->open_connections()) c->recheck_credential();
   }
 
-  void reject(tcp::socket socket) {
+  void reject(tcp::socket socket, const std::string& answer) {
     state->probe.connection_rejected();
     auto s = std::make_shared<tcp::socket>(std::move(socket));
-    asio::async_write(*s, asio::buffer(over_capacity), [s](beast::error_code, std::size_t) {
+    asio::async_write(*s, asio::buffer(answer), [s](beast::error_code, std::size_t) {
       beast::error_code ignored;
       s->shutdown(tcp::socket::shutdown_both, ignored);
       s->close(ignored);

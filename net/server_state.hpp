@@ -7,6 +7,7 @@
 #include "config/options.hpp"
 #include "net/auth/authenticator.hpp"
 #include "net/http_probe.hpp"
+#include "net/origin.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -33,13 +35,15 @@ public:
 struct server_state {
   server_state(caf::actor_system& system, actors::node n, config::settings s,
                std::shared_ptr<auth::authenticator> a)
-      : sys(system), node(std::move(n)), settings(std::move(s)), auth(std::move(a)) {}
+      : sys(system), node(std::move(n)), settings(std::move(s)), auth(std::move(a)),
+        browser(make_browser_policy(settings)) {}
 
   caf::actor_system& sys;
   const actors::node node;
   const config::settings settings;
   // --auth on: checks every credential (net/access.hpp). Null with --auth off.
   const std::shared_ptr<auth::authenticator> auth;
+  const browser_policy browser; // Host and Origin checks (net/origin.hpp), from settings
   http_probe probe;
   std::atomic<bool> ready{false};               // /readyz; false before start and once stopping
   std::atomic<std::uint64_t> next_ws_caller{0}; // generated ids: ws-1, ws-2, ...
@@ -55,6 +59,21 @@ struct server_state {
     std::lock_guard<std::mutex> guard{mu_};
     connections_.erase(id);
   }
+  // --max-connections-per-ip: a slot for one more connection from `address`, held by the
+  // connection (its HTTP session, then its WebSocket) and given back when the last holder
+  // lets go; null when `address` already has `limit` open. The map holds only addresses
+  // with open connections.
+  std::shared_ptr<void> acquire_ip_slot(const std::string& address, std::size_t limit) {
+    std::lock_guard<std::mutex> guard{mu_};
+    auto& open = per_ip_[address];
+    if (open >= limit) {
+      if (open == 0) per_ip_.erase(address);
+      return nullptr;
+    }
+    ++open;
+    return std::make_shared<ip_slot>(*this, address);
+  }
+
   std::vector<std::shared_ptr<closable>> open_connections() {
     std::vector<std::shared_ptr<closable>> out;
     std::lock_guard<std::mutex> guard{mu_};
@@ -64,9 +83,28 @@ struct server_state {
   }
 
 private:
+  // Gives its address's slot back when the last holder lets go, on whichever thread that
+  // is. Holders (the connection objects) also hold the server_state, and drop the slot first.
+  class ip_slot {
+  public:
+    ip_slot(server_state& state, std::string address) : state_(state), address_(std::move(address)) {}
+    ~ip_slot() {
+      std::lock_guard<std::mutex> guard{state_.mu_};
+      auto it = state_.per_ip_.find(address_);
+      if (it != state_.per_ip_.end() && --it->second == 0) state_.per_ip_.erase(it);
+    }
+    ip_slot(const ip_slot&) = delete;
+    ip_slot& operator=(const ip_slot&) = delete;
+
+  private:
+    server_state& state_;
+    std::string address_;
+  };
+
   std::mutex mu_;
   std::uint64_t next_connection_ = 0;
   std::unordered_map<std::uint64_t, std::weak_ptr<closable>> connections_;
+  std::unordered_map<std::string, std::size_t> per_ip_;
 };
 
 } // namespace factord::net

@@ -60,6 +60,7 @@ struct ws_peer {
   std::chrono::milliseconds interval{1000}; // viewer: first refresh interval
   std::optional<ws_credential> credential;  // --auth on
   std::string peer_ip;                      // ws-session: the rate key with --auth off
+  std::shared_ptr<void> ip_slot;            // --max-connections-per-ip
 };
 
 class ws_session_socket final : public actors::ws_connection,
@@ -69,8 +70,9 @@ public:
   ws_session_socket(asio::ip::tcp::socket socket, ws_peer peer, std::shared_ptr<server_state> state)
       : ws_(std::move(socket)), auth_deadline_(ws_.get_executor()), state_(std::move(state)),
         caller_id_(std::move(peer.caller_id)), credential_(std::move(peer.credential)),
-        peer_ip_(std::move(peer.peer_ip)), console_viewer_(peer.console_viewer),
-        viewer_interval_(peer.interval), max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
+        peer_ip_(std::move(peer.peer_ip)), ip_slot_(std::move(peer.ip_slot)),
+        console_viewer_(peer.console_viewer), viewer_interval_(peer.interval),
+        max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
         // Replies to in-flight frames plus room for pushed messages; derived from the
         // in-flight bound so one option governs a socket's memory.
         max_outbox_(4 * static_cast<std::size_t>(max_in_flight_) + 64) {
@@ -324,6 +326,7 @@ private:
   std::string caller_id_;
   std::optional<ws_credential> credential_;
   std::string peer_ip_;
+  std::shared_ptr<void> ip_slot_; // released when this connection object goes
   const bool console_viewer_;
   const std::chrono::milliseconds viewer_interval_;
   caf::actor actor_; // the ws-session or viewer; null before the handshake and after the close
@@ -346,16 +349,17 @@ private:
 
 void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req, std::string caller_id,
                        std::optional<ws_credential> credential, std::string peer_ip,
-                       std::shared_ptr<server_state> state) {
-  ws_peer peer{std::move(caller_id), false, {}, std::move(credential), std::move(peer_ip)};
+                       std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot) {
+  ws_peer peer{std::move(caller_id), false, {}, std::move(credential), std::move(peer_ip),
+               std::move(ip_slot)};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(req);
 }
 
 void run_console_stream(asio::ip::tcp::socket socket, const upgrade_request& req,
                         std::chrono::milliseconds interval, std::optional<ws_credential> credential,
-                        std::shared_ptr<server_state> state) {
-  ws_peer peer{"console", true, interval, std::move(credential), {}};
+                        std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot) {
+  ws_peer peer{"console", true, interval, std::move(credential), {}, std::move(ip_slot)};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(req);
 }

@@ -1,7 +1,7 @@
 // Browser tests of the inspection console (/console) against a running factord serve,
 // started by tests/browser/run with --ws-idle-timeout 3s and --console-token.
 // Chromium is Debian's (/usr/bin/chromium), driven by playwright-core: no browser download.
-import { launch } from './launch.mjs';
+import { runTests } from './launch.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,7 +45,6 @@ const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
 let page;
-const pageErrors = [];
 const shot = async (name) => page.screenshot({ path: path.join(opt.artifacts, `console-${name}.png`), fullPage: true });
 const rowText = (sel) => page.locator(sel).allInnerTexts();
 
@@ -190,35 +189,9 @@ test('the interval picker changes the stream rate', async () => {
 
 // ---------------------------------------------------------------------------------------
 
-const context = await launch(opt.chromium, opt.profile);
-page = context.pages()[0] || await context.newPage();
-page.setDefaultTimeout(10000);
-page.on('pageerror', (e) => pageErrors.push(String(e)));
-page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-
-let passed = 0, failed = 0;
-for (const t of tests) {
-  const t0 = Date.now();
-  try {
-    await t.fn();
-    passed++;
-    console.log(`ok   ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n  ${String(e.stack || e).replace(/\n/g, '\n  ')}`);
-    await shot(`fail-${passed + failed}`).catch(() => {});
-  }
-}
 // The wrong-token test makes the browser log its 401 on purpose.
-const errors = pageErrors.filter((e) => !/WebSocket connection .* failed|status of 401/.test(e));
-if (errors.length) {
-  failed++;
-  console.log(`FAIL no JavaScript errors on the page\n  ${errors.join('\n  ')}`);
-} else {
-  passed++;
-  console.log('ok   no JavaScript errors on the page');
-}
-await context.close();
-console.log(`screenshots in ${opt.artifacts}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await runTests(tests, opt, {
+  prefix: 'console', onPage: (p) => { page = p; }, pageErrors: true,
+  expectedErrors: /WebSocket connection .* failed|status of 401/,
+  after: () => console.log(`screenshots in ${opt.artifacts}`),
+});

@@ -239,6 +239,10 @@ TEST_CASE("the auth option takes on or off, and the credential options are bound
   CHECK(load_args({"serve", "--auth-jwt-secret", std::string(32, 's')}).ok());
   CHECK(load_args({"serve", "--auth-keys", std::string(5000, 'k')}).code() == errc::bad_value);
   CHECK(load_args({"serve", "--metrics-token", "short"}).code() == errc::bad_value);
+  CHECK(load_args({"serve", "--max-connections-per-ip", "4"})->values.max_connections_per_ip == 4);
+  CHECK(load_args({"serve"})->values.max_connections_per_ip == 0);
+  CHECK(load_args({"serve", "--max-connections-per-ip", "-1"}).code() == errc::bad_value);
+  CHECK(load_args({"serve", "--max-connections-per-ip", "2000000"}).code() == errc::bad_value);
   CHECK(load_args({"serve", "--metrics-token", std::string(16, 'm')})->values.metrics_token.size() == 16);
   fake_env env;
   env.vars["FACTORD_AUTH"] = "on";

@@ -17,7 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-// What API.md (and HTTP, for 401/403/426/431) promises for each of net/'s errors; written
+// What API.md (and HTTP, for 401/403/421/426/431) promises for each of net/'s errors; written
 // out again here, not derived from the table, so a changed row fails this test.
 struct expected_row {
   errc code;
@@ -44,10 +44,12 @@ const std::vector<expected_row>& expected_net_table() {
       {errc::actions_disabled, 403, "actions_disabled"},
       {errc::caller_mismatch, 403, "caller_mismatch"},
       {errc::admin_required, 403, "admin_required"},
+      {errc::origin_not_allowed, 403, "origin_not_allowed"},
       {errc::not_found, 404, "not_found"},
       {errc::method_not_allowed, 405, "method_not_allowed"},
       {errc::body_too_large, 413, "body_too_large"},
       {errc::unsupported_media_type, 415, "unsupported_media_type"},
+      {errc::host_not_allowed, 421, "host_not_allowed"},
       {errc::not_a_number, 422, "not_a_number"},
       {errc::not_an_array, 422, "not_an_array"},
       {errc::empty_batch, 422, "empty_batch"},

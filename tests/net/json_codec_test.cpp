@@ -176,6 +176,22 @@ TEST_CASE("is_json_content_type", "[net]") {
   CHECK_FALSE(is_json_content_type("text/plain"));
   CHECK_FALSE(is_json_content_type("application/+json"));
   CHECK_FALSE(is_json_content_type("application/jsonx"));
+  CHECK_FALSE(is_json_content_type(""));
+}
+
+TEST_CASE("a body must say it is JSON: a missing Content-Type is refused too", "[net]") {
+  using factord::net::check_json_content_type;
+  CHECK(check_json_content_type("application/json").ok());
+  CHECK(check_json_content_type("application/json; charset=utf-8").ok());
+  for (const char* simple :
+       {"", "text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x", "text/plain, application/json"}) {
+    INFO(simple);
+    auto r = check_json_content_type(simple);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.code() == errc::unsupported_media_type);
+    CHECK(r.message().find("Content-Type: application/json") != std::string::npos);
+  }
 }
 
 TEST_CASE("an auth frame gives its token, and anything else is refused without echoing it", "[net][auth]") {

@@ -407,12 +407,15 @@ def arun(coro, timeout=60.0):
 class RawWs:
     """A minimal WebSocket client on a plain socket, for frames a library refuses to send."""
 
-    def __init__(self, port, target="/ws?userid=raw", timeout=10.0):
+    def __init__(self, port, target="/ws?userid=raw", timeout=10.0, headers=None):
+        """headers: extra header lines, e.g. {"Origin": ...}; a "Host" replaces the default."""
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
         key = base64.b64encode(os.urandom(16)).decode()
-        req = ("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
-               "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
-               % (target, port, key))
+        extra = dict(headers or {})
+        host = extra.pop("Host", "127.0.0.1:%d" % port)
+        req = ("GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\n"
+               "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n%s\r\n"
+               % (target, host, key, "".join("%s: %s\r\n" % kv for kv in extra.items())))
         self.sock.sendall(req.encode())
         self.buf = b""
         while b"\r\n\r\n" not in self.buf:

@@ -433,5 +433,37 @@ def a_socket_closes_when_its_jwt_expires(ctx):
         arun(go())
 
 
+@suite.test
+def connections_per_address_are_bounded(ctx):
+    """--max-connections-per-ip 3: a fourth connection from 127.0.0.1 gets a 503 that names
+    the option; one closed (an HTTP or an upgraded WebSocket), the next one is served."""
+    with running(ctx, workers=1, extra=("--max-connections-per-ip", "3")) as srv:
+        held = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(2)]
+        ws = socket.create_connection(("127.0.0.1", srv.port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        ws.sendall(("GET /ws?userid=x HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                    "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                    % key).encode())
+        assert b" 101 " in ws.recv(4096)
+        time.sleep(0.2)  # the server has accepted all three
+        over = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+        data = b""
+        while True:
+            chunk = over.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        over.close()
+        assert data.startswith(b"HTTP/1.1 503"), data[:200]
+        assert b"too_many_connections" in data and b"max-connections-per-ip" in data, data
+        ws.close()  # the upgraded socket gives its slot back when it closes
+        time.sleep(0.3)
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as c:
+            c.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            assert c.recv(4096).startswith(b"HTTP/1.1 200"), "a freed slot must be usable"
+        for h in held:
+            h.close()
+
+
 if __name__ == "__main__":
     suite.main()

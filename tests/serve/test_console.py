@@ -167,7 +167,7 @@ def stream_refuses_bad_intervals_and_plain_http(ctx):
     with running(ctx, workers=1) as srv:
         key = "dGhlIHNhbXBsZSBub25jZQ=="
         for bad in ("10", "20000", "abc", "1000.5"):
-            req = ("GET /v1/actors/stream?interval_ms=%s HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+            req = ("GET /v1/actors/stream?interval_ms=%s HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
                    "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
                    % (bad, key)).encode()
             data = raw_http(srv.port, req)

@@ -466,7 +466,7 @@ def malformed_http_and_unknown_methods(ctx):
             assert raw_status(data) == 400, "%r → %r" % (raw[:30], data[:100])
             assert srv.alive(), "the server died on %r" % raw[:30]
         for method in ("FOO", "PATCH", "OPTIONS", "TRACE"):
-            data = raw_http(srv.port, b"%s /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+            data = raw_http(srv.port, b"%s /v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"
                             % method.encode(), timeout=5)
             status = raw_status(data)
             assert status in (400, 405, 501), "%s /v1/jobs → %d" % (method, status)
@@ -474,7 +474,7 @@ def malformed_http_and_unknown_methods(ctx):
             err = json.loads(body)["error"]
             assert err["code"] and err["message"], (method, body)
         # Headers over the limit: 431 (net/README) and the server survives.
-        data = raw_http(srv.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000
+        data = raw_http(srv.port, b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 20000
                         + b"\r\n\r\n", timeout=5)
         assert data and raw_status(data) in (400, 431), data[:100]
         h = srv.http()
@@ -494,8 +494,8 @@ def keep_alive_and_pipelining(ctx):
         assert h.connects == 1, "keep-alive: %d connections for 20 requests" % h.connects
         # Two requests in one write: two responses, in order.
         with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as s:
-            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                      b"GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                      b"GET /nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             data = b""
             while True:
                 c = s.recv(65536)
