@@ -68,28 +68,36 @@ using stopper = void (*)(caf::actor_system&, factord::actors::node&);
 
 // serve: the embedded default (gateway, scheduler, workers and journal in one process);
 // gateway and worker: the cluster roles over Kafka. Same wiring, different node.
-// keys add CALLER [admin]: a new API key, its hash appended to --auth-keys, the key printed
-// once on stdout (nothing else goes there, so `KEY=$(factord keys add ...)` works).
+// keys add CALLER [admin] [rate=R ...]: a new API key, its hash and settings appended to
+// --auth-keys, the key printed once on stdout (nothing else goes there, so
+// `KEY=$(factord keys add ...)` works). The settings are checked as the server reads them.
 exit_code run_keys(const factord::config::command_line& cmd) {
   using namespace factord;
   const auto& args = cmd.args;
-  bool admin = args.size() == 3 && args[2] == "admin";
-  if (args.empty() || args[0] != "add" || args.size() < 2 || args.size() > 3 ||
-      (args.size() == 3 && !admin)) {
-    std::cerr << "factord: usage: factord keys add CALLER [admin] --auth-keys FILE\n";
+  constexpr const char* usage = "factord: usage: factord keys add CALLER [admin] [rate=R] [burst=N] "
+                                "[max_queued=N] [max_digits=N] [weight=N] --auth-keys FILE\n";
+  if (args.size() < 2 || args[0] != "add") {
+    std::cerr << usage;
     return exit_code::usage;
+  }
+  auth::key_table::entry settings{args[1], false, {}};
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    if (auto ok = auth::apply_key_setting(args[i], settings); !ok) {
+      std::cerr << "factord: keys add: " << ok.message() << "\n" << usage;
+      return exit_code::usage;
+    }
   }
   if (cmd.values.auth_keys.empty()) {
     std::cerr << "factord: keys add needs the keys file: pass --auth-keys FILE (created if missing)\n";
     return exit_code::usage;
   }
-  auto key = auth::add_key(cmd.values.auth_keys, args[1], admin);
+  auto key = auth::add_key(cmd.values.auth_keys, args[1], settings.admin, settings.limits);
   if (!key) {
     std::cerr << "factord: " << key.message() << "\n";
     return key.code() == auth::key_file_errc::invalid_caller ? exit_code::usage : exit_code::failure;
   }
   std::cout << *key << "\n";
-  std::cerr << "factord: added a key for '" << args[1] << "'" << (admin ? " (admin)" : "") << " to "
+  std::cerr << "factord: added a key for '" << args[1] << "'" << auth::key_settings(settings) << " to "
             << cmd.values.auth_keys << "; it is shown only this once. A running server picks it up "
             << "within a second (or at once on SIGHUP).\n";
   return exit_code::ok;

@@ -37,6 +37,16 @@ inline constexpr std::chrono::milliseconds republish_delay = 1s;
 // served beyond this are forgotten, since caller ids come from clients.
 inline constexpr std::size_t max_served_callers = 1000;
 
+// Token buckets of --rate-per-caller kept at once, one per caller (per client IP with
+// --auth off). Beyond it the least recently used bucket is forgotten, so invented caller
+// ids or IPs cannot grow memory; a forgotten bucket comes back full, which an attacker with
+// this many keys could use, but no more than this many of them at a time. ~100 bytes each.
+inline constexpr std::size_t max_rate_buckets = 100000;
+
+// A WebSocket that sends this many numbers in a row while rate limited (each answered
+// with an error frame) is closed with 1008: it is not reading its errors.
+inline constexpr unsigned ws_refusals_before_close = 10;
+
 // --- Kafka clients (actors/kafka/) and the cluster roles' start and stop
 // (actors/cluster/cluster_node.cpp). "Not measured" marks a value picked by reasoning
 // alone; a measurement that disagrees wins.

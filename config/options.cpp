@@ -10,6 +10,30 @@
 
 namespace factord::config {
 
+// A rate in submissions per second: a plain decimal (no exponent, no sign), 0..1e6.
+std::optional<double> parse_rate(std::string_view text) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  std::size_t dots = 0;
+  for (char c : text) {
+    if (c == '.')
+      ++dots;
+    else if (c < '0' || c > '9')
+      return std::nullopt;
+  }
+  if (dots > 1 || text.front() == '.' || text.back() == '.') return std::nullopt;
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || !(value >= 0) || value > 1e6)
+    return std::nullopt;
+  return value;
+}
+
+std::string format_rate(double rate) {
+  char buf[400]; // fixed notation of any double fits
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, rate, std::chars_format::fixed);
+  return ec == std::errc{} ? std::string(buf, end) : std::string("0");
+}
+
 namespace {
 
 using std::optional;
@@ -152,6 +176,24 @@ const std::vector<option_spec> table = {
     {"max-queued-per-caller", "N", "Most jobs waiting for one caller; beyond: 429.",
      [](const settings& s) { return std::to_string(s.max_queued_per_caller); },
      [](settings& s, string_view v) { return assign_count(s.max_queued_per_caller, v, 1, 100'000'000); }},
+    {"rate-per-caller", "R",
+     "Submissions per second one caller may make (with --auth off: one client IP); a batch of N "
+     "counts N. 0: unlimited. Beyond: 429 rate_limited with Retry-After.",
+     [](const settings& s) { return format_rate(s.rate_per_caller); },
+     [](settings& s, string_view v) -> result<void, errc> {
+       auto r = parse_rate(v);
+       if (!r)
+         return bad_value(
+             "expected submissions per second from 0 to 1000000 (0: unlimited), such as 5 or 0.5, got '" +
+             string(v) + "'");
+       s.rate_per_caller = *r;
+       return {};
+     }},
+    {"burst-per-caller", "N",
+     "Submissions one caller may make at once before --rate-per-caller applies (the token "
+     "bucket's size). 0: max(1, rate).",
+     [](const settings& s) { return std::to_string(s.burst_per_caller); },
+     [](settings& s, string_view v) { return assign_count(s.burst_per_caller, v, 0, 1'000'000); }},
     {"max-attempts", "N", "Worker crashes a job may cause before it ends failed.",
      [](const settings& s) { return std::to_string(s.max_attempts); },
      [](settings& s, string_view v) { return assign_count(s.max_attempts, v, 1, 100); }},

@@ -45,9 +45,11 @@ struct settings {
   origin_list allowed_origins;
 
   // Bounds (DESIGN.md: every bound is explicit).
-  std::size_t max_queued = 100000;                             // jobs waiting, all callers together
-  std::size_t max_queued_per_caller = 10000;                   // jobs waiting for one caller
-  unsigned max_attempts = 3;                                   // worker crashes before a job fails
+  std::size_t max_queued = 100000;           // jobs waiting, all callers together
+  std::size_t max_queued_per_caller = 10000; // jobs waiting for one caller
+  double rate_per_caller = 0;                // submissions/s per caller (or IP); 0: unlimited
+  unsigned burst_per_caller = 0;             // token bucket size; 0: max(1, rate)
+  unsigned max_attempts = 3;                 // worker crashes before a job fails
   std::chrono::milliseconds retention{std::chrono::hours{24}}; // finished jobs kept
   unsigned ws_max_in_flight = 64;                              // numbers per socket; reading pauses at it
   std::size_t max_frame_bytes = 64 * 1024UL;                   // one WebSocket message
@@ -76,6 +78,12 @@ struct settings {
   std::size_t kafka_read_ahead = 2000;   // jobs a worker holds per partition before pausing it
   std::chrono::milliseconds kafka_timeout{std::chrono::seconds{5}}; // broker ack wait for a submission
 };
+
+// A rate in submissions per second as options and key files write it: a plain decimal
+// (digits and at most one '.', no sign or exponent) from 0 to 1e6; nullopt otherwise.
+std::optional<double> parse_rate(std::string_view text);
+// The shortest text parse_rate() reads back as `rate`.
+std::string format_rate(double rate);
 
 struct option_spec {
   std::string_view name;       // "ws-idle-timeout"

@@ -4,6 +4,9 @@
 #include "net/console_routes.hpp"
 #include "net/query.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace factord::net {
 
 namespace {
@@ -46,6 +49,22 @@ failure admin_required() {
 }
 
 } // namespace
+
+actors::submit_limits submit_limits_for(const config::settings& settings, const auth::caller_limits* own,
+                                        std::string_view caller_id, std::string_view peer_ip) {
+  actors::submit_limits l;
+  l.rate = own && own->rate ? *own->rate : settings.rate_per_caller;
+  if (own && own->burst)
+    l.burst = *own->burst;
+  else if (settings.burst_per_caller != 0)
+    l.burst = settings.burst_per_caller;
+  else // rate is at most 1e6 (options, key files, JWT claims): the cast cannot overflow
+    l.burst = std::max(1U, static_cast<std::uint32_t>(std::ceil(std::min(l.rate, 1e6))));
+  if (own && own->max_queued) l.max_queued = *own->max_queued;
+  if (own && own->max_digits) l.max_digits = *own->max_digits;
+  l.rate_key = own ? "caller:" + std::string{caller_id} : "ip:" + std::string{peer_ip};
+  return l;
+}
 
 failure unauthorized(const factord::failure<auth::auth_errc>& refused) {
   return fail(errc::unauthorized, refused.message);

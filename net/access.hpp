@@ -10,6 +10,7 @@
 // or the console token (403 admin_required otherwise).
 #pragma once
 
+#include "actors/protocol/api.hpp"
 #include "config/options.hpp"
 #include "net/auth/identity.hpp"
 #include "net/errc.hpp"
@@ -49,6 +50,13 @@ result<grant> check_access(const config::settings& settings, const auth::authent
 // names (X-Caller-ID, ?caller_id=, ?userid=) that differs is a 403 caller_mismatch. Without:
 // the named caller (nullopt: none named; the route decides what that means).
 result<std::optional<std::string>> acting_caller(const grant& a, const std::optional<std::string>& named);
+
+// The limits a submission is held to (the job book enforces them): `own`, the credential's
+// (--auth on), where it sets one, else the options --rate-per-caller, --burst-per-caller
+// (0: max(1, rate)), --max-queued-per-caller, --max-digits. The rate key is the caller with a
+// credential; without one (--auth off, caller ids are self-asserted) the client's IP.
+actors::submit_limits submit_limits_for(const config::settings& settings, const auth::caller_limits* own,
+                                        std::string_view caller_id, std::string_view peer_ip);
 
 // A credential refused by auth/, as net/'s 401 with auth/'s message.
 failure unauthorized(const factord::failure<auth::auth_errc>& refused);

@@ -2,6 +2,7 @@
 // HTTP session -> WebSocket connection). Never include this from a public header.
 #pragma once
 
+#include "net/auth/identity.hpp"
 #include "net/server_state.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -41,13 +42,15 @@ struct ws_credential {
   bool admin = false;
   std::uint64_t generation = 0; // authenticator::generation() when the token was checked
   std::chrono::system_clock::time_point expires = std::chrono::system_clock::time_point::max();
+  auth::caller_limits limits; // the credential's own settings (rate, max_digits, ...)
 };
 
 // Takes over a socket whose WebSocket upgrade request was read and checked, completes
-// the handshake and bridges frames to a ws-session actor named `caller_id`.
+// the handshake and bridges frames to a ws-session actor named `caller_id`. `peer_ip`, the
+// client's address, is the rate key of its numbers with --auth off.
 void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req, std::string caller_id,
-                       std::optional<ws_credential> credential, std::shared_ptr<server_state> state,
-                       std::shared_ptr<void> ip_slot);
+                       std::optional<ws_credential> credential, std::string peer_ip,
+                       std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot);
 
 // Takes over a socket upgraded on /v1/actors/stream and bridges it to a console viewer
 // that streams the console's frames every `interval` (the client may change it).

@@ -87,6 +87,8 @@ api_mapping map_code(actors::api_errc code) {
       return {429, "queue_full", "too many jobs are waiting; retry after the given delay", true};
     case actors::api_errc::not_ready:
       return {503, "not_ready", "the server is not accepting work right now; retry later", true};
+    case actors::api_errc::rate_limited:
+      return {429, "rate_limited", "too many submissions; retry after the given delay", true};
     case actors::api_errc::bad_request: break;
   }
   return {400, "bad_request", "the request is malformed", false};

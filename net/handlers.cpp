@@ -78,6 +78,23 @@ result<std::string> check_submit(const state_ptr& state, const http_request& req
 
 std::string_view prefix_of(route which) { return which == route::compute ? "/compute/" : "/v1/jobs/"; }
 
+// The submission's limits: the credential's (--auth on) where it sets them, else the options.
+actors::submit_limits limits_of(const state_ptr& state, const http_request& req, const job_request& jr,
+                                const std::string& caller) {
+  const auth::caller_limits* own = jr.granted.who ? &jr.granted.who->limits : nullptr;
+  return submit_limits_for(state->settings, own, caller, req.peer_ip);
+}
+
+// GitHub-style headers on a submission's answer while a rate limit applies: the bucket's
+// size, whole tokens left, and seconds until it is full again.
+http_response with_rate(http_response res, const actors::rate_state& rate) {
+  if (rate.limit == 0) return res;
+  res.headers.emplace_back("X-RateLimit-Limit", std::to_string(rate.limit));
+  res.headers.emplace_back("X-RateLimit-Remaining", std::to_string(rate.remaining));
+  res.headers.emplace_back("X-RateLimit-Reset", std::to_string(rate.reset_seconds));
+  return res;
+}
+
 http_response accepted(route which, const actors::job& j) {
   std::string url = std::string{prefix_of(which)} + j.request_id;
   auto res = json_response(which, 202, accepted_to_json(j, url));
@@ -95,24 +112,25 @@ void submit(const state_ptr& state, const http_request& req, const job_request& 
   s.caller_id = std::move(caller).value();
   s.number = std::move(number).value();
   s.idempotency_key = req.idempotency_key;
+  s.limits = limits_of(state, req, jr, s.caller_id);
   auto which = jr.which;
   auto wait = jr.wait;
-  actors::submit_job(state->sys, state->node.jobs, std::move(s),
-                     [state, respond, which, wait](const actors::job_reply& r) {
-                       if (!r.ok) return respond(error_response(which, to_http_error(r.error)));
-                       if (r.value.finished())
-                         return respond(json_response(which, 200, job_to_json(r.value)));
-                       if (wait.count() == 0) return respond(accepted(which, r.value));
-                       // ?wait: hold the answer; whatever happens, the job was accepted, so never an error.
-                       actors::fetch_job(state->sys, state->node.jobs, r.value.request_id, wait,
-                                         actors::as_caller(r.value.caller_id),
-                                         [respond, which, first = r.value](const actors::job_reply& f) {
-                                           if (f.ok && f.value.finished())
-                                             respond(json_response(which, 200, job_to_json(f.value)));
-                                           else
-                                             respond(accepted(which, f.ok ? f.value : first));
-                                         });
-                     });
+  actors::submit_job(
+      state->sys, state->node.jobs, std::move(s), [state, respond, which, wait](const actors::job_reply& r) {
+        if (!r.ok) return respond(with_rate(error_response(which, to_http_error(r.error)), r.rate));
+        if (r.value.finished())
+          return respond(with_rate(json_response(which, 200, job_to_json(r.value)), r.rate));
+        if (wait.count() == 0) return respond(with_rate(accepted(which, r.value), r.rate));
+        // ?wait: hold the answer; whatever happens, the job was accepted, so never an error.
+        actors::fetch_job(state->sys, state->node.jobs, r.value.request_id, wait,
+                          actors::as_caller(r.value.caller_id),
+                          [respond, which, first = r.value, rate = r.rate](const actors::job_reply& f) {
+                            if (f.ok && f.value.finished())
+                              respond(with_rate(json_response(which, 200, job_to_json(f.value)), rate));
+                            else
+                              respond(with_rate(accepted(which, f.ok ? f.value : first), rate));
+                          });
+      });
 }
 
 void submit_batch(const state_ptr& state, const http_request& req, const job_request& jr,
@@ -123,6 +141,7 @@ void submit_batch(const state_ptr& state, const http_request& req, const job_req
   if (!elements) return respond(error_response(jr.which, to_http_error(elements.error())));
   actors::batch_submission b;
   b.caller_id = std::move(caller).value();
+  b.limits = limits_of(state, req, jr, b.caller_id);
   b.numbers.reserve(elements->size());
   for (std::size_t i = 0; i < elements->size(); ++i) {
     auto& element = (*elements)[i];
@@ -135,10 +154,10 @@ void submit_batch(const state_ptr& state, const http_request& req, const job_req
   }
   auto which = jr.which;
   actors::submit_batch(state->sys, state->node.jobs, std::move(b), [respond, which](actors::batch_reply r) {
-    if (r.ok) return respond(json_response(which, 202, batch_accepted_to_json(r.jobs)));
+    if (r.ok) return respond(with_rate(json_response(which, 202, batch_accepted_to_json(r.jobs)), r.rate));
     auto e = to_http_error(r.error);
     if (r.error.code == actors::api_errc::invalid_number) e.index = r.bad_index;
-    respond(error_response(which, e));
+    respond(with_rate(error_response(which, e), r.rate));
   });
 }
 

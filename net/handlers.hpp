@@ -25,6 +25,7 @@ struct http_request {
   std::string idempotency_key;
   std::string authorization; // console actions: "Bearer <token>"
   std::string body;
+  std::string peer_ip; // the client's address: the rate key with --auth off
 };
 
 struct http_response {

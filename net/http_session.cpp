@@ -61,6 +61,10 @@ public:
                std::shared_ptr<void> ip_slot)
       : stream_(std::move(socket)), state_(std::move(state)), ip_slot_(std::move(ip_slot)) {
     state_->probe.connection_opened();
+    // Once per connection: the rate key of its submissions with --auth off.
+    beast::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ip_ = peer.address().to_string();
   }
   ~http_session() override {
     if (track_id_ != 0) state_->untrack(track_id_);
@@ -148,6 +152,7 @@ private:
     r.idempotency_key = std::string{req["Idempotency-Key"]};
     r.authorization = std::string{req[http::field::authorization]};
     r.body = std::move(req.body());
+    r.peer_ip = peer_ip_;
     auto version = req.version();
     bool keep_alive = req.keep_alive();
     handle_request(state_, r, [self = shared_from_this(), version, keep_alive](http_response res) {
@@ -207,6 +212,7 @@ private:
         credential->admin = granted->admin;
         credential->generation = state_->auth->generation();
         credential->expires = granted->who->expires;
+        credential->limits = granted->who->limits;
       }
       if (m.which == route::websocket) {
         auto acting = acting_caller(*granted, named);
@@ -226,8 +232,8 @@ private:
     std::string caller = named ? std::move(*named) : "ws-" + std::to_string(++state_->next_ws_caller);
     state_->probe.observe(route::websocket, 101, seconds_since_start());
     stream_.expires_never(); // the WebSocket stream runs its own timeouts
-    run_ws_connection(stream_.release_socket(), req, std::move(caller), std::move(credential), state_,
-                      std::move(ip_slot_));
+    run_ws_connection(stream_.release_socket(), req, std::move(caller), std::move(credential), peer_ip_,
+                      state_, std::move(ip_slot_));
     return true;
   }
 
@@ -292,6 +298,7 @@ private:
   http::response<http::empty_body> continue_;
   std::array<char, 1024> drain_buffer_{};
   std::shared_ptr<server_state> state_;
+  std::string peer_ip_; // empty if the socket could not say
   std::uint64_t track_id_ = 0;
   clock_type::time_point started_ = clock_type::now();
   bool reading_ = false;

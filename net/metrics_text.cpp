@@ -90,6 +90,12 @@ std::string render_metrics(const actors::node_stats& node, const http_probe::sna
                                 std::pair{"failed", reg.failed}, std::pair{"cancelled", reg.cancelled},
                                 std::pair{"rejected", reg.rejected}, std::pair{"requeued", reg.requeued}})
     w.sample("factord_jobs_total", {{"outcome", outcome}}, as_double(count));
+  // Every reason, zeros included, so a rate() over it has a series from the start.
+  w.header("factord_refusals_total", "counter",
+           "Submissions refused, by reason (rate_limited, queue_full, invalid_number, not_ready, ...).");
+  for (std::size_t code = 0; code < reg.refused.size(); ++code)
+    w.sample("factord_refusals_total", {{"reason", actors::to_string(static_cast<actors::api_errc>(code))}},
+             as_double(reg.refused[code]));
   w.single("factord_jobs_queued", "gauge", "Jobs waiting for a worker.", as_double(reg.queued));
   w.single("factord_jobs_running", "gauge", "Jobs on a worker.", as_double(reg.running));
   w.single("factord_jobs_known", "gauge", "Jobs held in memory, all states.", as_double(reg.known));

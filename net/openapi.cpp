@@ -33,7 +33,7 @@ constexpr std::string_view document = R"json({
           "413": {"$ref": "#/components/responses/Error"},
           "415": {"$ref": "#/components/responses/Error"},
           "422": {"$ref": "#/components/responses/Error"},
-          "429": {"$ref": "#/components/responses/Error"},
+          "429": {"$ref": "#/components/responses/TooMany"},
           "503": {"$ref": "#/components/responses/Error"}
         }
       },
@@ -69,7 +69,7 @@ constexpr std::string_view document = R"json({
           "413": {"$ref": "#/components/responses/Error"},
           "415": {"$ref": "#/components/responses/Error"},
           "422": {"$ref": "#/components/responses/Error"},
-          "429": {"$ref": "#/components/responses/Error"},
+          "429": {"$ref": "#/components/responses/TooMany"},
           "503": {"$ref": "#/components/responses/Error"}
         }
       }
@@ -220,7 +220,14 @@ constexpr std::string_view document = R"json({
       "Job": {"description": "The job; header Retry-After while it is not finished",
               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}},
       "Error": {"description": "An error; 429 and 503 carry Retry-After",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "TooMany": {"description": "Refused for now. code rate_limited: over the caller's submission rate (--rate-per-caller, or its credential's rate; per client IP with auth off), Retry-After is the exact wait in seconds until the submission would be accepted; a batch of N counts N. code server_queue_full or caller_queue_full: a queue bound (--max-queued, --max-queued-per-caller or the credential's max_queued).",
+                  "headers": {
+                    "Retry-After": {"schema": {"type": "integer", "minimum": 1}},
+                    "X-RateLimit-Limit": {"description": "While a rate limit applies (also on 202): the most submissions at once (the burst)", "schema": {"type": "integer"}},
+                    "X-RateLimit-Remaining": {"description": "Submissions that would be accepted now", "schema": {"type": "integer"}},
+                    "X-RateLimit-Reset": {"description": "Seconds until the full burst is available again", "schema": {"type": "integer"}}},
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     }
   }
 }

@@ -21,9 +21,10 @@ enum class ws_close : std::uint8_t {
   too_big,         // a message over --max-frame-bytes (Beast closes)
   auth_failed,     // --auth on: the first frame's credential was refused, or none came in time
   auth_revoked,    // --auth on: the socket's API key was removed, or its JWT expired
+  rate_limited,    // kept sending numbers while over its rate (config::limits::ws_refusals_before_close)
 };
 
-inline constexpr std::size_t ws_close_count = static_cast<std::size_t>(ws_close::auth_revoked) + 1;
+inline constexpr std::size_t ws_close_count = static_cast<std::size_t>(ws_close::rate_limited) + 1;
 
 struct ws_close_frame {
   std::uint16_t code;
@@ -32,7 +33,7 @@ struct ws_close_frame {
 
 constexpr ws_close_frame close_frame(ws_close c) {
   switch (c) {
-    // idle and by_operator: the ws-session actor asks for these two through
+    // idle, by_operator and rate_limited: the ws-session actor asks for these through
     // actors::ws_connection::close(actors::session_close), mapped in ws_connection.cpp.
     case ws_close::idle: return {1000, "idle"};
     case ws_close::by_operator: return {1000, "closed by operator"};
@@ -43,6 +44,7 @@ constexpr ws_close_frame close_frame(ws_close c) {
     // 1008 policy violation: the close tells the client which; the socket's log line says why.
     case ws_close::auth_failed: return {1008, "authentication failed"};
     case ws_close::auth_revoked: return {1008, "credential no longer valid"};
+    case ws_close::rate_limited: return {1008, "rate limited"};
   }
   return {1011, ""}; // unreachable: every enumerator has its row
 }

@@ -59,6 +59,7 @@ struct ws_peer {
   bool console_viewer = false;
   std::chrono::milliseconds interval{1000}; // viewer: first refresh interval
   std::optional<ws_credential> credential;  // --auth on
+  std::string peer_ip;                      // ws-session: the rate key with --auth off
   std::shared_ptr<void> ip_slot;            // --max-connections-per-ip
 };
 
@@ -69,8 +70,9 @@ public:
   ws_session_socket(asio::ip::tcp::socket socket, ws_peer peer, std::shared_ptr<server_state> state)
       : ws_(std::move(socket)), auth_deadline_(ws_.get_executor()), state_(std::move(state)),
         caller_id_(std::move(peer.caller_id)), credential_(std::move(peer.credential)),
-        ip_slot_(std::move(peer.ip_slot)), console_viewer_(peer.console_viewer),
-        viewer_interval_(peer.interval), max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
+        peer_ip_(std::move(peer.peer_ip)), ip_slot_(std::move(peer.ip_slot)),
+        console_viewer_(peer.console_viewer), viewer_interval_(peer.interval),
+        max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
         // Replies to in-flight frames plus room for pushed messages; derived from the
         // in-flight bound so one option governs a socket's memory.
         max_outbox_(4 * static_cast<std::size_t>(max_in_flight_) + 64) {
@@ -101,7 +103,12 @@ public:
     });
   }
   void close(actors::session_close why) override {
-    auto how = why == actors::session_close::idle ? ws_close::idle : ws_close::by_operator;
+    auto how = ws_close::by_operator;
+    switch (why) {
+      case actors::session_close::idle: how = ws_close::idle; break;
+      case actors::session_close::by_operator: how = ws_close::by_operator; break;
+      case actors::session_close::rate_limited: how = ws_close::rate_limited; break;
+    }
     asio::post(ws_.get_executor(), [self = shared_from_this(), how] { self->request_close(how); });
   }
 
@@ -151,6 +158,8 @@ private:
     config.caller_id = caller_id_;
     config.idle_timeout = state_->settings.ws_idle_timeout;
     config.console = state_->node.console;
+    config.limits = submit_limits_for(state_->settings, credential_ ? &credential_->limits : nullptr,
+                                      caller_id_, peer_ip_);
     // On a gateway the jobs actor is the kafka-bridge, which also takes hello and relay
     // (its gateway_bridge_actor type); the session holds it untyped, as `push`.
     if (state_->node.role == actors::node_role::gateway)
@@ -194,6 +203,7 @@ private:
       credential_->admin = who->admin;
       credential_->generation = state_->auth->generation();
       credential_->expires = who->expires;
+      credential_->limits = who->limits;
       enqueue(auth_ok_frame(caller_id_)); // answers the auth frame: the actor never saw it
       start_actor();
       return;
@@ -320,6 +330,7 @@ private:
   std::shared_ptr<server_state> state_;
   std::string caller_id_;
   std::optional<ws_credential> credential_;
+  std::string peer_ip_;
   std::shared_ptr<void> ip_slot_; // released when this connection object goes
   const bool console_viewer_;
   const std::chrono::milliseconds viewer_interval_;
@@ -342,9 +353,10 @@ private:
 } // namespace
 
 void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req, std::string caller_id,
-                       std::optional<ws_credential> credential, std::shared_ptr<server_state> state,
-                       std::shared_ptr<void> ip_slot) {
-  ws_peer peer{std::move(caller_id), false, {}, std::move(credential), std::move(ip_slot)};
+                       std::optional<ws_credential> credential, std::string peer_ip,
+                       std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot) {
+  ws_peer peer{std::move(caller_id), false, {}, std::move(credential), std::move(peer_ip),
+               std::move(ip_slot)};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(req);
 }
@@ -352,7 +364,7 @@ void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req,
 void run_console_stream(asio::ip::tcp::socket socket, const upgrade_request& req,
                         std::chrono::milliseconds interval, std::optional<ws_credential> credential,
                         std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot) {
-  ws_peer peer{"console", true, interval, std::move(credential), std::move(ip_slot)};
+  ws_peer peer{"console", true, interval, std::move(credential), {}, std::move(ip_slot)};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(req);
 }

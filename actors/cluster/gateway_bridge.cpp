@@ -58,9 +58,10 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
         auto* known = s.idempotency_key.empty() ? nullptr : st.book.find(id);
         if (known && !job_book::visible_to(known->value, as_caller(s.caller_id))) {
           // Only if SHA-256 collided: never answer with, or replace, another caller's job.
-          ++st.book.counters().rejected;
-          rp.deliver(failed_reply(make_error(api_errc::bad_request, "idempotency_key_conflict",
-                                             "this Idempotency-Key cannot be used; send another one")));
+          auto err = make_error(api_errc::bad_request, "idempotency_key_conflict",
+                                "this Idempotency-Key cannot be used; send another one");
+          st.book.refused(err);
+          rp.deliver(failed_reply(std::move(err)));
           return rp;
         }
         if (known) {
@@ -75,9 +76,14 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
           return rp;
         }
         std::string number;
-        if (auto err = admit(st, s.caller_id, s.number, 1, number)) {
-          ++st.book.counters().rejected;
-          rp.deliver(failed_reply(std::move(*err)));
+        rate_state rate;
+        auto err = admit(st, s.caller_id, s.number, 1, s.limits, number);
+        if (!err) err = st.book.take_rate(s.limits, 1, rate_limiter::clock::now(), rate);
+        if (err) {
+          st.book.refused(*err);
+          auto reply = failed_reply(std::move(*err));
+          reply.rate = rate;
+          rp.deliver(std::move(reply));
           return rp;
         }
         auto& e = create(st, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id));
@@ -85,16 +91,19 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
         // The answer is the job as accepted: a fast worker's result may be read before the
         // broker's acknowledgement arrives, and a submission is a 202, not a finished job.
         job accepted = e.value;
-        produce_job(self, e.value, [self, rp, accepted](bool acked, const std::string& why) mutable {
+        produce_job(self, e.value, [self, rp, accepted, rate](bool acked, const std::string& why) mutable {
           auto& st2 = self->state;
           const auto& rid = accepted.request_id;
           if (!acked && !forget_unless_in_kafka(self, rid)) {
-            ++st2.book.counters().rejected;
-            rp.deliver(failed_reply(kafka_refused(why)));
+            auto refusal = kafka_refused(why);
+            st2.book.refused(refusal);
+            rp.deliver(failed_reply(std::move(refusal)));
             return;
           }
           acknowledged(st2, rid, accepted);
-          rp.deliver(ok_reply(accepted, true));
+          auto reply = ok_reply(accepted, true);
+          reply.rate = rate;
+          rp.deliver(std::move(reply));
         });
         return rp;
       },
@@ -102,10 +111,16 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
         auto rp = self->make_response_promise<batch_reply>();
         auto& st = self->state;
         auto admitted = st.book.admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
-          return admit(st, b.caller_id, text, b.numbers.size(), number);
+          return admit(st, b.caller_id, text, b.numbers.size(), b.limits, number);
         });
         if (auto* refused = std::get_if<batch_reply>(&admitted)) {
           rp.deliver(std::move(*refused));
+          return rp;
+        }
+        rate_state rate;
+        if (auto err = st.book.take_rate(b.limits, b.numbers.size(), rate_limiter::clock::now(), rate)) {
+          st.book.refused(*err);
+          rp.deliver(batch_reply{false, {}, std::move(*err), 0, rate});
           return rp;
         }
         auto& numbers = std::get<std::vector<std::string>>(admitted);
@@ -118,13 +133,13 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
         for (auto& n : numbers)
           p->jobs.push_back(create(st, b.caller_id, std::move(n), {}, st.book.new_request_id()).value);
         for (const auto& j : p->jobs) {
-          produce_job(self, j, [self, p, rp](bool acked, const std::string& why) mutable {
+          produce_job(self, j, [self, p, rp, rate](bool acked, const std::string& why) mutable {
             if (!acked && p->failure.empty()) p->failure = why.empty() ? "refused" : why;
             if (++p->answered < p->jobs.size()) return;
             auto& st2 = self->state;
             if (p->failure.empty()) {
               for (const auto& accepted : p->jobs) acknowledged(st2, accepted.request_id, accepted);
-              rp.deliver(batch_reply{true, p->jobs, {}, 0});
+              rp.deliver(batch_reply{true, p->jobs, {}, 0, rate});
               return;
             }
             // All or none: the records that did reach Kafka are cancelled again (their
@@ -136,8 +151,9 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
                       st2.config.topics.jobs, accepted.caller_id, encode_cancel_record(accepted), {}});
               forget_unless_in_kafka(self, accepted.request_id);
             }
-            ++st2.book.counters().rejected;
-            rp.deliver(batch_reply{false, {}, kafka_refused(p->failure), 0});
+            auto refusal = kafka_refused(p->failure);
+            st2.book.refused(refusal);
+            rp.deliver(batch_reply{false, {}, std::move(refusal), 0, {}});
           });
         }
         return rp;

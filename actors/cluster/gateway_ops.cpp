@@ -106,13 +106,13 @@ void carry_out(self_ptr self, gateway_state::lookups::step s) {
 }
 
 std::optional<api_error> admit(gateway_state& st, const std::string& caller, const std::string& text,
-                               std::uint64_t extra, std::string& number) {
-  auto normalized = normalize_number(text, st.config.settings.max_digits);
+                               std::uint64_t extra, const submit_limits& limits, std::string& number) {
+  auto normalized = normalize_number(text, job_book::max_digits_for(limits, st.config.settings.max_digits));
   if (auto* err = std::get_if<api_error>(&normalized)) return std::move(*err);
   if (auto why = not_ready(st); !why.empty())
     return make_error(api_errc::not_ready, st.kafka_up ? "not_ready" : "kafka_unavailable", why, 2);
   number = std::move(std::get<std::string>(normalized));
-  return st.book.admit(caller, extra);
+  return st.book.admit(caller, extra, limits);
 }
 
 gateway_state::entry& create(gateway_state& st, const std::string& caller, std::string number,

@@ -81,7 +81,7 @@ void carry_out(self_ptr self, gateway_state::lookups::step s);
 // Validates a number (normalized into `number`), readiness and the cluster's queue bounds
 // for `extra` more jobs.
 std::optional<api_error> admit(gateway_state& st, const std::string& caller, const std::string& text,
-                               std::uint64_t extra, std::string& number);
+                               std::uint64_t extra, const submit_limits& limits, std::string& number);
 // A new job in the book, awaiting the broker's acknowledgement.
 gateway_state::entry& create(gateway_state& st, const std::string& caller, std::string number,
                              std::string key, std::string id);

@@ -146,7 +146,7 @@ worker_bridge_actor::behavior_type worker_bridge(self_ptr self, worker_bridge_co
       },
       [](submit_atom, const submission&) { return failed_reply(not_a_gateway()); },
       [](batch_atom, const batch_submission&) {
-        return batch_reply{false, {}, not_a_gateway(), 0};
+        return batch_reply{false, {}, not_a_gateway(), 0, {}};
       },
       [](fetch_atom, const std::string&, caf::timespan, const requester&) {
         return failed_reply(not_a_gateway());

@@ -4,6 +4,18 @@
 
 namespace factord::actors {
 
+const char* to_string(api_errc code) noexcept {
+  switch (code) {
+    case api_errc::invalid_number: return "invalid_number";
+    case api_errc::not_found: return "not_found";
+    case api_errc::queue_full: return "queue_full";
+    case api_errc::not_ready: return "not_ready";
+    case api_errc::bad_request: return "bad_request";
+    case api_errc::rate_limited: return "rate_limited";
+  }
+  return "bad_request";
+}
+
 api_error make_error(api_errc code, std::string reason, std::string message, int retry_after_seconds) {
   return {code, std::move(reason), std::move(message), std::chrono::seconds{retry_after_seconds}};
 }

@@ -1,5 +1,7 @@
 #include "actors/registry/job_book.hpp"
 
+#include "config/options.hpp"
+
 #include <algorithm>
 
 namespace factord::actors {
@@ -69,7 +71,8 @@ std::uint64_t job_book::open_for(const std::string& caller) const {
   return it == open_by_caller_.end() ? 0 : it->second;
 }
 
-std::optional<api_error> job_book::admit(const std::string& caller, std::uint64_t extra) const {
+std::optional<api_error> job_book::admit(const std::string& caller, std::uint64_t extra,
+                                         const submit_limits& l) const {
   const char* what = limits_.bound == open_means::queued ? "jobs waiting" : "unfinished jobs";
   // Compared by subtraction: a huge `extra` must not wrap around and pass.
   auto over = [](std::uint64_t have, std::uint64_t more, std::uint64_t max) {
@@ -79,11 +82,36 @@ std::optional<api_error> job_book::admit(const std::string& caller, std::uint64_
     return queue_full("server_queue_full", "the server already has " + std::to_string(open_total_) + " " +
                                                what + " (option --max-queued); retry later");
   auto have = open_for(caller);
-  if (over(have, extra, limits_.max_open_per_caller))
-    return queue_full("caller_queue_full", "caller '" + caller + "' already has " + std::to_string(have) +
-                                               " " + what +
-                                               " (option --max-queued-per-caller); retry when some finish");
+  bool own = l.max_queued != 0;
+  if (over(have, extra, own ? l.max_queued : limits_.max_open_per_caller))
+    return queue_full("caller_queue_full",
+                      "caller '" + caller + "' already has " + std::to_string(have) + " " + what +
+                          (own ? " (its credential's max_queued)" : " (option --max-queued-per-caller)") +
+                          "; retry when some finish");
   return std::nullopt;
+}
+
+std::optional<api_error> job_book::take_rate(const submit_limits& l, std::uint64_t cost,
+                                             rate_limiter::clock::time_point now, rate_state& state) {
+  state = {};
+  if (!(l.rate > 0)) return std::nullopt;
+  auto d = rates_.take(l.rate_key, l.rate, l.burst, cost, now);
+  state = d.state;
+  if (d.allowed) return std::nullopt;
+  std::string message = cost > d.state.limit
+                            ? "a batch of " + std::to_string(cost) + " numbers is more than the " +
+                                  std::to_string(d.state.limit) +
+                                  " this caller may submit at once; send smaller batches"
+                            : "too many submissions: at most " + std::to_string(d.state.limit) +
+                                  " at once and " + config::format_rate(l.rate) + " a second; retry after " +
+                                  std::to_string(d.retry_after.count()) + " s";
+  return api_error{api_errc::rate_limited, "rate_limited", std::move(message), d.retry_after};
+}
+
+void job_book::refused(const api_error& e) noexcept {
+  ++stats_.rejected;
+  auto code = static_cast<std::size_t>(e.code);
+  if (code < stats_.refused.size()) ++stats_.refused[code];
 }
 
 std::variant<std::vector<std::string>, batch_reply>
@@ -91,8 +119,8 @@ job_book::admit_batch(const std::vector<std::string>& numbers, const number_chec
   std::vector<std::string> normalized(numbers.size());
   for (std::size_t i = 0; i < numbers.size(); ++i) {
     if (auto err = admit(numbers[i], normalized[i])) {
-      ++stats_.rejected;
-      return batch_reply{false, {}, std::move(*err), i};
+      refused(*err);
+      return batch_reply{false, {}, std::move(*err), i, {}};
     }
   }
   return normalized;

@@ -9,19 +9,24 @@
 //    wake when a job reaches a final state: finish() calls each once, then forgets it
 //    (a long-poll whose time is up is answered by expire());
 //  - idempotency keys: (caller, key) -> request id, for as long as the job is kept;
-//  - per-caller accounting: open jobs per caller against --max-queued-per-caller and all of
-//    them against --max-queued (admit), and worker time served per caller for the console,
-//    at most max_served_callers of them (the least recently served are forgotten);
+//  - per-caller accounting: open jobs per caller against --max-queued-per-caller (or the
+//    credential's max_queued) and all of them against --max-queued (admit), and worker time
+//    served per caller for the console, at most max_served_callers of them (the least
+//    recently served are forgotten);
+//  - submission rates: a token bucket per rate key (take_rate, rate_limiter.hpp), at most
+//    config::limits::max_rate_buckets of them;
 //  - which worker runs which job, and its cancel flag;
 //  - retention: finished jobs older than it are forgotten (purge);
-//  - the counters of /metrics (registry_stats) and the console's view.
+//  - the counters of /metrics (registry_stats, refusals by api_errc) and the console's view.
 // Single-threaded: owned by one actor.
 #pragma once
 
 #include "actors/protocol/api.hpp"
 #include "actors/registry/random_ids.hpp"
+#include "actors/registry/rate_limiter.hpp"
 #include "config/limits.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -83,7 +88,25 @@ public:
 
   // Checks the queue bounds for `extra` more jobs of `caller`; the error says which bound
   // and what to do.
-  std::optional<api_error> admit(const std::string& caller, std::uint64_t extra) const;
+  std::optional<api_error> admit(const std::string& caller, std::uint64_t extra) const {
+    return admit(caller, extra, submit_limits{});
+  }
+  // The same with a caller's own limits: its max_queued replaces --max-queued-per-caller.
+  std::optional<api_error> admit(const std::string& caller, std::uint64_t extra,
+                                 const submit_limits& l) const;
+  // The digits a submission may have: the caller's max_digits, never above the server's.
+  static unsigned max_digits_for(const submit_limits& l, unsigned server_max) noexcept {
+    return l.max_digits == 0 ? server_max : std::min(l.max_digits, server_max);
+  }
+  // Takes `cost` tokens (one per number) from the bucket of l.rate_key, all or none; with
+  // no rate limit (l.rate 0) nothing. Refused: 429 rate_limited with the exact Retry-After.
+  // `state` gets the bucket afterwards (limit 0 with no rate limit). Call it last, once
+  // everything else admitted the submission, so that a refused one costs no tokens.
+  std::optional<api_error> take_rate(const submit_limits& l, std::uint64_t cost,
+                                     rate_limiter::clock::time_point now, rate_state& state);
+  std::size_t rate_buckets() const noexcept { return rates_.size(); }
+  // Counts a refused submission (rejected, and refused by code for /metrics).
+  void refused(const api_error& e) noexcept;
   // A batch is admitted whole or not at all: `admit(text, normalized)` checks one number
   // (its digits, the node's readiness, admit() above) and normalizes it. The normalized
   // numbers, or the batch's refusal naming the first bad number, counted as rejected.
@@ -161,6 +184,7 @@ private:
   std::uint64_t served_clock_ = 0;
   std::uint64_t next_waiter_ = 1;
   random_ids ids_;
+  rate_limiter rates_;
   registry_stats stats_;
 };
 

@@ -61,6 +61,7 @@ struct registry_state {
     std::vector<std::string> request_ids; // one for submit/cancel, many for batch
     bool batch = false;
     bool created = false;
+    rate_state rate; // a submission's bucket, for its reply's X-RateLimit-* headers
   };
 
   job_book book;

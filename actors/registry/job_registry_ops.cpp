@@ -31,13 +31,13 @@ void persist(self_ptr self, const std::string& id) {
 }
 
 std::optional<api_error> admit(registry_state& st, const std::string& caller, const std::string& text,
-                               std::uint64_t extra, std::string& number) {
+                               std::uint64_t extra, const submit_limits& limits, std::string& number) {
   if (st.draining)
     return make_error(api_errc::not_ready, "shutting_down", "the server is shutting down; retry shortly", 1);
-  auto normalized = normalize_number(text, st.settings.max_digits);
+  auto normalized = normalize_number(text, job_book::max_digits_for(limits, st.settings.max_digits));
   if (auto* err = std::get_if<api_error>(&normalized)) return std::move(*err);
   number = std::move(std::get<std::string>(normalized));
-  return st.book.admit(caller, extra);
+  return st.book.admit(caller, extra, limits);
 }
 
 job& create_job(self_ptr self, const std::string& caller, std::string number, std::string key) {
@@ -92,7 +92,7 @@ void refuse(registry_state& st, registry_state::pending_ack& ack, const std::str
       api_errc::not_ready, "journal_unavailable",
       "the job journal could not be written (" + why + "); nothing was accepted, retry shortly", 1);
   if (ack.batch)
-    ack.promise.deliver(batch_reply{false, {}, e, 0});
+    ack.promise.deliver(batch_reply{false, {}, e, 0, {}});
   else
     ack.promise.deliver(failed_reply(e));
 }
@@ -118,11 +118,14 @@ void flush(self_ptr self) {
     if (ack.batch) {
       batch_reply reply;
       reply.ok = true;
+      reply.rate = ack.rate;
       for (const auto& id : ack.request_ids)
         if (const auto* e = st.book.find(id)) reply.jobs.push_back(e->value);
       ack.promise.deliver(std::move(reply));
     } else if (const auto* e = st.book.find(ack.request_ids.front())) {
-      ack.promise.deliver(ok_reply(e->value, ack.created));
+      auto reply = ok_reply(e->value, ack.created);
+      reply.rate = ack.rate;
+      ack.promise.deliver(std::move(reply));
     } else {
       ack.promise.deliver(unknown_id_reply(ack.request_ids.front()));
     }

@@ -12,9 +12,10 @@ namespace factord::actors::registry_ops {
 
 using self_ptr = job_registry_actor::stateful_pointer<registry_state>;
 
-// Validates a number (normalized into `number`) and the bounds for `extra` more jobs.
+// Validates a number (normalized into `number`, at most the caller's max_digits) and the
+// bounds for `extra` more jobs (the caller's max_queued). The rate is taken after, whole.
 std::optional<api_error> admit(registry_state& st, const std::string& caller, const std::string& text,
-                               std::uint64_t extra, std::string& number);
+                               std::uint64_t extra, const submit_limits& limits, std::string& number);
 // Creates a queued job in the book and marks it for the journal; it is enqueued at the
 // dispatcher once the commit that makes it durable succeeds.
 job& create_job(self_ptr self, const std::string& caller, std::string number, std::string key);

@@ -4,6 +4,7 @@
 #include "actors/protocol/atoms.hpp"
 #include "actors/protocol/probe.hpp"
 #include "actors/session/ws_protocol.hpp"
+#include "config/limits.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -27,6 +28,7 @@ struct ws_session_state {
   std::uint64_t timer_generation = 0;
   bool timer_armed = false;
   bool closing = false;
+  unsigned rate_refusals = 0; // rate_limited replies in a row
   probe counters;
   static inline const char* name = "ws-session";
 };
@@ -56,8 +58,18 @@ void answer(self_ptr self, const ws_request& req, const job& j) { send_text(self
 void on_accepted(self_ptr self, const ws_request& req, job_reply& reply) {
   auto& st = self->state;
   --st.submitting;
+  st.rate_refusals = !reply.ok && reply.error.code == api_errc::rate_limited ? st.rate_refusals + 1 : 0;
   if (!reply.ok) {
     send_text(self, format_ws_error(req, reply.error.message));
+    if (st.rate_refusals >= config::limits::ws_refusals_before_close && !st.closing) {
+      // It is not reading its errors: end the socket rather than refuse it forever.
+      st.closing = true;
+      if (auto c = st.connection.lock())
+        c->close(session_close::rate_limited);
+      else
+        self->quit();
+      return;
+    }
   } else if (reply.value.finished()) {
     answer(self, req, reply.value);
   } else if (auto early = st.early.find(reply.value.request_id); early != st.early.end()) {
@@ -102,7 +114,7 @@ void on_frame(self_ptr self, const std::string& text) {
     return;
   }
   ++st.submitting;
-  submission s{st.config.caller_id, req.number, {}, caf::actor{self}};
+  submission s{st.config.caller_id, req.number, {}, caf::actor{self}, st.config.limits};
   self->request(st.registry, caf::infinite, submit_atom::value, std::move(s))
       .then([=](job_reply& reply) { on_accepted(self, req, reply); },
             [=](caf::error& err) {

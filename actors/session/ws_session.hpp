@@ -1,7 +1,9 @@
 // ws-session: one actor per WebSocket connection (API.md "WebSocket").
 //
 // Parses each text frame (bare number or JSON), submits it to the job-registry watching
-// the job, and writes the reply when the job finishes. Owns the idle timer: the socket
+// the job, and writes the reply when the job finishes. A number over the caller's rate gets
+// an error frame; config::limits::ws_refusals_before_close of them in a row close the
+// socket (1008). Owns the idle timer: the socket
 // closes (1000, "idle") once nothing is in flight and nothing was received for the idle
 // timeout. The timer is lazy — at most one tick in flight, re-armed from a stored
 // deadline — because re-arming per frame piles up undeliverable timers in CAF 0.17.
@@ -34,8 +36,9 @@ namespace factord::actors {
 
 // Why a ws-session ends its socket.
 enum class session_close : std::uint8_t {
-  idle,        // nothing in flight, nothing received for --ws-idle-timeout
-  by_operator, // the console's close_session action
+  idle,         // nothing in flight, nothing received for --ws-idle-timeout
+  by_operator,  // the console's close_session action
+  rate_limited, // kept sending numbers while rate limited (config::limits::ws_refusals_before_close)
 };
 
 // The socket side, implemented by net/ (Beast). Both calls are thread-safe and ordered.
@@ -52,9 +55,10 @@ public:
 struct ws_session_config {
   std::string caller_id; // from ?userid= / ?client_id=, or generated
   std::chrono::milliseconds idle_timeout{5000};
-  caf::actor console; // may be null; learns about the session
-  caf::actor push;    // cluster gateway: the kafka-bridge (commands in,
-                      // client_message frames out); null otherwise
+  caf::actor console;   // may be null; learns about the session
+  caf::actor push;      // cluster gateway: the kafka-bridge (commands in,
+                        // client_message frames out); null otherwise
+  submit_limits limits; // every number's (the credential's or the options'; net/ fills it in)
 };
 
 caf::actor spawn_ws_session(caf::actor_system& sys, std::weak_ptr<ws_connection> connection,

@@ -49,6 +49,7 @@ result<identity> authenticator::authenticate(std::string_view token,
     identity who;
     who.caller_id = entry->caller_id;
     who.admin = entry->admin;
+    who.limits = entry->limits;
     return who;
   }
   if (std::count(token.begin(), token.end(), '.') == 2) {

@@ -1,11 +1,15 @@
 #include "net/auth/key_file.hpp"
 
+#include "config/limits.hpp"
+#include "config/options.hpp"
+
 #include <openssl/evp.h>
 
 #include <sys/random.h>
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -168,26 +172,21 @@ key_result<key_table> key_table::parse(std::string_view text, const std::string&
     if (rest.empty() || rest.front() == '#') continue;
     auto caller = next_word(rest);
     auto hash = next_word(rest);
-    auto flag = next_word(rest);
-    auto extra = next_word(rest);
     if (auto ok = check_key_caller(caller); !ok)
       return fail(key_file_errc::malformed_line, where + ": " + ok.message());
     sha256_digest digest{};
     if (hash.substr(0, hash_prefix.size()) != hash_prefix ||
         !parse_hex_digest(hash.substr(hash_prefix.size()), digest))
       return fail(key_file_errc::malformed_line,
-                  where + ": expected 'CALLER sha256:<64 hex digits> [admin]' (factord keys add writes "
-                          "such lines)");
-    if (!flag.empty() && flag != "admin")
-      return fail(key_file_errc::malformed_line, where + ": unknown setting '" +
-                                                     std::string{flag.substr(0, 64)} +
-                                                     "'; the only setting a key line takes is 'admin'");
-    if (!extra.empty())
-      return fail(key_file_errc::malformed_line,
-                  where + ": unexpected '" + std::string{extra.substr(0, 64)} + "' after the settings");
+                  where + ": expected 'CALLER sha256:<64 hex digits> [admin] [rate=R ...]' (factord keys add "
+                          "writes such lines)");
+    entry e{std::string{caller}, false, {}};
+    for (auto setting = next_word(rest); !setting.empty(); setting = next_word(rest))
+      if (auto ok = apply_key_setting(setting, e); !ok)
+        return fail(key_file_errc::malformed_line, where + ": " + ok.message());
     if (table.by_hash_.size() >= max_keys)
       return fail(key_file_errc::too_many_keys, where + ": over " + std::to_string(max_keys) + " keys");
-    auto [it, inserted] = table.by_hash_.emplace(digest, entry{std::string{caller}, flag == "admin"});
+    auto [it, inserted] = table.by_hash_.emplace(digest, std::move(e));
     if (!inserted)
       return fail(key_file_errc::duplicate_key, where + ": the same key hash is already given to '" +
                                                     it->second.caller_id + "'; remove one of the lines");
@@ -218,11 +217,88 @@ key_result<key_table> load_key_file(const std::string& path) {
   return key_table::parse(text, path);
 }
 
-std::string key_line(const std::string& caller, std::string_view key, bool admin) {
-  return caller + " " + std::string{hash_prefix} + to_hex(sha256(key)) + (admin ? " admin" : "") + "\n";
+key_result<void> apply_key_setting(std::string_view setting, key_table::entry& e) {
+  auto shown_setting = "'" + std::string{setting.substr(0, 64)} + "'";
+  if (setting == "admin") {
+    if (e.admin) return fail(key_file_errc::malformed_line, "'admin' is given twice");
+    e.admin = true;
+    return {};
+  }
+  auto eq = setting.find('=');
+  if (eq == std::string_view::npos)
+    return fail(key_file_errc::malformed_line,
+                "unknown setting " + shown_setting +
+                    "; a key line takes 'admin' and rate=R, burst=N, max_queued=N, "
+                    "max_digits=N, weight=N");
+  auto name = setting.substr(0, eq);
+  auto value = setting.substr(eq + 1);
+  auto twice = [&] {
+    return fail(key_file_errc::malformed_line, "'" + std::string{name} + "' is given twice");
+  };
+  // A whole number in [min, max]: digits only, no sign, no leading '+'.
+  auto whole = [&](unsigned long long min, unsigned long long max) -> std::optional<unsigned long long> {
+    unsigned long long n = 0;
+    if (value.empty() || value.size() > 20) return std::nullopt;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc{} || end != value.data() + value.size() || n < min || n > max) return std::nullopt;
+    return n;
+  };
+  auto bad = [&](const std::string& what) {
+    return fail(key_file_errc::malformed_line, shown_setting + ": " + std::string{name} + " must be " + what);
+  };
+  if (name == "rate") {
+    if (e.limits.rate) return twice();
+    auto r = config::parse_rate(value);
+    if (!r || !(*r > 0)) return bad("a decimal number of submissions per second above 0 and at most 1000000");
+    e.limits.rate = *r;
+  } else if (name == "burst") {
+    if (e.limits.burst) return twice();
+    auto n = whole(1, max_key_burst);
+    if (!n) return bad("a whole number from 1 to " + std::to_string(max_key_burst));
+    e.limits.burst = static_cast<unsigned>(*n);
+  } else if (name == "max_queued") {
+    if (e.limits.max_queued) return twice();
+    auto n = whole(1, max_key_queued);
+    if (!n) return bad("a whole number from 1 to " + std::to_string(max_key_queued));
+    e.limits.max_queued = static_cast<std::size_t>(*n);
+  } else if (name == "max_digits") {
+    if (e.limits.max_digits) return twice();
+    auto n = whole(1, config::limits::max_caller_digits);
+    if (!n) return bad("a whole number from 1 to " + std::to_string(config::limits::max_caller_digits));
+    e.limits.max_digits = static_cast<unsigned>(*n);
+  } else if (name == "weight") {
+    if (e.limits.weight) return twice();
+    auto n = whole(1, config::limits::max_caller_weight);
+    if (!n) return bad("a whole number from 1 to " + std::to_string(config::limits::max_caller_weight));
+    e.limits.weight = static_cast<unsigned>(*n);
+  } else {
+    return fail(key_file_errc::malformed_line,
+                "unknown setting " + shown_setting +
+                    "; a key line takes 'admin' and rate=R, burst=N, max_queued=N, "
+                    "max_digits=N, weight=N");
+  }
+  return {};
 }
 
-key_result<std::string> add_key(const std::string& path, const std::string& caller, bool admin) {
+std::string key_settings(const key_table::entry& e) {
+  std::string out = e.admin ? " admin" : "";
+  const auto& l = e.limits;
+  if (l.rate) out += " rate=" + config::format_rate(*l.rate);
+  if (l.burst) out += " burst=" + std::to_string(*l.burst);
+  if (l.max_queued) out += " max_queued=" + std::to_string(*l.max_queued);
+  if (l.max_digits) out += " max_digits=" + std::to_string(*l.max_digits);
+  if (l.weight) out += " weight=" + std::to_string(*l.weight);
+  return out;
+}
+
+std::string key_line(const std::string& caller, std::string_view key, bool admin,
+                     const caller_limits& limits) {
+  return caller + " " + std::string{hash_prefix} + to_hex(sha256(key)) +
+         key_settings(key_table::entry{caller, admin, limits}) + "\n";
+}
+
+key_result<std::string> add_key(const std::string& path, const std::string& caller, bool admin,
+                                const caller_limits& limits) {
   if (auto ok = check_key_caller(caller); !ok) return ok.error();
   if (path.empty()) return fail(key_file_errc::unwritable, "name the keys file with --auth-keys FILE");
   // The file as it is must parse: appending to a broken file would hide the break.
@@ -231,7 +307,7 @@ key_result<std::string> add_key(const std::string& path, const std::string& call
     if (auto loaded = load_key_file(path); !loaded) return loaded.error();
   }
   auto key = new_api_key();
-  auto line = key_line(caller, key, admin);
+  auto line = key_line(caller, key, admin, limits);
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
     return fail(key_file_errc::unwritable, "cannot open " + path + " to append: " + std::strerror(errno));

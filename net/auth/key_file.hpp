@@ -2,11 +2,19 @@
 // so the file can be read by whoever runs factord without handing out the keys.
 //
 //   # comment (whole line)
-//   CALLER sha256:<64 hex digits> [admin]
+//   CALLER sha256:<64 hex digits> [admin] [rate=R] [burst=N] [max_queued=N] [max_digits=N] [weight=N]
+//
+// The settings, each at most once and in any order, are the caller's own limits
+// (identity.hpp caller_limits), overriding the server's options for this key:
+//   rate=R        submissions per second, a decimal above 0 and at most 1000000 (--rate-per-caller)
+//   burst=N       1..1000000 submissions at once (--burst-per-caller)
+//   max_queued=N  1..100000000 jobs waiting (--max-queued-per-caller)
+//   max_digits=N  1..10000; never raises --max-digits
+//   weight=N      1..100, fair share (not yet enforced: README "Not yet")
 //
 // CALLER is a caller id without whitespace or '#' (at most 128 printable characters). One
 // caller may have several keys (rotation: add the new one, move clients, delete the old
-// line). `factord keys add CALLER [--admin]` writes a line and prints its key once.
+// line). `factord keys add CALLER [admin] [rate=R ...]` writes a line and prints its key once.
 //
 // A key is "fk_" and 43 base64url characters: 256 bits from the OS CSPRNG (getrandom).
 #pragma once
@@ -32,7 +40,7 @@ enum class key_file_errc : std::uint8_t {
   unreadable,     // cannot open or read the file
   too_large,      // over max_key_file_bytes, or a line over max_key_line_bytes
   too_many_keys,  // over max_keys
-  malformed_line, // a line that is not `CALLER sha256:HEX [admin]`
+  malformed_line, // a line that is not `CALLER sha256:HEX [settings]`, or a bad setting
   duplicate_key,  // the same key hash twice (one key, two callers: which one?)
   invalid_caller, // a caller id keys add cannot write (whitespace, '#', too long, empty)
   unwritable,     // keys add cannot create or append to the file
@@ -45,6 +53,8 @@ inline constexpr std::size_t max_key_file_bytes = std::size_t{16} * 1024 * 1024;
 inline constexpr std::size_t max_key_line_bytes = 1024;
 inline constexpr std::size_t max_keys = 100000;
 inline constexpr std::string_view key_prefix = "fk_";
+inline constexpr unsigned long long max_key_burst = 1'000'000;    // burst=N
+inline constexpr unsigned long long max_key_queued = 100'000'000; // max_queued=N, as --max-queued-per-caller
 
 using sha256_digest = std::array<unsigned char, 32>;
 sha256_digest sha256(std::string_view data);
@@ -65,6 +75,7 @@ public:
   struct entry {
     std::string caller_id;
     bool admin = false;
+    caller_limits limits;
   };
 
   // Parses a whole file's text; `origin` names it in error messages ("keys.txt line 3: ...").
@@ -84,12 +95,22 @@ private:
 // Reads and parses `path` (bounded by max_key_file_bytes).
 key_result<key_table> load_key_file(const std::string& path);
 
+// One setting of a key line (`admin` or NAME=VALUE, see the top of this file) into `e`. The
+// error (malformed_line) names the setting and says which values it takes; a setting given
+// twice is an error too.
+key_result<void> apply_key_setting(std::string_view setting, key_table::entry& e);
+
+// The settings of `e` as a key line writes them: " admin rate=2 burst=5", or "".
+std::string key_settings(const key_table::entry& e);
+
 // The line `keys add` appends for `caller` and `key`.
-std::string key_line(const std::string& caller, std::string_view key, bool admin);
+std::string key_line(const std::string& caller, std::string_view key, bool admin,
+                     const caller_limits& limits = {});
 
 // keys add: a new key for `caller`, its line appended to `path` (created 0600 if missing,
 // in one write). The key, to be shown once.
-key_result<std::string> add_key(const std::string& path, const std::string& caller, bool admin);
+key_result<std::string> add_key(const std::string& path, const std::string& caller, bool admin,
+                                const caller_limits& limits = {});
 
 // The table in use, swapped whole on reload: readers on any thread see the old table or the
 // new one, never a mix, and never wait for a reload.

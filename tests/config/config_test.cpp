@@ -279,3 +279,42 @@ TEST_CASE("a network host needs an --auth choice, and --auth on needs a credenti
   s.auth_jwt_secret = std::string(32, 's');
   CHECK(check_auth_choice(s).ok());
 }
+
+TEST_CASE("rate limit options: off by default, bounded, plain decimals only", "[config][rate]") {
+  auto defaults = load_args({"serve"});
+  REQUIRE(defaults.ok());
+  CHECK(defaults->values.rate_per_caller == 0);  // unlimited: behaviour as before
+  CHECK(defaults->values.burst_per_caller == 0); // max(1, rate)
+  auto set = load_args({"serve", "--rate-per-caller", "2.5", "--burst-per-caller", "10"});
+  REQUIRE(set.ok());
+  CHECK(set->values.rate_per_caller == 2.5);
+  CHECK(set->values.burst_per_caller == 10);
+  fake_env env;
+  env.vars["FACTORD_RATE_PER_CALLER"] = "0.5";
+  CHECK(load_args({"serve"}, env)->values.rate_per_caller == 0.5);
+  CHECK(load_args({"serve", "--rate-per-caller", "1000000"}).ok());
+  CHECK(load_args({"serve", "--burst-per-caller", "1000000"}).ok());
+  for (const char* bad :
+       {"-1", "1e3", "nan", "inf", "1000000.5", "", ".5", "5.", "1.2.3", "+5", "0x10", "five"}) {
+    INFO(bad);
+    auto refused = load_args({"serve", "--rate-per-caller", bad});
+    CHECK(refused.code() == errc::bad_value);
+  }
+  for (const char* bad : {"-1", "1.5", "1000001", "", "many"}) {
+    INFO(bad);
+    CHECK(load_args({"serve", "--burst-per-caller", bad}).code() == errc::bad_value);
+  }
+  CHECK_THAT(load_args({"serve", "--rate-per-caller", "fast"}).message(),
+             Catch::Matchers::Contains("submissions per second"));
+}
+
+TEST_CASE("parse_rate and format_rate round-trip", "[config][rate]") {
+  for (double r : {0.0, 0.001, 0.25, 1.0, 2.5, 1000.0, 1e6}) {
+    INFO(r);
+    auto back = parse_rate(format_rate(r));
+    REQUIRE(back);
+    CHECK(*back == r);
+  }
+  CHECK(format_rate(5) == "5");
+  CHECK_FALSE(parse_rate(std::string(30, '1')));
+}

@@ -122,3 +122,41 @@ TEST_CASE("with auth on /metrics is open unless a metrics token is set, then it 
   CHECK(check_access(k.s, k.auth.get(), route::metrics, header("Bearer metrics-token-0123456789"), now).ok());
   CHECK(check_access(k.s, k.auth.get(), route::metrics, header("Bearer " + k.ops), now).ok());
 }
+
+TEST_CASE("a submission's limits: the credential's where set, else the options", "[net][access][rate]") {
+  settings s; // defaults: no rate limit, max(1, rate) burst
+  auto open = submit_limits_for(s, nullptr, "alice", "192.0.2.1");
+  CHECK(open.rate == 0);
+  CHECK(open.burst == 1U);
+  CHECK(open.max_queued == 0U);           // --max-queued-per-caller
+  CHECK(open.max_digits == 0U);           // --max-digits
+  CHECK(open.rate_key == "ip:192.0.2.1"); // auth off: the address, not the self-asserted id
+
+  s.rate_per_caller = 2.5;
+  auto rated = submit_limits_for(s, nullptr, "alice", "192.0.2.1");
+  CHECK(rated.rate == 2.5);
+  CHECK(rated.burst == 3U); // max(1, rate), rounded up
+  s.burst_per_caller = 7;
+  CHECK(submit_limits_for(s, nullptr, "alice", "192.0.2.1").burst == 7U);
+
+  factord::auth::caller_limits own;
+  own.rate = 0.5;
+  own.max_queued = 4;
+  own.max_digits = 20;
+  auto keyed = submit_limits_for(s, &own, "alice", "192.0.2.1");
+  CHECK(keyed.rate == 0.5);
+  CHECK(keyed.burst == 7U); // the option, as the credential sets none
+  CHECK(keyed.max_queued == 4U);
+  CHECK(keyed.max_digits == 20U);
+  CHECK(keyed.rate_key == "caller:alice"); // auth on: the caller, wherever it connects from
+  own.burst = 2;
+  CHECK(submit_limits_for(s, &own, "alice", "198.51.100.9").burst == 2U);
+  CHECK(submit_limits_for(s, &own, "alice", "198.51.100.9").rate_key == "caller:alice");
+
+  settings huge;
+  huge.rate_per_caller = 1e6;
+  CHECK(submit_limits_for(huge, nullptr, "a", "").burst == 1000000U);
+  factord::auth::caller_limits jwt_rate; // a JWT's rate has no upper bound
+  jwt_rate.rate = 1e300;
+  CHECK(submit_limits_for(settings{}, &jwt_rate, "a", "").burst == 1000000U);
+}

@@ -110,7 +110,7 @@ TEST_CASE("every status an error maps to has its own metrics label", "[net]") {
   auto labelled = [&](unsigned s) { return std::find(known.begin(), known.end(), s) != known.end(); };
   for (const auto& r : expected_net_table()) CHECK(labelled(r.status));
   for (auto c : {api_errc::invalid_number, api_errc::not_found, api_errc::queue_full, api_errc::not_ready,
-                 api_errc::bad_request})
+                 api_errc::bad_request, api_errc::rate_limited})
     CHECK(labelled(to_http_error(api_error{c, "", "", {}}).status));
 }
 
@@ -143,7 +143,7 @@ TEST_CASE("api_errc maps to the HTTP status table", "[net]") {
   };
   for (auto r : {row{api_errc::invalid_number, 422, false}, row{api_errc::not_found, 404, false},
                  row{api_errc::queue_full, 429, true}, row{api_errc::not_ready, 503, true},
-                 row{api_errc::bad_request, 400, false}}) {
+                 row{api_errc::bad_request, 400, false}, row{api_errc::rate_limited, 429, true}}) {
     api_error e;
     e.code = r.code;
     auto h = to_http_error(e);
@@ -163,6 +163,20 @@ TEST_CASE("the actor's reason becomes the code, its retry hint is kept", "[net]"
   api_error full{api_errc::queue_full, "caller_queue_full", "", std::chrono::seconds{7}};
   CHECK(to_http_error(full).retry_after == std::chrono::seconds{7});
   CHECK(to_http_error(full).code == "caller_queue_full");
+}
+
+TEST_CASE("rate_limited is a 429 with its own code and the exact Retry-After", "[net]") {
+  api_error limited{api_errc::rate_limited, "rate_limited", "too many submissions", std::chrono::seconds{3}};
+  auto h = to_http_error(limited);
+  CHECK(h.status == 429);
+  CHECK(h.code == "rate_limited");
+  CHECK(h.retry_after == std::chrono::seconds{3});
+  auto res = factord::net::error_response(factord::net::route::jobs, h);
+  REQUIRE(res.headers.size() == 1);
+  CHECK(res.headers[0] == std::pair<std::string, std::string>{"Retry-After", "3"});
+  // No reason given: still its own code, never queue_full's.
+  CHECK(to_http_error(api_error{api_errc::rate_limited, "", "", {}}).code == "rate_limited");
+  CHECK(std::string(factord::actors::to_string(api_errc::rate_limited)) == "rate_limited");
 }
 
 TEST_CASE("error bodies and responses follow API.md", "[net]") {

@@ -45,6 +45,8 @@ TEST_CASE("render_metrics writes every family with bounded labels", "[net]") {
   node.workers = 2;
   node.deepest_callers = {{"bob \"the\" builder", 5}};
   node.ws_sessions = 3;
+  node.registry.refused[static_cast<std::size_t>(factord::actors::api_errc::rate_limited)] = 4;
+  node.registry.refused[static_cast<std::size_t>(factord::actors::api_errc::queue_full)] = 1;
 
   http_probe probe;
   probe.observe(factord::net::route::job_by_id, 200, 0.002);
@@ -70,6 +72,10 @@ TEST_CASE("render_metrics writes every family with bounded labels", "[net]") {
   CHECK(has_line(text, R"(factord_http_request_duration_seconds_bucket{le="+Inf"} 3)"));
   CHECK(has_line(text, "factord_http_request_duration_seconds_count 3"));
   CHECK(has_line(text, "factord_connections_open 1"));
+  CHECK(has_line(text, "# TYPE factord_refusals_total counter"));
+  CHECK(has_line(text, R"(factord_refusals_total{reason="rate_limited"} 4)"));
+  CHECK(has_line(text, R"(factord_refusals_total{reason="queue_full"} 1)"));
+  CHECK(has_line(text, R"(factord_refusals_total{reason="invalid_number"} 0)"));
   CHECK(text.back() == '\n');
 }
 

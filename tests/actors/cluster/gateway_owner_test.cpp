@@ -72,7 +72,7 @@ struct gateway_fixture {
 
   job_reply submit(const std::string& caller, const std::string& number) {
     job_reply out;
-    self->request(bridge, 10s, submit_atom::value, submission{caller, number, {}, {}})
+    self->request(bridge, 10s, submit_atom::value, submission{caller, number, {}, {}, {}})
         .receive([&](job_reply& r) { out = std::move(r); }, [](caf::error&) { FAIL("no answer to submit"); });
     return out;
   }

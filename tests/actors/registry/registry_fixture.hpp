@@ -66,7 +66,7 @@ struct registry_fixture : actor_fixture {
     return out;
   }
   job_reply submit(const std::string& caller, const std::string& number, const std::string& key = {}) {
-    return ask<job_reply>(submit_atom::value, submission{caller, number, key, {}});
+    return ask<job_reply>(submit_atom::value, submission{caller, number, key, {}, {}});
   }
   job_reply fetch(const std::string& id, const requester& who = as_admin()) {
     return ask<job_reply>(fetch_atom::value, id, caf::timespan{0}, who);

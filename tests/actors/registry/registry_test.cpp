@@ -68,18 +68,18 @@ TEST_CASE("queue bounds answer queue_full with Retry-After", "[actor][actors][re
   CHECK(f.submit("bob", "6").ok);
   CHECK(f.submit("carol", "6").error.reason == "server_queue_full");
   // A batch is all or none.
-  auto batch = f.ask<batch_reply>(batch_atom::value, batch_submission{"dave", {"6", "6"}});
+  auto batch = f.ask<batch_reply>(batch_atom::value, batch_submission{"dave", {"6", "6"}, {}});
   CHECK_FALSE(batch.ok);
 }
 
 TEST_CASE("a batch is accepted whole, or refused whole at its first bad number",
           "[actor][actors][registry]") {
   registry_fixture f;
-  auto ok = f.ask<batch_reply>(batch_atom::value, batch_submission{"alice", {"6", "10", "15"}});
+  auto ok = f.ask<batch_reply>(batch_atom::value, batch_submission{"alice", {"6", "10", "15"}, {}});
   REQUIRE(ok.ok);
   REQUIRE(ok.jobs.size() == 3);
   CHECK(ok.jobs[1].number == "10");
-  auto bad = f.ask<batch_reply>(batch_atom::value, batch_submission{"bob", {"6", "zero", "15"}});
+  auto bad = f.ask<batch_reply>(batch_atom::value, batch_submission{"bob", {"6", "zero", "15"}, {}});
   CHECK_FALSE(bad.ok);
   CHECK(bad.bad_index == 1);
   int taken = 0;

@@ -7,6 +7,7 @@
 #include "actors/scheduling/factor_worker.hpp"
 #include "actors/registry/job_registry.hpp"
 #include "actors/session/ws_session.hpp"
+#include "config/limits.hpp"
 
 #include <caf/actor_cast.hpp>
 #include <caf/after.hpp>
@@ -38,15 +39,15 @@ struct session_fixture : actor_fixture {
   job_registry_actor registry;
   caf::actor session;
 
-  session_fixture() {
+  explicit session_fixture(submit_limits limits = {}) {
     factord::config::settings settings;
     auto opened = journal::open(dir.string());
     REQUIRE(opened);
     dispatch = sys.spawn(dispatcher, caf::actor{});
     registry = sys.spawn(job_registry, dispatch, std::shared_ptr<journal>(std::move(opened).value()),
                          settings, std::vector<job>{}, std::vector<job>{});
-    session =
-        spawn_ws_session(sys, socket, registry, ws_session_config{"alice", 5s, caf::actor{}, caf::actor{}});
+    session = spawn_ws_session(sys, socket, registry,
+                               ws_session_config{"alice", 5s, caf::actor{}, caf::actor{}, std::move(limits)});
     sched.run();
   }
   ~session_fixture() {
@@ -83,6 +84,26 @@ struct session_fixture : actor_fixture {
 };
 
 } // namespace
+
+TEST_CASE("numbers over the rate get error frames, and 10 in a row close the socket 1008",
+          "[actor][actors][ws_session]") {
+  submit_limits limits;
+  limits.rate_key = "ip:192.0.2.7";
+  limits.rate = 0.001; // one token per 1000 s: nothing refills during the test
+  limits.burst = 1;
+  session_fixture f(limits);
+  f.frame("15"); // the burst: accepted, in flight
+  for (unsigned i = 0; i < factord::config::limits::ws_refusals_before_close - 1; ++i) f.frame("21");
+  REQUIRE(f.socket->sent.size() == factord::config::limits::ws_refusals_before_close - 1);
+  for (const auto& text : f.socket->sent) CHECK(text.rfind("error: too many submissions", 0) == 0);
+  CHECK_FALSE(f.closed()); // 9 refusals: still open
+  f.frame(R"({"type":"message","content":"35","userid":"alice"})");
+  CHECK(f.socket->sent.back().find(R"("type":"error")") != std::string::npos);
+  CHECK(f.socket->closed_for == session_close::rate_limited);
+  // The accepted number is still answered while the close is under way.
+  CHECK(f.work_one());
+  CHECK(f.socket->sent.back() == "15 : [3 5]");
+}
 
 TEST_CASE("an idle socket closes after exactly the idle timeout", "[actor][actors][ws_session]") {
   session_fixture f;
@@ -179,8 +200,8 @@ TEST_CASE("cluster mode: commands are pushed to the socket, client_messages rela
         },
     };
   });
-  auto session =
-      spawn_ws_session(f.sys, socket, registry_api{}, ws_session_config{"carol", 5s, caf::actor{}, bridge});
+  auto session = spawn_ws_session(f.sys, socket, registry_api{},
+                                  ws_session_config{"carol", 5s, caf::actor{}, bridge, {}});
   f.sched.run();
   REQUIRE(seen->hellos == std::vector<std::string>{"carol"});
 

@@ -140,7 +140,7 @@ TEST_CASE("malformed lines are refused with the line number and what a line look
   CHECK(parse_error("alice sha256:" + hex + "0\n") == key_file_errc::malformed_line); // 65 digits
   CHECK(parse_error("alice sha256:" + hex + " root\n") == key_file_errc::malformed_line);
   CHECK(parse_error("alice sha256:" + hex + " admin admin\n") == key_file_errc::malformed_line);
-  CHECK(parse_error("alice sha256:" + hex + " weight=2\n") == key_file_errc::malformed_line);
+  CHECK(parse_error("alice sha256:" + hex + " weight=0\n") == key_file_errc::malformed_line);
   CHECK(parse_error(std::string("al\x01ice sha256:") + hex + "\n") == key_file_errc::malformed_line);
   CHECK(parse_error("al\xc3\xa9 sha256:" + hex + "\n") == key_file_errc::malformed_line);
   CHECK(parse_error(std::string(129, 'a') + " sha256:" + hex + "\n") == key_file_errc::malformed_line);
@@ -150,6 +150,123 @@ TEST_CASE("a setting the file does not know is named in the error", "[auth][keys
   auto bad = key_table::parse("alice sha256:" + to_hex(sha256("x")) + " superuser\n", "keys");
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(bad.message(), Contains("'superuser'") && Contains("'admin'"));
+}
+
+TEST_CASE("a key line carries the caller's limits", "[auth][keys]") {
+  auto key = new_api_key();
+  auto hex = to_hex(sha256(key));
+  auto table = key_table::parse(
+      "alice sha256:" + hex + " rate=2.5 burst=7 admin max_queued=30 max_digits=20 weight=3\n", "keys");
+  REQUIRE(table.ok());
+  const auto* e = table->find(key);
+  REQUIRE(e);
+  CHECK(e->admin);
+  CHECK(e->limits.rate == 2.5);
+  CHECK(e->limits.burst == 7U);
+  CHECK(e->limits.max_queued == 30U);
+  CHECK(e->limits.max_digits == 20U);
+  CHECK(e->limits.weight == 3U);
+
+  auto plain = key_table::parse("bob sha256:" + hex + "\n", "keys");
+  REQUIRE(plain.ok());
+  const auto* p = plain->find(key);
+  REQUIRE(p);
+  CHECK_FALSE(p->limits.rate);
+  CHECK_FALSE(p->limits.burst);
+  CHECK_FALSE(p->limits.max_queued);
+  CHECK_FALSE(p->limits.max_digits);
+  CHECK_FALSE(p->limits.weight);
+}
+
+TEST_CASE("key_line writes the settings parse reads back", "[auth][keys]") {
+  caller_limits l;
+  l.rate = 0.25;
+  l.burst = 3;
+  l.max_digits = 20;
+  auto key = new_api_key();
+  auto line = key_line("carol", key, false, l);
+  CHECK_THAT(line, Contains(" rate=0.25 burst=3 max_digits=20\n"));
+  auto table = key_table::parse(line, "keys");
+  REQUIRE(table.ok());
+  const auto* e = table->find(key);
+  REQUIRE(e);
+  CHECK_FALSE(e->admin);
+  CHECK(e->limits.rate == 0.25);
+  CHECK(e->limits.burst == 3U);
+  CHECK(e->limits.max_digits == 20U);
+  CHECK_FALSE(e->limits.max_queued);
+}
+
+TEST_CASE("garbage, huge and hostile setting values are refused with the line number", "[auth][keys]") {
+  auto hex = to_hex(sha256("x"));
+  const char* bad_settings[] = {
+      "rate=0",
+      "rate=-1",
+      "rate=1e3",
+      "rate=nan",
+      "rate=inf",
+      "rate=1000001",
+      "rate=.5",
+      "rate=5.",
+      "rate=1.2.3",
+      "rate=",
+      "rate=+5",
+      "rate=0x10",
+      "rate=99999999999999999999999",
+      "burst=0",
+      "burst=-1",
+      "burst=1000001",
+      "burst=1.5",
+      "burst=18446744073709551617",
+      "burst=+3",
+      "max_queued=0",
+      "max_queued=100000001",
+      "max_digits=0",
+      "max_digits=10001",
+      "max_digits=20x",
+      "weight=0",
+      "weight=101",
+      "weight=",
+      "=5",
+      "rate",
+      "rate==5",
+      "RATE=5",
+      "rate=5 rate=6",
+      "burst=2 burst=2",
+      "admin admin",
+      "max_digits=20 max_digits=30",
+  };
+  for (const char* setting : bad_settings) {
+    INFO(setting);
+    auto bad = key_table::parse("# keys\nalice sha256:" + hex + " " + setting + "\n", "keys.txt");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.code() == key_file_errc::malformed_line);
+    CHECK_THAT(bad.message(), Contains("keys.txt line 2"));
+  }
+  // The error says which values a setting takes.
+  auto bad = key_table::parse("alice sha256:" + hex + " max_digits=99999\n", "keys");
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.message(), Contains("max_digits must be a whole number from 1 to 10000"));
+  // The bounds themselves are accepted.
+  CHECK(key_table::parse("alice sha256:" + hex +
+                             " rate=1000000 burst=1000000 max_queued=100000000 "
+                             "max_digits=10000 weight=100\n",
+                         "keys")
+            .ok());
+  CHECK(key_table::parse("alice sha256:" + hex + " rate=0.001 burst=1 max_queued=1 max_digits=1 weight=1\n",
+                         "keys")
+            .ok());
+}
+
+TEST_CASE("apply_key_setting checks what keys add writes", "[auth][keys]") {
+  key_table::entry e{"dave", false, {}};
+  CHECK(apply_key_setting("rate=5", e).ok());
+  CHECK(apply_key_setting("admin", e).ok());
+  CHECK(e.admin);
+  CHECK(e.limits.rate == 5.0);
+  CHECK_FALSE(apply_key_setting("rate=6", e).ok()); // twice
+  CHECK_FALSE(apply_key_setting("--admin", e).ok());
+  CHECK(key_settings(e) == " admin rate=5");
 }
 
 TEST_CASE("the same key hash under two callers is refused", "[auth][keys]") {
@@ -308,6 +425,25 @@ TEST_CASE("the authenticator turns a listed key into its caller and refuses the 
   CHECK((*a)->authenticate(std::string(9000, 'a'), now).code() == auth_errc::malformed);
   // The error never repeats the credential.
   CHECK_THAT((*a)->authenticate("hunter2", now).message(), !Contains("hunter2"));
+}
+
+TEST_CASE("the authenticator gives a key's limits to its identity", "[auth][keys]") {
+  temp_file f;
+  caller_limits l;
+  l.rate = 3;
+  l.max_digits = 20;
+  auto key = add_key(f.path, "limited", false, l);
+  REQUIRE(key.ok());
+  factord::config::settings s;
+  s.auth = factord::config::auth_mode::on;
+  s.auth_keys = f.path;
+  auto a = authenticator::create(s);
+  REQUIRE(a.ok());
+  auto who = (*a)->authenticate(*key, std::chrono::system_clock::now());
+  REQUIRE(who.ok());
+  CHECK(who->limits.rate == 3.0);
+  CHECK(who->limits.max_digits == 20U);
+  CHECK_FALSE(who->limits.burst);
 }
 
 TEST_CASE("the authenticator refuses to start on a broken keys file", "[auth][keys]") {
