@@ -77,13 +77,9 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
         }
         std::string number;
         rate_state rate;
-        auto err = admit(st, s.caller_id, s.number, 1, s.limits, number);
-        if (!err) err = st.book.take_rate(s.limits, 1, rate_limiter::clock::now(), rate);
-        if (err) {
-          st.book.refused(*err);
-          auto reply = failed_reply(std::move(*err));
-          reply.rate = rate;
-          rp.deliver(std::move(reply));
+        if (auto err = st.book.admit_submission(admit(st, s.caller_id, s.number, 1, s.limits, number),
+                                                s.limits, rate_limiter::clock::now(), rate)) {
+          rp.deliver(failed_reply(std::move(*err), rate));
           return rp;
         }
         auto& e = create(st, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id));
@@ -110,20 +106,16 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
       [=](batch_atom, batch_submission& b) {
         auto rp = self->make_response_promise<batch_reply>();
         auto& st = self->state;
-        auto admitted = st.book.admit_batch(b.numbers, [&](const std::string& text, std::string& number) {
-          return admit(st, b.caller_id, text, b.numbers.size(), b.limits, number);
-        });
+        auto admitted =
+            st.book.admit_batch(b.numbers, b.limits, rate_limiter::clock::now(),
+                                [&](const std::string& text, std::string& number) {
+                                  return admit(st, b.caller_id, text, b.numbers.size(), b.limits, number);
+                                });
         if (auto* refused = std::get_if<batch_reply>(&admitted)) {
           rp.deliver(std::move(*refused));
           return rp;
         }
-        rate_state rate;
-        if (auto err = st.book.take_rate(b.limits, b.numbers.size(), rate_limiter::clock::now(), rate)) {
-          st.book.refused(*err);
-          rp.deliver(batch_reply{false, {}, std::move(*err), 0, rate});
-          return rp;
-        }
-        auto& numbers = std::get<std::vector<std::string>>(admitted);
+        auto& [numbers, rate] = std::get<job_book::admitted_batch>(admitted);
         struct progress {
           std::vector<job> jobs;
           std::size_t answered = 0;

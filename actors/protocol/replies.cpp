@@ -20,9 +20,10 @@ api_error make_error(api_errc code, std::string reason, std::string message, int
   return {code, std::move(reason), std::move(message), std::chrono::seconds{retry_after_seconds}};
 }
 
-job_reply failed_reply(api_error e) {
+job_reply failed_reply(api_error e, rate_state rate) {
   job_reply r;
   r.error = std::move(e);
+  r.rate = rate;
   return r;
 }
 

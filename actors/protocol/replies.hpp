@@ -13,7 +13,8 @@
 namespace factord::actors {
 
 api_error make_error(api_errc code, std::string reason, std::string message, int retry_after_seconds = 0);
-job_reply failed_reply(api_error e);
+// `rate`: the caller's bucket, when the refusal came with one (rate limits).
+job_reply failed_reply(api_error e, rate_state rate = {});
 job_reply ok_reply(const job& j, bool created = false);
 // 404 for an id this node does not know (or no longer keeps).
 job_reply unknown_id_reply(const std::string& id);

@@ -114,16 +114,30 @@ void job_book::refused(const api_error& e) noexcept {
   if (code < stats_.refused.size()) ++stats_.refused[code];
 }
 
-std::variant<std::vector<std::string>, batch_reply>
-job_book::admit_batch(const std::vector<std::string>& numbers, const number_check& admit) {
-  std::vector<std::string> normalized(numbers.size());
+std::optional<api_error> job_book::admit_submission(std::optional<api_error> refusal, const submit_limits& l,
+                                                    rate_limiter::clock::time_point now, rate_state& rate) {
+  rate = {};
+  if (!refusal) refusal = take_rate(l, 1, now, rate);
+  if (refusal) refused(*refusal);
+  return refusal;
+}
+
+std::variant<job_book::admitted_batch, batch_reply>
+job_book::admit_batch(const std::vector<std::string>& numbers, const submit_limits& l,
+                      rate_limiter::clock::time_point now, const number_check& admit) {
+  admitted_batch out;
+  out.numbers.resize(numbers.size());
   for (std::size_t i = 0; i < numbers.size(); ++i) {
-    if (auto err = admit(numbers[i], normalized[i])) {
+    if (auto err = admit(numbers[i], out.numbers[i])) {
       refused(*err);
       return batch_reply{false, {}, std::move(*err), i, {}};
     }
   }
-  return normalized;
+  if (auto err = take_rate(l, numbers.size(), now, out.rate)) {
+    refused(*err);
+    return batch_reply{false, {}, std::move(*err), 0, out.rate};
+  }
+  return out;
 }
 
 // Open jobs count against the bounds; the gauges follow every job's status.

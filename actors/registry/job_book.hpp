@@ -107,12 +107,24 @@ public:
   std::size_t rate_buckets() const noexcept { return rates_.size(); }
   // Counts a refused submission (rejected, and refused by code for /metrics).
   void refused(const api_error& e) noexcept;
+  // The last step of admitting one submission whose own checks (its digits, the node's
+  // readiness, admit() above) gave `refusal`, nullopt when they passed: then the rate
+  // bucket (take_rate, `rate` gets it). A refusal, either one, is counted and returned.
+  std::optional<api_error> admit_submission(std::optional<api_error> refusal, const submit_limits& l,
+                                            rate_limiter::clock::time_point now, rate_state& rate);
   // A batch is admitted whole or not at all: `admit(text, normalized)` checks one number
-  // (its digits, the node's readiness, admit() above) and normalizes it. The normalized
-  // numbers, or the batch's refusal naming the first bad number, counted as rejected.
+  // (its digits, the node's readiness, admit() above) and normalizes it; then the whole
+  // batch takes its tokens (one per number). The normalized numbers and the bucket, or the
+  // batch's refusal (naming the first bad number), counted as rejected.
   using number_check = std::function<std::optional<api_error>(const std::string&, std::string&)>;
-  std::variant<std::vector<std::string>, batch_reply> admit_batch(const std::vector<std::string>& numbers,
-                                                                  const number_check& admit);
+  struct admitted_batch {
+    std::vector<std::string> numbers;
+    rate_state rate;
+  };
+  std::variant<admitted_batch, batch_reply> admit_batch(const std::vector<std::string>& numbers,
+                                                        const submit_limits& l,
+                                                        rate_limiter::clock::time_point now,
+                                                        const number_check& admit);
 
   // Adds a job in whatever state it is (new, recovered from a journal, read from a topic)
   // and counts it. An existing id is replaced, its waiters dropped unanswered.

@@ -252,14 +252,17 @@ std::optional<factord::actors::api_error> digits_only(const std::string& text, s
   return std::nullopt;
 }
 
+factord::actors::rate_limiter::clock::time_point now() { return factord::actors::rate_limiter::clock::now(); }
+
 } // namespace
 
 TEST_CASE("admit_batch returns every number normalized when each one is admitted", "[registry][job_book]") {
   job_book book;
-  auto admitted = book.admit_batch({"0091", "15", "7"}, digits_only);
-  auto* numbers = std::get_if<std::vector<std::string>>(&admitted);
-  REQUIRE(numbers != nullptr);
-  CHECK(*numbers == std::vector<std::string>{"91", "15", "7"});
+  auto admitted = book.admit_batch({"0091", "15", "7"}, {}, now(), digits_only);
+  auto* ok = std::get_if<job_book::admitted_batch>(&admitted);
+  REQUIRE(ok != nullptr);
+  CHECK(ok->numbers == std::vector<std::string>{"91", "15", "7"});
+  CHECK(ok->rate.limit == 0); // no rate limit
   CHECK(book.counters().rejected == 0);
 }
 
@@ -267,10 +270,11 @@ TEST_CASE("admit_batch refuses the whole batch at its first bad number, with its
           "[registry][job_book]") {
   job_book book;
   int checked = 0;
-  auto admitted = book.admit_batch({"91", "x", "", "15"}, [&](const std::string& text, std::string& number) {
-    ++checked;
-    return digits_only(text, number);
-  });
+  auto admitted =
+      book.admit_batch({"91", "x", "", "15"}, {}, now(), [&](const std::string& text, std::string& number) {
+        ++checked;
+        return digits_only(text, number);
+      });
   auto* refused = std::get_if<factord::actors::batch_reply>(&admitted);
   REQUIRE(refused != nullptr);
   CHECK_FALSE(refused->ok);
@@ -283,8 +287,54 @@ TEST_CASE("admit_batch refuses the whole batch at its first bad number, with its
 
 TEST_CASE("admit_batch of an empty batch admits nothing and refuses nothing", "[registry][job_book]") {
   job_book book;
-  auto admitted = book.admit_batch({}, digits_only);
-  REQUIRE(std::holds_alternative<std::vector<std::string>>(admitted));
-  CHECK(std::get<std::vector<std::string>>(admitted).empty());
+  auto admitted = book.admit_batch({}, {}, now(), digits_only);
+  REQUIRE(std::holds_alternative<job_book::admitted_batch>(admitted));
+  CHECK(std::get<job_book::admitted_batch>(admitted).numbers.empty());
   CHECK(book.counters().rejected == 0);
+}
+
+TEST_CASE("admit_submission counts a refusal from the caller's own checks and takes no token for it",
+          "[registry][job_book]") {
+  job_book book;
+  factord::actors::submit_limits l;
+  l.rate_key = "caller:alice";
+  l.rate = 1;
+  l.burst = 1;
+  factord::actors::rate_state rate;
+  factord::actors::api_error bad{api_errc::invalid_number, "invalid_number", "not a number"};
+  auto refused = book.admit_submission(bad, l, now(), rate);
+  REQUIRE(refused);
+  CHECK(refused->code == api_errc::invalid_number);
+  CHECK(book.counters().rejected == 1);
+  CHECK(rate.limit == 0); // the bucket was not asked
+  // The one token is still there for an admitted submission; the next one is rate limited.
+  CHECK_FALSE(book.admit_submission(std::nullopt, l, now(), rate));
+  CHECK(rate.remaining == 0);
+  auto limited = book.admit_submission(std::nullopt, l, now(), rate);
+  REQUIRE(limited);
+  CHECK(limited->code == api_errc::rate_limited);
+  CHECK(limited->retry_after.count() >= 1);
+  CHECK(book.counters().rejected == 2);
+}
+
+TEST_CASE("admit_batch takes one token per number, all or none, after every number passed",
+          "[registry][job_book]") {
+  job_book book;
+  factord::actors::submit_limits l;
+  l.rate_key = "caller:alice";
+  l.rate = 1;
+  l.burst = 3;
+  auto t = now();
+  auto big = book.admit_batch({"6", "10", "14", "15"}, l, t, digits_only);
+  auto* refused = std::get_if<factord::actors::batch_reply>(&big);
+  REQUIRE(refused != nullptr);
+  CHECK(refused->error.code == api_errc::rate_limited);
+  CHECK(refused->rate.remaining == 3); // nothing taken
+  auto bad = book.admit_batch({"6", "x"}, l, t, digits_only);
+  REQUIRE(std::holds_alternative<factord::actors::batch_reply>(bad));
+  auto fits = book.admit_batch({"6", "10", "14"}, l, t, digits_only);
+  auto* ok = std::get_if<job_book::admitted_batch>(&fits);
+  REQUIRE(ok != nullptr);
+  CHECK(ok->rate.remaining == 0);
+  CHECK(book.counters().rejected == 2);
 }
