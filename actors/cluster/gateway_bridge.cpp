@@ -115,7 +115,9 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
           rp.deliver(std::move(*refused));
           return rp;
         }
-        auto& [numbers, rate] = std::get<job_book::admitted_batch>(admitted);
+        auto& batch = std::get<job_book::admitted_batch>(admitted);
+        auto& numbers = batch.numbers;
+        const rate_state rate = batch.rate; // captured below: no structured binding (C++17)
         struct progress {
           std::vector<job> jobs;
           std::size_t answered = 0;

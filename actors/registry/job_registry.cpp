@@ -82,7 +82,9 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
           rp.deliver(std::move(*refused));
           return rp;
         }
-        auto& [numbers, rate] = std::get<job_book::admitted_batch>(admitted);
+        auto& batch = std::get<job_book::admitted_batch>(admitted);
+        auto& numbers = batch.numbers;
+        const rate_state rate = batch.rate;
         registry_state::pending_ack ack{rp, {}, true, true, rate};
         for (auto& n : numbers)
           ack.request_ids.push_back(create_job(self, b.caller_id, std::move(n), {}).request_id);
