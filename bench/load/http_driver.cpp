@@ -35,7 +35,8 @@ void http_shard::closed_loop(pull_fn pull, done_fn done) {
 void http_shard::tick() {
   auto now = clock_type::now();
   double elapsed = std::chrono::duration<double>(now - started_).count();
-  auto due_total = static_cast<std::uint64_t>(elapsed * rate_);
+  // Call k is due at started + k/rate: k = 0 at once, so floor(elapsed * rate) + 1 are due.
+  auto due_total = static_cast<std::uint64_t>(elapsed * rate_) + 1;
   while (!source_dry_ && issued_ < due_total) {
     auto call = pull_(*this);
     if (!call) {
