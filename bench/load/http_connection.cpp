@@ -11,7 +11,7 @@ http_connection::http_connection(asio::io_context& ioc, tcp::endpoint server, st
     : server_(server), timeout_(timeout), stream_(ioc) {}
 
 void http_connection::send(http::verb method, const std::string& target, std::string body,
-                           const std::string& caller, done_fn done) {
+                           const std::string& caller, const std::string& token, done_fn done) {
   done_ = std::move(done);
   request_ = {};
   request_.version(11);
@@ -19,7 +19,10 @@ void http_connection::send(http::verb method, const std::string& target, std::st
   request_.target(target);
   request_.set(http::field::host, "127.0.0.1");
   request_.keep_alive(true);
-  if (!caller.empty()) request_.set("X-Caller-ID", caller);
+  if (!token.empty())
+    request_.set(http::field::authorization, "Bearer " + token);
+  else if (!caller.empty())
+    request_.set("X-Caller-ID", caller);
   if (method == http::verb::post) {
     request_.set(http::field::content_type, "application/json");
     request_.body() = std::move(body);
@@ -29,6 +32,16 @@ void http_connection::send(http::verb method, const std::string& target, std::st
   if (connected_) {
     write_request();
     return;
+  }
+  if (source_) {
+    beast::error_code ec;
+    auto& socket = stream_.socket();
+    socket.open(server_.protocol(), ec);
+    if (!ec) socket.bind(tcp::endpoint(*source_, 0), ec);
+    if (ec) {
+      asio::post(stream_.get_executor(), [self = shared_from_this(), ec] { self->fail("bind", ec); });
+      return;
+    }
   }
   stream_.async_connect(server_, beast::bind_front_handler(&http_connection::on_connect, shared_from_this()));
 }

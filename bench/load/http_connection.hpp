@@ -37,8 +37,11 @@ public:
 
   http_connection(asio::io_context& ioc, tcp::endpoint server, std::chrono::seconds timeout);
 
+  // `token` non-empty: `Authorization: Bearer token` and no X-Caller-ID.
   void send(http::verb method, const std::string& target, std::string body, const std::string& caller,
-            done_fn done);
+            const std::string& token, done_fn done);
+  // Connect from this source address (e.g. 127.0.0.2, to look like another client).
+  void bind_to(asio::ip::address source) { source_ = source; }
 
 private:
   void on_connect(beast::error_code ec);
@@ -48,6 +51,7 @@ private:
   void fail(const char* kind, beast::error_code ec);
 
   tcp::endpoint server_;
+  std::optional<asio::ip::address> source_;
   std::chrono::seconds timeout_;
   beast::tcp_stream stream_;
   bool connected_ = false;

@@ -8,6 +8,10 @@ http_shard::http_shard(tcp::endpoint server, int connections, run_stats& s, std:
     idle_.push_back(std::make_shared<http_connection>(ioc, server, std::chrono::seconds(15)));
 }
 
+void http_shard::bind_to(asio::ip::address source) {
+  for (auto& c : idle_) c->bind_to(source);
+}
+
 void http_shard::open_loop(double calls_per_second, pull_fn pull, done_fn done) {
   pull_ = std::move(pull);
   done_ = std::move(done);
@@ -69,7 +73,10 @@ void http_shard::start(std::shared_ptr<http_connection> conn, http_call call) {
   auto method = shared_call->method;
   auto target = shared_call->target;
   auto caller = shared_call->caller;
-  conn->send(method, target, std::move(shared_call->body), caller,
+  static const std::string no_token;
+  const std::string* token = &no_token;
+  if (tokens && !tokens->empty()) token = &(*tokens)[std::hash<std::string>{}(caller) % tokens->size()];
+  conn->send(method, target, std::move(shared_call->body), caller, *token,
              [this, conn, shared_call](http_result result) {
                stats.in_flight.fetch_sub(1, std::memory_order_relaxed);
                if (!result.failure.empty()) stats.failures.add(result.failure);

@@ -12,6 +12,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <deque>
+#include <functional>
+#include <string>
 #include <optional>
 #include <random>
 #include <vector>
@@ -43,6 +45,8 @@ public:
   using done_fn = std::function<void(http_shard&, http_call&, const http_result&)>;
 
   http_shard(tcp::endpoint server, int connections, run_stats& stats, std::uint64_t seed);
+  // Every connection connects from `source` (call before any work).
+  void bind_to(asio::ip::address source);
 
   // Both set the work up; run() (on this shard's thread) returns when pull() said
   // "no more" and every call has finished.
@@ -60,6 +64,7 @@ public:
   std::mt19937_64 rng;
   std::vector<accepted_job> jobs;
   run_stats& stats;
+  const std::vector<std::string>* tokens = nullptr; // see options::tokens
 
 private:
   void tick();

@@ -30,6 +30,44 @@ void handle_answer(http_shard& s, http_call& call, const http_result& r, bool ec
     handle_get_answer(s, call, r, echo);
 }
 
+// A light caller's answer (POST ?wait=2, then GET ?wait=2 until done): the latency
+// recorded is submit → done as the client sees it; a refused or failed submission is
+// counted under its status and never recorded as ok.
+void follow_to_done(http_shard& s, http_call& c, const http_result& r) {
+  if (!r.failure.empty()) return;
+  json body;
+  std::size_t index = 0;
+  if (c.kind == light_post) {
+    s.stats.outcomes.add(std::to_string(r.status));
+    if (r.status != 200 && r.status != 202) {
+      s.stats.failures.add("http_" + std::to_string(r.status));
+      return;
+    }
+    body = json::parse(r.body, nullptr, false);
+    if (!body.is_object() || !body.contains("request_id")) {
+      s.stats.failures.add("bad_body");
+      return;
+    }
+    s.jobs.push_back({body["request_id"].get<std::string>(), c.number, c.caller, c.due});
+    index = s.jobs.size() - 1;
+  } else {
+    if (r.status != 200) {
+      s.stats.failures.add("http_" + std::to_string(r.status));
+      return;
+    }
+    body = json::parse(r.body, nullptr, false);
+    index = c.job;
+  }
+  if (body.is_object() && body.value("status", "") == "done") {
+    s.stats.record_ok(c.due);
+    return;
+  }
+  auto follow = make_get(s.jobs[index], index, "?wait=2");
+  follow.kind = light_wait;
+  follow.due = c.due;
+  s.submit(std::move(follow));
+}
+
 json finish(const options& opt, const char* scenario, run_stats& stats, double seconds) {
   auto out = latency_summary(stats);
   out["scenario"] = scenario;
@@ -198,39 +236,7 @@ json run_fairness(const options& opt) {
         c.kind = light_post;
         return c;
       },
-      [](http_shard& s, http_call& c, const http_result& r) {
-        if (!r.failure.empty()) return;
-        json body;
-        std::size_t index = 0;
-        if (c.kind == light_post) {
-          if (r.status != 200 && r.status != 202) {
-            s.stats.failures.add("http_" + std::to_string(r.status));
-            return;
-          }
-          body = json::parse(r.body, nullptr, false);
-          if (!body.is_object() || !body.contains("request_id")) {
-            s.stats.failures.add("bad_body");
-            return;
-          }
-          s.jobs.push_back({body["request_id"].get<std::string>(), c.number, c.caller, c.due});
-          index = s.jobs.size() - 1;
-        } else {
-          if (r.status != 200) {
-            s.stats.failures.add("http_" + std::to_string(r.status));
-            return;
-          }
-          body = json::parse(r.body, nullptr, false);
-          index = c.job;
-        }
-        if (body.is_object() && body.value("status", "") == "done") {
-          s.stats.record_ok(c.due);
-          return;
-        }
-        auto follow = make_get(s.jobs[index], index, "?wait=2");
-        follow.kind = light_wait;
-        follow.due = c.due;
-        s.submit(std::move(follow));
-      });
+      follow_to_done);
   std::vector<std::function<void()>> bodies{[&] { heavy[0]->run(); }, [&] { light[0]->run(); }};
   progress_reporter reporter(light_stats, "fairness/light");
   auto started = clock_type::now();
@@ -245,6 +251,73 @@ json run_fairness(const options& opt) {
   both.push_back(std::move(heavy[0]));
   both.push_back(std::move(light[0]));
   out["verify"] = verify_jobs(opt, both);
+  return out;
+}
+
+// One honest caller ("honest"): small numbers (2–5 digits), one every 1/--rate seconds
+// (open loop, default 10/s) for --duration (10 s), each POST ?wait=2 then GET ?wait=2
+// until done. Reports submit → done latency and the share of submissions that finished.
+json run_honest(const options& opt) {
+  const double rate = opt.rate > 0 ? opt.rate : 10;
+  const double duration = opt.duration > 0 ? opt.duration : 10;
+  run_stats stats;
+  options one = opt;
+  one.threads = 1;
+  auto shards = make_shards(one, opt.connections > 0 ? opt.connections : 8, stats);
+  const long total = std::max(1L, static_cast<long>(rate * duration));
+  auto left = std::make_shared<long>(total);
+  shards[0]->open_loop(
+      rate,
+      [left](http_shard& s) -> std::optional<http_call> {
+        if (*left == 0) return std::nullopt;
+        --*left;
+        auto c = make_post(random_number(s.rng, 2, 5), "honest", "?wait=2");
+        c.kind = light_post;
+        return c;
+      },
+      follow_to_done);
+  progress_reporter reporter(stats, "honest");
+  auto started = clock_type::now();
+  run_threads({[&] { shards[0]->run(); }}, reporter);
+  auto out = finish(opt, "honest", stats, seconds_since(started));
+  out["submitted"] = total;
+  out["success_rate"] = static_cast<double>(stats.ok.load()) / static_cast<double>(total);
+  out["target_rate"] = rate;
+  reporter.write_csv(opt.csv);
+  return out;
+}
+
+// An attacker: POSTs only, closed loop over --connections (64) for --duration (10 s),
+// as fast as the server answers, caller ids from --callers (invented ids with auth off;
+// one credential with --bearer). Nothing is verified; statuses are counted.
+json run_flood(const options& opt) {
+  const double duration = opt.duration > 0 ? opt.duration : 10;
+  run_stats stats;
+  auto shards = make_shards(opt, opt.connections > 0 ? opt.connections : 64, stats);
+  auto deadline = clock_type::now() +
+                  std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(duration));
+  std::vector<std::function<void()>> bodies;
+  for (auto& sp : shards) {
+    auto& shard = *sp;
+    shard.closed_loop(
+        [&opt, deadline](http_shard& s) -> std::optional<http_call> {
+          if (clock_type::now() >= deadline) return std::nullopt;
+          auto c = make_post(random_number(s.rng, 12, 18), pick_caller(s, "flood", opt.callers));
+          c.kind = post_job;
+          return c;
+        },
+        [](http_shard& s, http_call& c, const http_result& r) {
+          handle_post_answer(s, c, r, false);
+          s.jobs.clear(); // nothing is checked; don't grow
+        });
+    bodies.push_back([&shard] { shard.run(); });
+  }
+  progress_reporter reporter(stats, "flood");
+  auto started = clock_type::now();
+  run_threads(std::move(bodies), reporter);
+  auto out = finish(opt, "flood", stats, seconds_since(started));
+  out["connections"] = opt.connections > 0 ? opt.connections : 64;
+  reporter.write_csv(opt.csv);
   return out;
 }
 

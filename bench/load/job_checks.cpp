@@ -233,6 +233,8 @@ std::vector<std::unique_ptr<http_shard>> make_shards(const options& opt, int con
     int conns = connections / n + (i < connections % n ? 1 : 0);
     shards.push_back(std::make_unique<http_shard>(opt.endpoint(), std::max(1, conns), stats,
                                                   opt.seed + static_cast<std::uint64_t>(i) * 7919));
+    shards.back()->tokens = &opt.tokens;
+    if (!opt.bind.empty()) shards.back()->bind_to(asio::ip::make_address(opt.bind));
   }
   return shards;
 }

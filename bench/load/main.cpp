@@ -17,6 +17,9 @@ scenarios:
   fairness    caller "heavy" floods COUNT 38-digit semiprimes; 4 light callers
               submit one every 200 ms for --duration                                  (2000, 10 s)
   websocket   --sockets x --in-flight numbers outstanding for --duration              (64 x 16, 15 s)
+  honest      one caller, small numbers at --rate (10/s) for --duration, POST ?wait=2
+              then GET ?wait=2 until done: submit->done latency, success rate          (10/s, 10 s)
+  flood       POSTs only, closed loop over --connections for --duration, --callers ids (64, 10 s)
   idle        open --sockets WebSockets (--connections handshakes at once), hold them
               --duration, report VmRSS of --server-pid                                (10000, 10 s)
 
@@ -33,6 +36,10 @@ options:
   --csv FILE                  per-second throughput/latency CSV
   --json FILE                 summary as JSON
   --seed N                    random seed (42)
+  --bearer TOKEN              send "Authorization: Bearer TOKEN" (WebSocket: ?token=) and no
+                              caller id on every request; repeatable
+  --bearer-file FILE          one token per line; simulated caller ids map onto them
+  --bind ADDR                 connect from this source address (e.g. 127.0.0.2; HTTP only)
 )";
 
 bool parse_args(int argc, char** argv, load::options& opt) {
@@ -80,6 +87,18 @@ bool parse_args(int argc, char** argv, load::options& opt) {
       opt.json = v;
     else if (a == "--seed")
       opt.seed = std::stoull(v);
+    else if (a == "--bearer")
+      opt.tokens.push_back(v);
+    else if (a == "--bearer-file") {
+      std::ifstream in(v);
+      if (!in) {
+        std::fprintf(stderr, "cannot read %s\n", v.c_str());
+        return false;
+      }
+      for (std::string line; std::getline(in, line);)
+        if (!line.empty()) opt.tokens.push_back(line);
+    } else if (a == "--bind")
+      opt.bind = v;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return false;
@@ -102,6 +121,9 @@ void print_summary(const load::json& s) {
   std::printf("\n== %s against %s ==\n", s.value("scenario", "").c_str(), s.value("target", "").c_str());
   if (s.contains("seconds")) print_row("seconds", fmt(s["seconds"].get<double>(), 1));
   print_row("sent / ok", std::to_string(s.value("sent", 0ull)) + " / " + std::to_string(s.value("ok", 0ull)));
+  if (s.contains("success_rate"))
+    print_row("submitted / success rate", std::to_string(s["submitted"].get<long>()) + " / " +
+                                              fmt(100 * s["success_rate"].get<double>(), 1) + " %");
   if (s.contains("ok_per_s")) print_row("ok per second", fmt(s["ok_per_s"].get<double>(), 0));
   print_row("latency p50 / p99 / max ms", fmt(s.value("p50_ms", 0.0)) + " / " + fmt(s.value("p99_ms", 0.0)) +
                                               " / " + fmt(s.value("max_ms", 0.0), 1));
@@ -152,6 +174,10 @@ int main(int argc, char** argv) {
     summary = load::run_fairness(opt);
   else if (opt.scenario == "websocket")
     summary = load::run_websocket(opt);
+  else if (opt.scenario == "honest")
+    summary = load::run_honest(opt);
+  else if (opt.scenario == "flood")
+    summary = load::run_flood(opt);
   else if (opt.scenario == "idle")
     summary = load::run_idle(opt);
   else {

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace load {
 
@@ -33,6 +34,11 @@ struct options {
   std::string csv;    // per-second CSV
   std::string json;   // summary JSON
   std::uint64_t seed = 42;
+  // Credentials: with any, every request carries `Authorization: Bearer T` (a WebSocket
+  // `?token=T`) and no X-Caller-ID / ?userid (the credential names the caller); a
+  // simulated caller id always maps to the same token.
+  std::vector<std::string> tokens;
+  std::string bind; // source address of the generator's connections ("" = any)
 
   boost::asio::ip::tcp::endpoint endpoint() const { return {boost::asio::ip::make_address(host), port}; }
 };
@@ -54,5 +60,10 @@ json run_spike(const options& opt);
 json run_fairness(const options& opt);
 json run_websocket(const options& opt);
 json run_idle(const options& opt);
+json run_honest(const options& opt);
+json run_flood(const options& opt);
+
+// The token caller `caller` uses ("" without --bearer).
+const std::string& token_for(const options& opt, const std::string& caller);
 
 } // namespace load

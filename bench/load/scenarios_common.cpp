@@ -49,6 +49,12 @@ json latency_summary(const run_stats& stats) {
           {"failed", stats.failures.total()}};
 }
 
+const std::string& token_for(const options& opt, const std::string& caller) {
+  static const std::string none;
+  if (opt.tokens.empty()) return none;
+  return opt.tokens[std::hash<std::string>{}(caller) % opt.tokens.size()];
+}
+
 double sample_percentile(std::vector<double> samples, double q) {
   if (samples.empty()) return 0;
   std::sort(samples.begin(), samples.end());

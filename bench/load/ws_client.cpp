@@ -28,7 +28,8 @@ void ws_client::on_connect(beast::error_code ec) {
   beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true));
   beast::get_lowest_layer(ws_).expires_never();
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-  std::string target = "/ws?userid=" + settings_.caller;
+  std::string target =
+      settings_.token.empty() ? "/ws?userid=" + settings_.caller : "/ws?token=" + settings_.token;
   ws_.async_handshake("127.0.0.1", target,
                       beast::bind_front_handler(&ws_client::on_handshake, shared_from_this()));
 }

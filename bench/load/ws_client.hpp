@@ -21,6 +21,7 @@ struct ws_settings {
   std::string caller;
   int in_flight = 0; // 0: idle socket
   bool echo = false; // the peer echoes frames instead of factoring them
+  std::string token; // non-empty: `?token=` instead of `?userid=`
 };
 
 class ws_client : public std::enable_shared_from_this<ws_client> {

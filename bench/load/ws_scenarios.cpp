@@ -54,6 +54,7 @@ json run_websocket(const options& opt) {
     auto& shard = *shards[static_cast<std::size_t>(i) % shards.size()];
     ws_settings settings{opt.endpoint(), "ws-" + std::to_string(i % std::max(1, opt.callers)), in_flight,
                          opt.echo};
+    settings.token = token_for(opt, settings.caller);
     shard.clients.push_back(
         std::make_shared<ws_client>(shard.ioc, settings, stats, opt.seed + static_cast<std::uint64_t>(i)));
   }
@@ -133,6 +134,7 @@ json run_idle(const options& opt) {
     for (int i = 0; i < mine; ++i) {
       ws_settings settings{opt.endpoint(), "idle-" + std::to_string(i % std::max(1, opt.callers)), 0,
                            opt.echo};
+      settings.token = token_for(opt, settings.caller);
       shard.clients.push_back(
           std::make_shared<ws_client>(shard.ioc, settings, stats, opt.seed + static_cast<std::uint64_t>(i)));
     }
