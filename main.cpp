@@ -3,6 +3,7 @@
 // with FACTORD_CLUSTER_ROLES, `factord-cluster` (gateway, worker), the only binary that
 // links librdkafka; `factord gateway|worker` runs the one beside it.
 #include "actors/node/node.hpp"
+#include "config/auth_choice.hpp"
 #include "config/exit_codes.hpp"
 #include "config/load.hpp"
 #include "config/log.hpp"

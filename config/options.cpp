@@ -368,39 +368,6 @@ const std::vector<option_spec> table = {
 
 const std::vector<option_spec>& option_table() { return table; }
 
-bool is_loopback_host(std::string_view host) {
-  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
-  // 127.0.0.0/8 written as a dotted quad: four numbers 0..255, the first 127.
-  if (host.substr(0, 4) != "127.") return false;
-  int parts = 0;
-  std::size_t at = 0;
-  while (at <= host.size()) {
-    auto dot = host.find('.', at);
-    auto part = host.substr(at, dot == string_view::npos ? string_view::npos : dot - at);
-    auto n = parse_unsigned(part, 255);
-    if (part.empty() || part.size() > 3 || !n) return false;
-    ++parts;
-    if (dot == string_view::npos) break;
-    at = dot + 1;
-  }
-  return parts == 4;
-}
-
-result<void, errc> check_auth_choice(const settings& s) {
-  if (s.auth == auth_mode::on && s.auth_keys.empty() && s.auth_jwt_secret.empty() &&
-      s.auth_jwt_public_key.empty())
-    return fail(errc::unsafe_choice, "--auth on needs a credential source: --auth-keys FILE "
-                                     "(`factord keys add CALLER` makes a key), --auth-jwt-secret "
-                                     "or --auth-jwt-public-key");
-  if (s.auth == auth_mode::unset && !is_loopback_host(s.host))
-    return fail(errc::unsafe_choice,
-                "--host " + s.host +
-                    " serves the network, and --auth is not chosen: pass --auth on "
-                    "(with --auth-keys or a JWT key) so that callers must authenticate, or --auth off to "
-                    "serve anyone who can reach it");
-  return {};
-}
-
 const option_spec* find_option(std::string_view name) {
   for (const auto& spec : table)
     if (spec.name == name) return &spec;

@@ -98,15 +98,6 @@ struct option_spec {
 
 const std::vector<option_spec>& option_table();
 
-// True for the addresses only this machine can reach: 127.0.0.0/8, ::1 and localhost. Any
-// other --host (0.0.0.0, a LAN address, a name) serves the network.
-bool is_loopback_host(std::string_view host);
-
-// The choices that only make sense together: --auth on needs a credential source, a
-// non-loopback --host needs an --auth choice (like Redis' protected mode). The message
-// names the options that fix it.
-result<void, errc> check_auth_choice(const settings& s);
-
 // nullptr if there is no such option.
 const option_spec* find_option(std::string_view name);
 

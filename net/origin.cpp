@@ -1,24 +1,10 @@
 #include "net/origin.hpp"
 
-#include <arpa/inet.h>
-
-#include <array>
 #include <string>
 
 namespace factord::net {
 
 namespace {
-
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-    if (x >= 'A' && x <= 'Z') x = x - 'A' + 'a';
-    if (y >= 'A' && y <= 'Z') y = y - 'A' + 'a';
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // Host values are short; anything longer cannot be a host of ours (and is not copied).
 constexpr std::size_t max_host_length = config::max_origin_length - 8; // room for "https://"
@@ -28,22 +14,8 @@ constexpr std::size_t max_host_length = config::max_origin_length - 8; // room f
 browser_policy make_browser_policy(const config::settings& s) {
   browser_policy p;
   p.allowed = s.allowed_origins;
-  p.loopback_bind = is_loopback_bind(s.host);
+  p.loopback_bind = config::is_loopback_host(s.host);
   return p;
-}
-
-bool is_loopback_bind(std::string_view host_option) {
-  if (iequals_ascii(host_option, "localhost")) return true;
-  if (host_option.size() > 2 && host_option.front() == '[' && host_option.back() == ']')
-    host_option = host_option.substr(1, host_option.size() - 2);
-  if (host_option.size() > 45) return false;
-  std::string text{host_option};
-  std::array<unsigned char, 16> bytes{};
-  if (inet_pton(AF_INET, text.c_str(), bytes.data()) == 1) return bytes[0] == 127;
-  if (inet_pton(AF_INET6, text.c_str(), bytes.data()) != 1) return false;
-  for (std::size_t i = 0; i < 15; ++i)
-    if (bytes[i] != 0) return false;
-  return bytes[15] == 1;
 }
 
 result<config::web_origin> own_origin(std::string_view host_header, bool tls) {
@@ -57,10 +29,7 @@ result<config::web_origin> own_origin(std::string_view host_header, bool tls) {
 bool is_loopback_host(std::string_view host_header) {
   auto o = own_origin(host_header, false);
   if (!o) return false;
-  const auto& host = o->host;
-  // parse_origin leaves IPv4 only as a canonical dotted quad, so "127." is its first byte.
-  return host == "localhost" || host == "[::1]" ||
-         (host.rfind("127.", 0) == 0 && host.back() >= '0' && host.back() <= '9');
+  return config::is_loopback_host(o->host); // the host as parse_origin leaves it: lower case, [v6]
 }
 
 bool origin_allowed(const browser_policy& policy, std::string_view origin_header,

@@ -13,6 +13,7 @@
 // - Host: HTTP/1.1 requires exactly one (RFC 9112 section 3.2). Refused: 400.
 #pragma once
 
+#include "config/auth_choice.hpp"
 #include "config/options.hpp"
 #include "config/origin.hpp"
 #include "net/errc.hpp"
@@ -30,9 +31,6 @@ struct browser_policy {
 };
 
 browser_policy make_browser_policy(const config::settings& s);
-
-// --host: "localhost", 127.0.0.0/8 or ::1 (with or without brackets).
-bool is_loopback_bind(std::string_view host_option);
 
 // A Host header that names loopback: localhost, 127.x.y.z or [::1], with any port.
 bool is_loopback_host(std::string_view host_header);

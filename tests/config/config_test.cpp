@@ -1,3 +1,4 @@
+#include "config/auth_choice.hpp"
 #include "config/duration.hpp"
 #include "config/exit_codes.hpp"
 #include "config/load.hpp"
