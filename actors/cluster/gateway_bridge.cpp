@@ -106,18 +106,13 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
       [=](batch_atom, batch_submission& b) {
         auto rp = self->make_response_promise<batch_reply>();
         auto& st = self->state;
-        auto admitted =
-            st.book.admit_batch(b.numbers, b.limits, rate_limiter::clock::now(),
-                                [&](const std::string& text, std::string& number) {
-                                  return admit(st, b.caller_id, text, b.numbers.size(), b.limits, number);
-                                });
-        if (auto* refused = std::get_if<batch_reply>(&admitted)) {
-          rp.deliver(std::move(*refused));
-          return rp;
-        }
-        auto& batch = std::get<job_book::admitted_batch>(admitted);
-        auto& numbers = batch.numbers;
-        const rate_state rate = batch.rate; // captured below: no structured binding (C++17)
+        auto check = [&](const std::string& text, std::string& number) {
+          return admit(st, b.caller_id, text, b.numbers.size(), b.limits, number);
+        };
+        auto batch = admit_batch_or_refuse(st.book, b, check, rp);
+        if (!batch) return rp;
+        auto& numbers = batch->numbers;
+        const rate_state rate = batch->rate; // captured below
         struct progress {
           std::vector<job> jobs;
           std::size_t answered = 0;

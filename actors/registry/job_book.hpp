@@ -200,4 +200,20 @@ private:
   registry_stats stats_;
 };
 
+// The first step of a batch handler, the same for every actor that keeps its jobs in a
+// job_book (the job-registry, the gateway's kafka-bridge): admit_batch through the actor's
+// own `check` (its digits and readiness), with a refusal delivered on `rp` (a response
+// promise of batch_reply). The admitted numbers and bucket, or nullopt once refused.
+template <class Promise>
+std::optional<job_book::admitted_batch> admit_batch_or_refuse(job_book& book, const batch_submission& b,
+                                                              const job_book::number_check& check,
+                                                              Promise& rp) {
+  auto admitted = book.admit_batch(b.numbers, b.limits, rate_limiter::clock::now(), check);
+  if (auto* refused = std::get_if<batch_reply>(&admitted)) {
+    rp.deliver(std::move(*refused));
+    return std::nullopt;
+  }
+  return std::move(std::get<job_book::admitted_batch>(admitted));
+}
+
 } // namespace factord::actors

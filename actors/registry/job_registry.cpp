@@ -73,18 +73,13 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
       [=](batch_atom, batch_submission& b) {
         auto rp = self->make_response_promise<batch_reply>();
         auto& st = self->state;
-        auto admitted =
-            st.book.admit_batch(b.numbers, b.limits, rate_limiter::clock::now(),
-                                [&](const std::string& text, std::string& number) {
-                                  return admit(st, b.caller_id, text, b.numbers.size(), b.limits, number);
-                                });
-        if (auto* refused = std::get_if<batch_reply>(&admitted)) {
-          rp.deliver(std::move(*refused));
-          return rp;
-        }
-        auto& batch = std::get<job_book::admitted_batch>(admitted);
-        auto& numbers = batch.numbers;
-        const rate_state rate = batch.rate;
+        auto check = [&](const std::string& text, std::string& number) {
+          return admit(st, b.caller_id, text, b.numbers.size(), b.limits, number);
+        };
+        auto batch = admit_batch_or_refuse(st.book, b, check, rp);
+        if (!batch) return rp;
+        auto& numbers = batch->numbers;
+        const rate_state rate = batch->rate;
         registry_state::pending_ack ack{rp, {}, true, true, rate};
         for (auto& n : numbers)
           ack.request_ids.push_back(create_job(self, b.caller_id, std::move(n), {}).request_id);
