@@ -131,6 +131,21 @@ const std::vector<option_spec> table = {
      [](settings& s, string_view v) {
        return assign_duration(s.job_budget, v, std::chrono::milliseconds{1});
      }},
+    {"time-slice", "DURATION",
+     "A job that has run this long while another caller waits parks and gives its worker to that "
+     "caller; it resumes where it stopped at its caller's next turn. 0: jobs keep their worker.",
+     [](const settings& s) { return format_duration(s.time_slice); },
+     [](settings& s, string_view v) {
+       return assign_duration(s.time_slice, v, std::chrono::milliseconds{0});
+     }},
+    {"max-suspended", "N", "Most jobs parked at once (each keeps its memory and a thread); 0: none.",
+     [](const settings& s) { return std::to_string(s.max_suspended); },
+     [](settings& s, string_view v) { return assign_count(s.max_suspended, v, 0, 4096); }},
+    {"max-running-per-caller", "N",
+     "Most workers one caller's jobs hold at once. 0: all of them, but only while nobody else "
+     "waits (time slices hand them back).",
+     [](const settings& s) { return std::to_string(s.max_running_per_caller); },
+     [](settings& s, string_view v) { return assign_count(s.max_running_per_caller, v, 0, 1024); }},
     {"log-format", "text|json", "Log line format.",
      [](const settings& s) { return string(s.log == log_format::json ? "json" : "text"); },
      [](settings& s, string_view v) -> result<void, errc> {

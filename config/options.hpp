@@ -36,6 +36,9 @@ struct settings {
   std::chrono::milliseconds ws_idle_timeout{std::chrono::seconds{5}};
   unsigned max_digits = default_max_digits;
   std::chrono::milliseconds job_budget{std::chrono::minutes{10}};
+  std::chrono::milliseconds time_slice{100}; // 0: a job keeps its worker until it ends
+  unsigned max_suspended = 8;                // jobs parked at once
+  unsigned max_running_per_caller = 0;       // 0: all workers while nobody else waits
   log_format log = log_format::text;
   log_level min_log_level = log_level::info;
   std::string kafka; // bootstrap servers, "host:port[,host:port...]"

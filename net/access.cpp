@@ -62,6 +62,7 @@ actors::submit_limits submit_limits_for(const config::settings& settings, const 
     l.burst = std::max(1U, static_cast<std::uint32_t>(std::ceil(std::min(l.rate, 1e6))));
   if (own && own->max_queued) l.max_queued = *own->max_queued;
   if (own && own->max_digits) l.max_digits = *own->max_digits;
+  if (own && own->weight) l.weight = *own->weight;
   l.rate_key = own ? "caller:" + std::string{caller_id} : "ip:" + std::string{peer_ip};
   return l;
 }

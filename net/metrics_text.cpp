@@ -104,6 +104,12 @@ std::string render_metrics(const actors::node_stats& node, const http_probe::sna
            as_double(reg.journal_errors));
   w.single("factord_callers_waiting", "gauge", "Callers with queued work in the round-robin ring.",
            as_double(node.callers_waiting));
+  w.single("factord_jobs_suspended", "gauge",
+           "Running jobs parked at the end of a time slice, waiting for their caller's turn.",
+           as_double(node.jobs_suspended));
+  w.single("factord_job_suspensions_total", "counter",
+           "Time slices that ended with the job parked so that another caller could run.",
+           as_double(node.suspensions));
   w.header("factord_caller_queue_depth", "gauge", "Queued jobs of the deepest caller queues (at most 10).");
   for (const auto& [caller, depth] : node.deepest_callers)
     w.sample("factord_caller_queue_depth", {{"caller", caller}}, as_double(depth));

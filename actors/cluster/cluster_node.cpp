@@ -101,7 +101,7 @@ result<node, node_errc> start_worker(caf::actor_system& sys, const config::setti
   if (!producer) return fail(node_errc::kafka_client_failed, producer.message());
   n.producer = *producer;
   n.console = spawn_console(sys);
-  n.dispatcher = sys.spawn(dispatcher, n.console);
+  n.dispatcher = sys.spawn(dispatcher, n.console, scheduling_from(settings));
   auto bridge = spawn_worker_bridge(sys, {settings, topics, id, n.producer, n.dispatcher});
   n.jobs = bridge;
   auto ensure = factord_topics(topics, static_cast<int>(settings.kafka_partitions), settings.retention);
@@ -128,7 +128,7 @@ result<node, node_errc> start_worker(caf::actor_system& sys, const config::setti
   n.reader = *reader;
   caf::anon_send(bridge, attach_atom::value, n.consumer);
   unsigned workers = config::effective_workers(settings);
-  n.pool = sys.spawn(worker_pool, n.dispatcher, bridge, workers,
+  n.pool = sys.spawn(worker_pool, n.dispatcher, bridge, workers, settings.max_suspended,
                      worker_limits{settings.max_digits, settings.job_budget}, n.console);
   register_actor(n.console, n.jobs, "kafka-bridge", 0, "worker " + id);
   register_actor(n.console, n.dispatcher, "dispatcher", 0, "");

@@ -82,7 +82,8 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
           rp.deliver(failed_reply(std::move(*err), rate));
           return rp;
         }
-        auto& e = create(st, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id));
+        auto& e = create(st, s.caller_id, std::move(number), std::move(s.idempotency_key), std::move(id),
+                         s.limits.weight);
         if (s.watcher) watch(e, s.watcher);
         // The answer is the job as accepted: a fast worker's result may be read before the
         // broker's acknowledgement arrives, and a submission is a 202, not a finished job.
@@ -120,7 +121,8 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
         };
         auto p = std::make_shared<progress>();
         for (auto& n : numbers)
-          p->jobs.push_back(create(st, b.caller_id, std::move(n), {}, st.book.new_request_id()).value);
+          p->jobs.push_back(
+              create(st, b.caller_id, std::move(n), {}, st.book.new_request_id(), b.limits.weight).value);
         for (const auto& j : p->jobs) {
           produce_job(self, j, [self, p, rp, rate](bool acked, const std::string& why) mutable {
             if (!acked && p->failure.empty()) p->failure = why.empty() ? "refused" : why;

@@ -116,13 +116,14 @@ std::optional<api_error> admit(gateway_state& st, const std::string& caller, con
 }
 
 gateway_state::entry& create(gateway_state& st, const std::string& caller, std::string number,
-                             std::string key, std::string id) {
+                             std::string key, std::string id, unsigned weight) {
   job j;
   j.request_id = std::move(id);
   j.caller_id = caller;
   j.number = std::move(number);
   j.queued_at = unix_millis_now();
   j.idempotency_key = std::move(key);
+  j.weight = weight;
   st.awaiting_ack[j.request_id];
   return st.book.add(std::move(j));
 }

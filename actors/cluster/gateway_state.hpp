@@ -84,7 +84,7 @@ std::optional<api_error> admit(gateway_state& st, const std::string& caller, con
                                std::uint64_t extra, const submit_limits& limits, std::string& number);
 // A new job in the book, awaiting the broker's acknowledgement.
 gateway_state::entry& create(gateway_state& st, const std::string& caller, std::string number,
-                             std::string key, std::string id);
+                             std::string key, std::string id, unsigned weight);
 // The broker refused or timed out: the job was not accepted, forget it (unless the
 // reader has meanwhile seen it in the topic, in which case it was accepted after all).
 bool forget_unless_in_kafka(self_ptr self, const std::string& id);

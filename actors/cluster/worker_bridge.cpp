@@ -82,12 +82,12 @@ worker_bridge_actor::behavior_type worker_bridge(self_ptr self, worker_bridge_co
         auto& st = self->state;
         auto it = st.jobs.find(id);
         if (it == st.jobs.end() || it->second.publishing || !st.book.start(id, worker.id(), handle)) {
-          handle.flag->store(cancel_handle::cancel);
+          handle.stop(cancel_handle::cancel);
           return;
         }
         auto& lj = it->second;
-        if (st.draining) handle.flag->store(cancel_handle::shutdown);
-        if (lj.cancel_requested) handle.flag->store(cancel_handle::cancel);
+        if (st.draining) handle.stop(cancel_handle::shutdown);
+        if (lj.cancel_requested) handle.stop(cancel_handle::cancel);
         auto attempts = st.book.find(id)->value.attempts;
         auto& seen = st.results[id];
         seen.attempts = std::max(seen.attempts, attempts);

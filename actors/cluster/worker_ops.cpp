@@ -107,7 +107,7 @@ void mark_running(self_ptr self, const std::string& id) {
 
 void enqueue(self_ptr self, const job& j) {
   self->anon_send(self->state.config.dispatcher, enqueue_atom::value,
-                  job_ticket{j.request_id, j.caller_id, j.number});
+                  job_ticket{j.request_id, j.caller_id, j.number, j.weight});
 }
 
 void count_attempt_then_enqueue(self_ptr self, const std::string& id) {
@@ -176,7 +176,7 @@ void on_job_record(self_ptr self, const kafka_record& r) {
     if (it == st.jobs.end() || !e || it->second.publishing) return;
     it->second.cancel_requested = true;
     if (e->value.status == job_status::running) {
-      e->cancel.flag->store(cancel_handle::cancel); // the worker reports back, then we publish
+      e->cancel.stop(cancel_handle::cancel); // the worker reports back, then we publish
     } else {
       self->anon_send(st.config.dispatcher, cancel_atom::value, e->value.caller_id, id);
       finish_and_publish(self, id, job_status::cancelled, "cancelled",

@@ -46,6 +46,9 @@ field_read get_int(const json& doc, const char* key, std::int64_t& out) {
   return {};
 }
 
+// A credential's weight is 1..100 (net/auth); 0 or missing: none given.
+constexpr std::int64_t max_weight = 100;
+
 bool is_decimal(const std::string& s) {
   if (s.empty() || s.size() > 4096 || s[0] == '0') return false;
   for (char c : s)
@@ -59,6 +62,7 @@ std::string encode_job_record(const job& j, std::string_view gateway) {
   json doc = {{"type", "job"},      {"request_id", j.request_id}, {"caller_id", j.caller_id},
               {"number", j.number}, {"queued_at", j.queued_at},   {"gateway", gateway}};
   if (!j.idempotency_key.empty()) doc["idempotency_key"] = j.idempotency_key;
+  if (j.weight > 0) doc["weight"] = j.weight;
   return dump(doc);
 }
 
@@ -92,8 +96,12 @@ result<job_record, kafka_errc> decode_job_record(std::string_view text) {
   if (read) read = get_int(doc, "queued_at", j.queued_at);
   if (read) read = get_text(doc, "idempotency_key", j.idempotency_key, false);
   if (read) read = get_text(doc, "gateway", out.gateway, false);
+  std::int64_t weight = 0;
+  if (read) read = get_int(doc, "weight", weight);
   if (!read) return read.error();
   if (!is_decimal(j.number)) return malformed("\"number\" is not a normalized decimal number");
+  if (weight < 0 || weight > max_weight) return malformed("\"weight\" is not from 1 to 100");
+  j.weight = static_cast<unsigned>(weight);
   j.status = job_status::queued;
   return out;
 }

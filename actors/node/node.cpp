@@ -48,12 +48,12 @@ result<node, node_errc> start_node(caf::actor_system& sys, const config::setting
   } else {
     logging::warn("journal_checkpoints_inline", {{"error", offloaded.message()}});
   }
-  n.dispatcher = sys.spawn(dispatcher, n.console);
+  n.dispatcher = sys.spawn(dispatcher, n.console, scheduling_from(settings));
   // Detached: the registry does the (short, blocking) journal I/O on its own thread.
   auto registry = sys.spawn<caf::detached>(job_registry, n.dispatcher, store, settings, std::move(recovered),
                                            std::move(finished));
   n.jobs = registry;
-  n.pool = sys.spawn(worker_pool, n.dispatcher, registry, workers, limits, n.console);
+  n.pool = sys.spawn(worker_pool, n.dispatcher, registry, workers, settings.max_suspended, limits, n.console);
   register_actor(n.console, n.dispatcher, "dispatcher", 0, "");
   register_actor(n.console, n.jobs, "job-registry", 0, "");
   register_actor(n.console, n.pool, "worker-pool", 0, "");

@@ -47,6 +47,7 @@ struct submit_limits {
   std::uint32_t burst = 1;      // bucket size
   std::uint64_t max_queued = 0; // jobs waiting for this caller; 0: --max-queued-per-caller
   unsigned max_digits = 0;      // digits; 0: --max-digits. Only ever lowers --max-digits
+  unsigned weight = 0;          // fair-share weight from the credential; 0: none given
 };
 
 // A rate limit's bucket after a submission, for X-RateLimit-* headers. limit 0: none applies.

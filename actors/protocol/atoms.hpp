@@ -42,6 +42,9 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;       // dispatcher
 using weight_atom = caf::atom_constant<caf::atom("weight")>;       // dispatcher: turns per round
 using attach_atom = caf::atom_constant<caf::atom("attach")>;       // console: node handles
 using close_atom = caf::atom_constant<caf::atom("close")>;         // a caller-queue may quit
+using suspended_atom = caf::atom_constant<caf::atom("suspended")>; // a job parked: its slice is over
+using slots_atom = caf::atom_constant<caf::atom("slots")>;         // pool -> dispatcher: run this many
+using grow_atom = caf::atom_constant<caf::atom("grow")>;           // dispatcher -> pool: one more thread
 // Cluster mode: the Kafka bridge.
 using produce_atom = caf::atom_constant<caf::atom("produce")>;   // write a record, reply when acked
 using publish_atom = caf::atom_constant<caf::atom("publish")>;   // write a record, no reply

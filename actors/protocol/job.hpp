@@ -2,11 +2,10 @@
 // Plain data: no actor types here, so pure-logic code and tests use it freely.
 #pragma once
 
+#include "actors/protocol/cancel_handle.hpp"
 #include "config/text.hpp"
 
-#include <atomic>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +32,7 @@ struct job {
   std::string idempotency_key; // empty when the client sent none
   std::uint32_t attempts = 0;  // starts on a worker (crashed workers count)
   std::string method;          // hardest factoring method needed, when done
+  unsigned weight = 0;         // the credential's fair-share weight (0: none); not journalled
 
   bool finished() const noexcept {
     return status == job_status::done || status == job_status::failed || status == job_status::cancelled;
@@ -44,14 +44,9 @@ struct job_ticket {
   std::string request_id;
   std::string caller_id;
   std::string number;
-};
-
-// Shared between the worker computing a job and the actor that may stop it: a computing
-// worker cannot read its mailbox. One of the two pieces of shared memory in the design
-// (the other is the console's sampling_enabled flag, protocol/probe.hpp).
-struct cancel_handle {
-  enum : int { run = 0, cancel = 1, shutdown = 2 };
-  std::shared_ptr<std::atomic<int>> flag = std::make_shared<std::atomic<int>>(run);
+  // The caller's scheduling weight from its credential (0: none given). The dispatcher
+  // uses the latest one it saw, unless an operator set a weight in the console.
+  unsigned weight = 0;
 };
 
 // Timestamps of the job model (config/text.hpp).

@@ -81,6 +81,8 @@ void collect_stats(caf::actor_system& sys, const registry_api& registry, const c
                   .then(
                       [=](dispatcher_stats& d) {
                         out->callers_waiting = d.callers_waiting;
+                        out->jobs_suspended = d.suspended;
+                        out->suspensions = d.suspensions;
                         out->deepest_callers = std::move(d.deepest);
                         done(std::move(*out));
                       },

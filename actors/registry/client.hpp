@@ -20,6 +20,8 @@ namespace factord::actors {
 struct node_stats {
   registry_stats registry;
   std::uint64_t callers_waiting = 0; // callers in the round-robin ring
+  std::uint64_t jobs_suspended = 0;  // parked jobs (time slices)
+  std::uint64_t suspensions = 0;     // slices that ended in a park, since start
   std::uint64_t workers = 0;         // filled by the caller, which knows the settings
   std::uint64_t workers_busy = 0;
   std::uint64_t workers_restarted = 0; // after crashes

@@ -217,7 +217,7 @@ bool job_book::requeue(const std::string& id) {
 
 void job_book::signal_running(int flag) {
   for (const auto& [worker, id] : running_on_)
-    if (auto* e = find(id)) e->cancel.flag->store(flag);
+    if (auto* e = find(id)) e->cancel.stop(flag);
 }
 
 job_book::entry* job_book::running_on(std::uint64_t worker) {

@@ -65,7 +65,8 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
           rp.deliver(failed_reply(std::move(*err), rate));
           return rp;
         }
-        job& j = create_job(self, s.caller_id, std::move(number), std::move(s.idempotency_key));
+        job& j =
+            create_job(self, s.caller_id, std::move(number), std::move(s.idempotency_key), s.limits.weight);
         if (s.watcher) st.book.watch(*st.book.find(j.request_id), tell(self, s.watcher));
         st.unacked.push_back({rp, {j.request_id}, false, true, rate});
         return rp;
@@ -82,7 +83,8 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
         const rate_state rate = batch->rate;
         registry_state::pending_ack ack{rp, {}, true, true, rate};
         for (auto& n : numbers)
-          ack.request_ids.push_back(create_job(self, b.caller_id, std::move(n), {}).request_id);
+          ack.request_ids.push_back(
+              create_job(self, b.caller_id, std::move(n), {}, b.limits.weight).request_id);
         st.unacked.push_back(std::move(ack));
         schedule_flush(self);
         return rp;
@@ -120,7 +122,7 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
         if (e->value.status == job_status::queued)
           self->anon_send(st.dispatcher, cancel_atom::value, e->value.caller_id, id);
         else
-          e->cancel.flag->store(cancel_handle::cancel);
+          e->cancel.stop(cancel_handle::cancel);
         st.book.finish(id, final_state(e->value, job_status::cancelled, "cancelled",
                                        "the job was cancelled by a DELETE request"));
         journal_final(self, id);
@@ -129,10 +131,10 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
       },
       [=](started_atom, const std::string& id, cancel_handle& handle, const caf::actor& worker) {
         auto& st = self->state;
-        if (st.draining) handle.flag->store(cancel_handle::shutdown);
+        if (st.draining) handle.stop(cancel_handle::shutdown);
         if (!st.book.start(id, worker.id(), handle)) {
           // Cancelled (or unknown) before it reached the worker: stop it at once.
-          handle.flag->store(cancel_handle::cancel);
+          handle.stop(cancel_handle::cancel);
           return;
         }
         persist(self, id);

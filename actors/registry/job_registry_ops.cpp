@@ -40,7 +40,8 @@ std::optional<api_error> admit(registry_state& st, const std::string& caller, co
   return st.book.admit(caller, extra, limits);
 }
 
-job& create_job(self_ptr self, const std::string& caller, std::string number, std::string key) {
+job& create_job(self_ptr self, const std::string& caller, std::string number, std::string key,
+                unsigned weight) {
   auto& st = self->state;
   job j;
   j.request_id = st.book.new_request_id();
@@ -48,6 +49,7 @@ job& create_job(self_ptr self, const std::string& caller, std::string number, st
   j.number = std::move(number);
   j.queued_at = unix_millis_now();
   j.idempotency_key = std::move(key);
+  j.weight = weight;
   ++st.book.counters().accepted;
   st.to_enqueue.push_back(j.request_id);
   persist(self, j.request_id);
@@ -66,7 +68,7 @@ void journal_final(self_ptr self, const std::string& id) {
 
 void enqueue(self_ptr self, const job& j) {
   self->anon_send(self->state.dispatcher, enqueue_atom::value,
-                  job_ticket{j.request_id, j.caller_id, j.number});
+                  job_ticket{j.request_id, j.caller_id, j.number, j.weight});
 }
 
 namespace {

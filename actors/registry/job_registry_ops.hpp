@@ -18,7 +18,8 @@ std::optional<api_error> admit(registry_state& st, const std::string& caller, co
                                std::uint64_t extra, const submit_limits& limits, std::string& number);
 // Creates a queued job in the book and marks it for the journal; it is enqueued at the
 // dispatcher once the commit that makes it durable succeeds.
-job& create_job(self_ptr self, const std::string& caller, std::string number, std::string key);
+job& create_job(self_ptr self, const std::string& caller, std::string number, std::string key,
+                unsigned weight);
 // The job reached a final state in the book: journal it (its waiters were woken).
 void journal_final(self_ptr self, const std::string& id);
 // Marks the job for the journal; the next flush writes its state then and commits.

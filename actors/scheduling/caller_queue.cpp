@@ -14,7 +14,7 @@ caf::behavior caller_queue(caf::stateful_actor<caller_queue_state>* self, const 
         probe_scope scope(self->state.counters, "push");
         self->state.waiting.push_back(std::move(ticket));
       },
-      [=](dispatch_atom, const caf::actor& worker) {
+      [=](dispatch_atom, const caf::actor& worker, const cancel_handle& handle) {
         probe_scope scope(self->state.counters, "dispatch");
         auto& waiting = self->state.waiting;
         if (waiting.empty()) {
@@ -22,7 +22,7 @@ caf::behavior caller_queue(caf::stateful_actor<caller_queue_state>* self, const 
           self->send(dispatcher, qempty_atom::value, worker);
           return;
         }
-        self->send(worker, job_atom::value, std::move(waiting.front()));
+        self->send(worker, job_atom::value, std::move(waiting.front()), handle);
         waiting.pop_front();
         ++self->state.handed_out;
       },

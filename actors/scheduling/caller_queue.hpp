@@ -3,7 +3,8 @@
 //
 // Messages in (all from the dispatcher):
 //   (push_atom, job_ticket)     append a job
-//   (dispatch_atom, worker)     send the head job to `worker`; if empty, answer qempty
+//   (dispatch_atom, worker, cancel_handle)   send the head job with the handle to `worker`;
+//                               if empty, answer qempty
 //   (cancel_atom, request_id)   drop that job if still waiting; answer removed
 //   (close_atom)                quit
 //   (probe_atom) -> probe_sample  (from the console)

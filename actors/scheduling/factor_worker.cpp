@@ -8,14 +8,32 @@
 
 namespace factord::actors {
 
-job_outcome run_job(const job_ticket& ticket, const worker_limits& limits, const std::atomic<int>& flag) {
+job_outcome run_job(const job_ticket& ticket, const worker_limits& limits, const cancel_handle& handle,
+                    const std::function<void()>& on_park) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  clock::duration parked{0};
+  bool over_budget = false;
   factor::options opts;
-  opts.budget = limits.job_budget;
-  opts.stop_requested = [&flag] { return flag.load(std::memory_order_relaxed) != cancel_handle::run; };
-  auto start = std::chrono::steady_clock::now();
+  // The budget counts compute time, so a parked job's wait is taken off; the engine's own
+  // deadline would count it.
+  opts.stop_requested = [&] {
+    if (on_park && handle.state() == cancel_handle::yield && handle.park()) {
+      const auto parked_at = clock::now();
+      on_park();
+      handle.wait_while_parked();
+      parked += clock::now() - parked_at;
+    }
+    const int state = handle.state();
+    if (state == cancel_handle::cancel || state == cancel_handle::shutdown) return true;
+    if (limits.job_budget.count() > 0 && clock::now() - start - parked > limits.job_budget)
+      over_budget = true;
+    return over_budget;
+  };
   factor::factorization result = factor::factorize(ticket.number, limits.max_digits, opts);
+  if (over_budget && !result.ok()) result.error = factor::errc::budget_exceeded;
   job_outcome out;
-  out.compute_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.compute_seconds = std::chrono::duration<double>(clock::now() - start - parked).count();
   out.request_id = ticket.request_id;
   out.method = std::string(factor::to_string(result.hardest));
   out.ok = result.ok();
@@ -37,12 +55,14 @@ caf::behavior factor_worker(caf::event_based_actor* self, const caf::actor& disp
                             const worker_report_api& registry, worker_limits limits) {
   self->send(dispatcher, demand_atom::value, caf::actor{self});
   return {
-      [=](job_atom, const job_ticket& ticket) {
-        cancel_handle handle;
+      [=](job_atom, const job_ticket& ticket, cancel_handle& handle) {
         self->send(registry, started_atom::value, ticket.request_id, handle, caf::actor{self});
-        job_outcome outcome = run_job(ticket, limits, *handle.flag);
+        // Runs on this worker's thread while the job is parked, so the dispatcher can give
+        // the slot to another job; the thread then waits inside the engine.
+        auto on_park = [=] { self->send(dispatcher, suspended_atom::value, caf::actor{self}); };
+        job_outcome outcome = run_job(ticket, limits, handle, on_park);
         // On shutdown the job is left as journalled; it runs again after a restart.
-        if (handle.flag->load() != cancel_handle::shutdown)
+        if (handle.state() != cancel_handle::shutdown)
           self->send(registry, finished_atom::value, std::move(outcome));
         self->send(dispatcher, demand_atom::value, caf::actor{self});
       },

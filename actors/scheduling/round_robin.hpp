@@ -24,6 +24,9 @@ public:
   // back of the ring. Ring must not be empty.
   const std::string& next();
 
+  // The caller next() will return, without taking its turn. Ring must not be empty.
+  const std::string& front() const { return ring_.front(); }
+
   // Turns in a row for a caller (default 1; 0 is taken as 1). Kept while it is away.
   void set_weight(const std::string& caller, unsigned weight);
   unsigned weight(const std::string& caller) const;

@@ -15,13 +15,15 @@
 namespace factord::actors {
 
 caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, const caf::actor& dispatcher,
-                          const worker_report_api& registry, unsigned count, worker_limits limits,
-                          const caf::actor& console) {
+                          const worker_report_api& registry, unsigned count, unsigned spare,
+                          worker_limits limits, const caf::actor& console) {
   auto spawn_worker = [=] {
     auto worker = self->spawn<caf::detached + caf::monitored>(factor_worker, dispatcher, registry, limits);
     register_actor(console, worker, "factor-worker", self->id(), "");
     self->state.workers.push_back(std::move(worker));
   };
+  // The dispatcher runs `count` jobs at once, whatever the number of threads.
+  self->send(dispatcher, slots_atom::value, static_cast<std::uint32_t>(count), caf::actor{self});
   for (unsigned i = 0; i < count; ++i) spawn_worker();
 
   self->set_down_handler([=](caf::down_msg& down) {
@@ -49,6 +51,10 @@ caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, const ca
         // A computing worker sees this only after its job returns; the registry has already
         // raised the shutdown flag of every running job, so that is soon.
         for (const auto& w : self->state.workers) self->send_exit(w, caf::exit_reason::user_shutdown);
+      },
+      [=](grow_atom) {
+        // A thread for a free slot while the others hold parked jobs; bounded by the parked.
+        if (!self->state.draining && self->state.workers.size() < std::size_t{count} + spare) spawn_worker();
       },
       [=](probe_atom) {
         return make_sample(probe{}, self->mailbox().size())

@@ -1,13 +1,17 @@
 // worker-pool: the supervisor of the factor workers. Spawns one detached factor-worker
-// per configured core and monitors them; a worker that exits while the pool is not
+// per configured core, tells the dispatcher how many jobs may run at once, spawns one more
+// thread when the dispatcher asks (a parked job keeps its thread; at most `spare` more than
+// `count`), and monitors them; a worker that exits while the pool is not
 // draining (an exception escaped the engine, say) is replaced, and the registry is told so
 // that it re-queues the job the worker was running.
 //
 // Messages in:
 //   (drain_atom)              shutdown: stop every worker, then quit
+//   (grow_atom)               one more worker thread (from the dispatcher)
 //   (stats_atom) -> pool_stats   (for tools; /metrics counts restarts from the registry)
 //   (probe_atom) -> probe_sample
-// Messages out: (lost_atom, actor_addr worker) -> registry (worker_report_api)
+// Messages out: (lost_atom, actor_addr worker) -> registry (worker_report_api);
+//   (slots_atom, count, pool) -> dispatcher, at start
 #pragma once
 
 #include "actors/scheduling/factor_worker.hpp"
@@ -37,8 +41,8 @@ struct worker_pool_state {
 };
 
 caf::behavior worker_pool(caf::stateful_actor<worker_pool_state>* self, const caf::actor& dispatcher,
-                          const worker_report_api& registry, unsigned count, worker_limits limits,
-                          const caf::actor& console);
+                          const worker_report_api& registry, unsigned count, unsigned spare,
+                          worker_limits limits, const caf::actor& console);
 
 } // namespace factord::actors
 

@@ -319,3 +319,25 @@ TEST_CASE("parse_rate and format_rate round-trip", "[config][rate]") {
   CHECK(format_rate(5) == "5");
   CHECK_FALSE(parse_rate(std::string(30, '1')));
 }
+
+TEST_CASE("time slices and the per-caller cap: defaults, values, refusals", "[config][slices]") {
+  using namespace std::chrono_literals;
+  auto defaults = load_args({"serve"});
+  REQUIRE(defaults);
+  CHECK(defaults->values.time_slice == 100ms);
+  CHECK(defaults->values.max_suspended == 8U);
+  CHECK(defaults->values.max_running_per_caller == 0U);
+  auto set =
+      load_args({"serve", "--time-slice", "250ms", "--max-suspended", "0", "--max-running-per-caller", "3"});
+  REQUIRE(set);
+  CHECK(set->values.time_slice == 250ms);
+  CHECK(set->values.max_suspended == 0U);
+  CHECK(set->values.max_running_per_caller == 3U);
+  CHECK(load_args({"serve", "--time-slice", "0"})->values.time_slice == 0ms);
+  for (const char* bad : {"", "-1s", "soon", "1e3ms", "5 parsecs", "99999999999999999999h"})
+    CHECK(load_args({"serve", "--time-slice", bad}).code() == errc::bad_value);
+  for (const char* bad : {"", "-1", "4097", "x", "1.5"})
+    CHECK(load_args({"serve", "--max-suspended", bad}).code() == errc::bad_value);
+  for (const char* bad : {"", "-1", "1025", "all", "18446744073709551616"})
+    CHECK(load_args({"serve", "--max-running-per-caller", bad}).code() == errc::bad_value);
+}

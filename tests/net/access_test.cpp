@@ -130,6 +130,7 @@ TEST_CASE("a submission's limits: the credential's where set, else the options",
   CHECK(open.burst == 1U);
   CHECK(open.max_queued == 0U);           // --max-queued-per-caller
   CHECK(open.max_digits == 0U);           // --max-digits
+  CHECK(open.weight == 0U);               // none: the dispatcher's default (1)
   CHECK(open.rate_key == "ip:192.0.2.1"); // auth off: the address, not the self-asserted id
 
   s.rate_per_caller = 2.5;
@@ -143,7 +144,9 @@ TEST_CASE("a submission's limits: the credential's where set, else the options",
   own.rate = 0.5;
   own.max_queued = 4;
   own.max_digits = 20;
+  own.weight = 3;
   auto keyed = submit_limits_for(s, &own, "alice", "192.0.2.1");
+  CHECK(keyed.weight == 3U);
   CHECK(keyed.rate == 0.5);
   CHECK(keyed.burst == 7U); // the option, as the credential sets none
   CHECK(keyed.max_queued == 4U);

@@ -310,15 +310,15 @@ class Http:
         assert r.status in (200, 202), "POST %r as %r: expected 202, got %r" % (number, caller, r)
         return r.json()["request_id"]
 
-    def get_job(self, rid, wait=None, base="/v1/jobs/"):
+    def get_job(self, rid, wait=None, base="/v1/jobs/", headers=None):
         path = base + rid + ("?wait=%s" % wait if wait is not None else "")
-        return self.request("GET", path)
+        return self.request("GET", path, headers=headers)
 
-    def wait_job(self, rid, timeout=60.0, base="/v1/jobs/"):
+    def wait_job(self, rid, timeout=60.0, base="/v1/jobs/", headers=None):
         """Long-poll until the job is finished; returns its object."""
         deadline = time.monotonic() + timeout
         while True:
-            r = self.get_job(rid, wait=2, base=base)
+            r = self.get_job(rid, wait=2, base=base, headers=headers)
             assert r.status == 200, "GET %s%s?wait=2: expected 200, got %r" % (base, rid, r)
             job = r.json()
             if job.get("status") in TERMINAL:

@@ -45,7 +45,7 @@ const json* find_actor(const json& list, std::uint64_t id) {
 TEST_CASE("registered actors are listed with their probes, exits are recorded", "[actor][actors][console]") {
   actor_fixture f;
   auto console = spawn_console(f.sys);
-  auto d = f.sys.spawn(dispatcher, console);
+  auto d = f.sys.spawn(dispatcher, console, scheduling_settings{});
   register_actor(console, d, "dispatcher", 0, "");
   auto q = f.sys.spawn(quiet_actor);
   register_actor(console, q, "ws-session", 0, "alice");
@@ -114,7 +114,7 @@ TEST_CASE("a viewer gets a snapshot, then deltas at its interval", "[actor][acto
 TEST_CASE("console actions reach the dispatcher and refuse nonsense", "[actor][actors][console]") {
   actor_fixture f;
   auto console = spawn_console(f.sys);
-  auto d = f.sys.spawn(dispatcher, console);
+  auto d = f.sys.spawn(dispatcher, console, scheduling_settings{});
   node n;
   n.dispatcher = d;
   attach_console(console, n.jobs, n.dispatcher);

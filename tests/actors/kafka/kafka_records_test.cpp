@@ -38,6 +38,12 @@ TEST_CASE("job and cancel records round-trip", "[actors][kafka_records]") {
   CHECK(rec.value.idempotency_key == j.idempotency_key);
   CHECK(rec.value.status == job_status::queued);
   CHECK(rec.gateway == "gw1");
+  CHECK(rec.value.weight == 0U); // none given: no field
+  CHECK(encode_job_record(j, "gw1").find("weight") == std::string::npos);
+  j.weight = 7; // the credential's weight travels to the worker's dispatcher
+  auto weighted = decode_job_record(encode_job_record(j, "gw1"));
+  REQUIRE(weighted);
+  CHECK(weighted->value.weight == 7U);
 
   auto decoded_cancel = decode_job_record(encode_cancel_record(j));
   REQUIRE(decoded_cancel);
@@ -111,6 +117,18 @@ TEST_CASE("malformed job records are refused with a reason", "[actors][kafka_rec
       {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","queued_at":"soon"})",
        "\"queued_at\" is not an integer"},
       {R"({"type":1,"request_id":"a","caller_id":"b","number":"12"})", "\"type\" is not a string"},
+      {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","weight":"3"})",
+       "\"weight\" is not an integer"},
+      {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","weight":2.5})",
+       "\"weight\" is not an integer"},
+      {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","weight":-1})",
+       "\"weight\" is not from 1 to 100"},
+      {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","weight":101})",
+       "\"weight\" is not from 1 to 100"},
+      {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","weight":18446744073709551615})",
+       "\"weight\" is not from 1 to 100"},
+      {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","weight":1e300})",
+       "\"weight\" is not an integer"},
       {R"({"type":"job","request_id":"a","caller_id":"b","number":"12")", "not a JSON object"}, // truncated
       {std::string("{\"type\":\"job\"\0}", 15), "not a JSON object"}, // embedded NUL
   };

@@ -47,7 +47,7 @@ struct registry_fixture : actor_fixture {
     REQUIRE(recovered);
     auto finished = store->finished_since(0);
     REQUIRE(finished);
-    dispatch = sys.spawn(dispatcher, caf::actor{});
+    dispatch = sys.spawn(dispatcher, caf::actor{}, scheduling_settings{});
     registry = sys.spawn(job_registry, dispatch, store, settings, *recovered, *finished);
     sched.run();
   }
@@ -80,7 +80,8 @@ struct registry_fixture : actor_fixture {
     self->send(dispatch, demand_atom::value, caf::actor_cast<caf::actor>(self));
     sched.run();
     std::optional<job_ticket> got;
-    self->receive([&](job_atom, job_ticket& t) { got = std::move(t); }, caf::after(0s) >> [] {});
+    self->receive([&](job_atom, job_ticket& t, const cancel_handle&) { got = std::move(t); },
+                  caf::after(0s) >> [] {});
     return got;
   }
   cancel_handle start_job(const job_ticket& t) {
@@ -90,7 +91,7 @@ struct registry_fixture : actor_fixture {
     return h;
   }
   void finish_job(const job_ticket& t, const cancel_handle& h) {
-    self->send(registry, finished_atom::value, run_job(t, factord::actors::worker_limits{}, *h.flag));
+    self->send(registry, finished_atom::value, run_job(t, factord::actors::worker_limits{}, h));
     sched.run();
   }
 };

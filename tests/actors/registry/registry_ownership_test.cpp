@@ -70,7 +70,7 @@ TEST_CASE("another caller's DELETE is a 404 and the job is not cancelled", "[act
   CHECK(t->request_id == id);
   auto h = f.start_job(*t);
   CHECK(f.cancel(id, as_caller("bob")).error.code == api_errc::not_found);
-  CHECK(h.flag->load() == cancel_handle::run); // the running job's flag is not raised
+  CHECK(h.state() == cancel_handle::run); // the running job's flag is not raised
   f.finish_job(*t, h);
   auto done = f.fetch(id, as_caller("alice")).value;
   CHECK(done.status == job_status::done);

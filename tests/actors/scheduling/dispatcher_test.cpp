@@ -22,7 +22,7 @@ std::string next_job(actor_fixture& f, const caf::actor& d) {
   f.self->send(d, demand_atom::value, caf::actor_cast<caf::actor>(f.self));
   f.sched.run();
   std::string got;
-  f.self->receive([&](job_atom, const job_ticket& t) { got = t.request_id; },
+  f.self->receive([&](job_atom, const job_ticket& t, const cancel_handle&) { got = t.request_id; },
                   caf::after(std::chrono::seconds(0)) >> [] {});
   return got;
 }
@@ -39,7 +39,7 @@ std::vector<std::string> next_jobs(actor_fixture& f, const caf::actor& d, int co
 
 TEST_CASE("dispatcher serves three callers with uneven backlogs in turn", "[actor][actors][dispatcher]") {
   actor_fixture f;
-  auto d = f.sys.spawn(dispatcher, caf::actor{});
+  auto d = f.sys.spawn(dispatcher, caf::actor{}, scheduling_settings{});
   for (int i = 1; i <= 5; ++i) f.self->send(d, enqueue_atom::value, ticket("heavy", i));
   for (int i = 1; i <= 3; ++i) f.self->send(d, enqueue_atom::value, ticket("medium", i));
   f.self->send(d, enqueue_atom::value, ticket("light", 1));
@@ -52,7 +52,7 @@ TEST_CASE("dispatcher serves three callers with uneven backlogs in turn", "[acto
   f.self->send(d, enqueue_atom::value, ticket("late", 1));
   f.sched.run();
   std::string got;
-  f.self->receive([&](job_atom, const job_ticket& t) { got = t.request_id; },
+  f.self->receive([&](job_atom, const job_ticket& t, const cancel_handle&) { got = t.request_id; },
                   caf::after(std::chrono::seconds(0)) >> [] {});
   CHECK(got == "late-1");
   f.self->send_exit(d, caf::exit_reason::user_shutdown);
@@ -62,7 +62,7 @@ TEST_CASE("dispatcher serves three callers with uneven backlogs in turn", "[acto
 TEST_CASE("a caller arriving late is served before the heavy caller's backlog",
           "[actor][actors][dispatcher]") {
   actor_fixture f;
-  auto d = f.sys.spawn(dispatcher, caf::actor{});
+  auto d = f.sys.spawn(dispatcher, caf::actor{}, scheduling_settings{});
   for (int i = 1; i <= 1000; ++i) f.self->send(d, enqueue_atom::value, ticket("heavy", i));
   f.sched.run();
   CHECK(next_job(f, d) == "heavy-1");
@@ -76,7 +76,7 @@ TEST_CASE("a caller arriving late is served before the heavy caller's backlog",
 
 TEST_CASE("a cancelled waiting job is skipped and the demand still served", "[actor][actors][dispatcher]") {
   actor_fixture f;
-  auto d = f.sys.spawn(dispatcher, caf::actor{});
+  auto d = f.sys.spawn(dispatcher, caf::actor{}, scheduling_settings{});
   f.self->send(d, enqueue_atom::value, ticket("a", 1));
   f.self->send(d, enqueue_atom::value, ticket("a", 2));
   f.self->send(d, enqueue_atom::value, ticket("b", 1));
@@ -88,7 +88,7 @@ TEST_CASE("a cancelled waiting job is skipped and the demand still served", "[ac
   // The standing demand takes the next job at once.
   f.self->send(d, enqueue_atom::value, ticket("x", 1));
   f.sched.run();
-  f.self->receive([](job_atom, const job_ticket& t) { CHECK(t.request_id == "x-1"); });
+  f.self->receive([](job_atom, const job_ticket& t, const cancel_handle&) { CHECK(t.request_id == "x-1"); });
   // Cancel racing a dispatch: the dispatcher counts c-1 and sends the dispatch, but the
   // queue has already dropped it, so the demand comes back and e-1 is served instead.
   f.self->send(d, enqueue_atom::value, ticket("c", 1));
@@ -110,7 +110,7 @@ TEST_CASE("a cancelled waiting job is skipped and the demand still served", "[ac
 TEST_CASE("a paused caller is skipped until resumed, weights give turns in a row",
           "[actor][actors][dispatcher]") {
   actor_fixture f;
-  auto d = f.sys.spawn(dispatcher, caf::actor{});
+  auto d = f.sys.spawn(dispatcher, caf::actor{}, scheduling_settings{});
   f.self->send(d, pause_atom::value, std::string("a"));
   for (int i = 1; i <= 3; ++i) f.self->send(d, enqueue_atom::value, ticket("a", i));
   for (int i = 1; i <= 4; ++i) f.self->send(d, enqueue_atom::value, ticket("b", i));
@@ -125,7 +125,12 @@ TEST_CASE("a paused caller is skipped until resumed, weights give turns in a row
   f.self->send(d, fairness_atom::value);
   f.sched.run();
   f.self->receive([&](caller_fairness& got) { view = got; });
-  CHECK(view.callers.empty()); // everything served, queues retired
+  // Everything served and the queues retired; only the job still running is shown.
+  REQUIRE(view.callers.size() == 1);
+  CHECK(view.callers[0].caller == "a");
+  CHECK(view.callers[0].running == 1);
+  CHECK(view.callers[0].queued == 0);
+  CHECK(view.callers[0].ring_position == -1);
   f.self->send_exit(d, caf::exit_reason::user_shutdown);
   f.sched.run();
 }

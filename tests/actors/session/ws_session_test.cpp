@@ -43,7 +43,7 @@ struct session_fixture : actor_fixture {
     factord::config::settings settings;
     auto opened = journal::open(dir.string());
     REQUIRE(opened);
-    dispatch = sys.spawn(dispatcher, caf::actor{});
+    dispatch = sys.spawn(dispatcher, caf::actor{}, scheduling_settings{});
     registry = sys.spawn(job_registry, dispatch, std::shared_ptr<journal>(std::move(opened).value()),
                          settings, std::vector<job>{}, std::vector<job>{});
     session = spawn_ws_session(sys, socket, registry,
@@ -68,11 +68,10 @@ struct session_fixture : actor_fixture {
     sched.run();
     bool worked = false;
     self->receive(
-        [&](job_atom, const job_ticket& ticket) {
-          cancel_handle handle;
+        [&](job_atom, const job_ticket& ticket, const cancel_handle& handle) {
           self->send(registry, started_atom::value, ticket.request_id, handle,
                      caf::actor_cast<caf::actor>(self));
-          self->send(registry, finished_atom::value, run_job(ticket, worker_limits{}, *handle.flag));
+          self->send(registry, finished_atom::value, run_job(ticket, worker_limits{}, handle));
           worked = true;
         },
         caf::after(0s) >> [] {});
