@@ -55,7 +55,8 @@ export function renderFairness() {
       <td class="caller">${esc(c.caller)}</td>
       <td class="num">${fmt(c.queued)}</td><td class="num">${fmt(c.served)}</td>
       <td class="num">${fmt(c.weight)}</td><td class="num">${c.ring_position == null || c.ring_position < 0 ? '–' : fmt(c.ring_position)}</td>
-      <td>${c.paused ? '<span class="pill warn">paused</span>' : (c.queued > 0 ? '<span class="pill ok">waiting</span>' : '<span class="pill">idle</span>')}</td>
+      <td>${c.paused ? '<span class="pill warn">paused</span>' : (c.queued > 0 || c.suspended > 0 ? '<span class="pill ok">waiting</span>' : '<span class="pill">idle</span>')}
+        ${c.running > 0 || c.suspended > 0 ? `<small title="jobs on a worker now; jobs parked at the end of a time slice">${fmt(c.running || 0)} running${c.suspended > 0 ? ` · ${fmt(c.suspended)} parked` : ''}</small>` : ''}</td>
       <td class="bar-col"><div class="bar${over ? ' over' : ''}" title="share ${(share * 100).toFixed(1)}% · fair ${(fair * 100).toFixed(1)}% · ${fmt(c.worker_s, 1)} worker-s">
         <i style="width:${(share * 100).toFixed(2)}%"></i><u style="left:${(fair * 100).toFixed(2)}%"></u></div>
         <small>${(share * 100).toFixed(0)}% / ${(fair * 100).toFixed(0)}%</small></td>

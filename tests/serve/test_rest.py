@@ -53,8 +53,13 @@ def metrics(http):
     return out
 
 
+NO_SLICES = ("--time-slice", "0")
+
+
 def block_worker(http, caller="blocker"):
-    """With --workers 1: a slow job that occupies the worker; returns its id once running."""
+    """With --workers 1: a slow job that occupies the worker; returns its id once running.
+    Another caller's job waits behind it only with --time-slice 0 (NO_SLICES); with slices
+    the blocker parks after 100 ms and the other job runs."""
     rid = http.submit(SLOW[0], caller)
     deadline = time.monotonic() + 10
     while http.get_job(rid).json()["status"] != "running":
@@ -127,7 +132,7 @@ def caller_from_header_or_query(ctx):
 
 @suite.test
 def retry_after_and_wait_while_queued(ctx):
-    with running(ctx, workers=1) as srv:
+    with running(ctx, workers=1, extra=NO_SLICES) as srv:
         h = srv.http()
         blocker = block_worker(h)
         rid = h.submit("91", "second")
@@ -150,7 +155,7 @@ def retry_after_and_wait_while_queued(ctx):
 
 @suite.test
 def delete_queued_and_running_jobs(ctx):
-    with running(ctx, workers=1) as srv:
+    with running(ctx, workers=1, extra=NO_SLICES) as srv:
         h = srv.http()
         blocker = block_worker(h)
         victim = h.submit(MEDIUM[1], "victim")
@@ -230,7 +235,7 @@ def idempotency_key(ctx):
 
 @suite.test
 def wait_on_post(ctx):
-    with running(ctx, workers=1) as srv:
+    with running(ctx, workers=1, extra=NO_SLICES) as srv:
         h = srv.http()
         r = h.post_job("3211891798434562153", caller="w", wait=2)
         assert r.status == 200, "POST ?wait=2 of a quick number: expected 200 job, got %r" % r

@@ -209,7 +209,8 @@ TEST_CASE("a parked job that is cancelled gives up its place, and the caller lea
   CHECK(f.stats().running == 0);
 }
 
-TEST_CASE("--max-running-per-caller caps the slots one caller holds", "[actor][actors][dispatcher][slices]") {
+TEST_CASE("a per-caller cap (--max-running-per-caller) limits the slots one caller holds",
+          "[actor][actors][dispatcher][slices]") {
   slice_fixture f(2, {100ms, 2, 1});
   caf::scoped_actor w1{f.sys};
   caf::scoped_actor w2{f.sys};
