@@ -135,7 +135,21 @@ json fairness_json(const console_state& st) {
   }
   double jain =
       weights.empty() || sum_sq == 0 ? 1.0 : sum * sum / (static_cast<double>(weights.size()) * sum_sq);
-  return {{"window_s", window_s}, {"jain_index", jain}, {"callers", callers}};
+  // Every limit is visible: the submissions refused since start, by reason (rate_limited,
+  // queue_full, invalid_number, ...), as /metrics counts them.
+  json refusals = json::object();
+  if (!st.window.empty()) {
+    const auto& refused = st.window.back().stats.refused;
+    for (std::size_t code = 0; code < refused.size(); ++code)
+      if (refused[code] > 0) refusals[std::string(to_string(static_cast<api_errc>(code)))] = refused[code];
+  }
+  std::uint64_t suspended = 0;
+  for (const auto& e : st.fairness_now.callers) suspended += e.suspended;
+  return {{"window_s", window_s},
+          {"jain_index", jain},
+          {"callers", callers},
+          {"refusals", refusals},
+          {"suspended", suspended}};
 }
 
 json history_point_json(const console_state::history_point& h) {

@@ -105,6 +105,9 @@ def section(a):
         ("on-alone", "on (API keys)", "none"),
         ("on-flood", "on (API keys)", "flood with its own key (one caller, whatever ids it invents), same address"),
         ("on-conns", "on (API keys)", "2000 held connections from 127.0.0.3"),
+        ("on-long", "on (API keys)", "28 numbers of 64 digits from its key hold every worker; time slices "
+         "(`--time-slice 100ms`, the default)"),
+        ("on-long-noslice", "on (API keys)", "the same with `--time-slice 0` (jobs keep their worker)"),
     ]
     verdicts = []
     for name, auth, attack in brows:
@@ -117,13 +120,17 @@ def section(a):
         ratio = None
         if not is_alone and alone and alone["p99_ms"] > 0 and s["ok"] > 0:
             ratio = s["p99_ms"] / alone["p99_ms"]
+        long_jobs = "-long" in name
         if is_alone:
             target = "—"
+        elif long_jobs:  # the trust issue's own target for this attack: a small job within 1 s
+            target = ("p99 < 1 s: met" if s["ok"] > 0 and s["p99_ms"] < 1000 and s["success_rate"] == 1
+                      else "p99 < 1 s: **NOT met**")
         elif s["ok"] == 0:
             target = "**NOT met** (no job finished)"
         else:
             target = "met" if ratio < 2 else "**NOT met**"
-        if not is_alone:
+        if not is_alone and not long_jobs:
             verdicts.append((auth, attack, ratio, ratio is not None and ratio < 2, s["success_rate"]))
         refused = {k: v for k, v in (s.get("outcomes") or {}).items() if k not in ("200", "202")}
         success = f"{100 * s['success_rate']:.1f} %" + (
@@ -131,6 +138,8 @@ def section(a):
         att = load(out, "b-" + name + "-attacker")
         if att is None:
             saw = "—"
+        elif "long_jobs" in att:
+            saw = f"{att['long_jobs']} jobs of {att['digits']} digits queued, {att['running']} running"
         elif "held_to_end" in att:
             saw = (f"{att['held_to_end']} held, {att['refused_503']} refused 503, "
                    f"{att['closed_by_server']} closed, {att['connect_failed']} failed to connect")
@@ -148,6 +157,14 @@ def section(a):
             if not ok:
                 how = "no honest job finished" if ratio is None else f"p99 {ratio:.2f}× alone"
                 lines.append(f"  - not met: auth {auth}, {attack}: {how}, success {100 * succ:.1f} %.")
+    sliced, unsliced = load(out, "b-on-long"), load(out, "b-on-long-noslice")
+    if sliced and unsliced and sliced["ok"] > 0 and unsliced["ok"] > 0:
+        lines.append(f"- Long jobs (not in the 2× count: their target is the issue's \"small job within 1 s\"): "
+                     f"with time slices the honest p99 is {sliced['p99_ms']:.0f} ms, without "
+                     f"{unsliced['p99_ms'] / 1000:.1f} s ({unsliced['p99_ms'] / sliced['p99_ms']:.0f}× lower). A "
+                     "small job waits for the end of a long job's current slice (up to `--time-slice`, "
+                     "100 ms, plus a 25 ms tick and the engine's next poll point), so its floor is about "
+                     "the slice, not the no-attack figure.")
     lines.append("- The flood generator runs on the same two cores as factord and the honest client, so "
                  "a flood row also measures CPU contention from the attacker's own process, not only "
                  "what factord lets it do. With auth off the rate bucket is per address: an attacker on "

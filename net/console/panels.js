@@ -44,6 +44,9 @@ export function renderFairness() {
   const body = $('#fair-table tbody');
   $('#jain').textContent = f ? fmt(f.jain_index, 3) : '–';
   $('#jain-window').textContent = f && f.window_s ? `last ${fmt(f.window_s)} s` : '';
+  const refusals = f && f.refusals ? Object.entries(f.refusals) : [];
+  $('#fair-limits').textContent = `refused: ${refusals.length ? refusals.map(([why, n]) => `${why} ${fmt(n)}`).join(' · ') : 'none'}`
+    + ` · parked jobs: ${fmt(f && f.suspended ? f.suspended : 0)}`;
   const callers = f && f.callers ? f.callers.slice() : [];
   if (!callers.length) { body.innerHTML = '<tr class="empty"><td colspan="8">no callers yet</td></tr>'; return; }
   callers.sort((a, b) => (b.queued - a.queued) || (b.served - a.served) || a.caller.localeCompare(b.caller));

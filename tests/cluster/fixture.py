@@ -119,6 +119,7 @@ class RemoteCluster:
 
     def _load(self, d):
         self.tmp = d["tmp"]
+        self.factord = d["factord"]
         self.topic_prefix = d["topic_prefix"]
         self.prefix = d["prefix"]
         self.nginx_port = d["nginx_port"]

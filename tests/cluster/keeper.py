@@ -172,7 +172,7 @@ class Keeper:
 
         def info(n):
             return {"name": n.name, "role": n.role, "port": n.port, "log_path": n.log_path}
-        return {"tmp": cl.tmp, "topic_prefix": cl.topic_prefix, "prefix": cl.prefix,
+        return {"tmp": cl.tmp, "factord": cl.factord, "topic_prefix": cl.topic_prefix, "prefix": cl.prefix,
                 "broker_port": cl.broker.port, "broker_dir": cl.broker.dir,
                 "nginx_port": cl.nginx.port, "t_broker": cl.t_broker, "t_start": self.t_start,
                 "gateways": [info(n) for n in cl.gateways], "workers": [info(n) for n in cl.workers]}

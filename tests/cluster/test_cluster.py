@@ -709,6 +709,42 @@ def broker_outage_503_then_recovery(cl):
 
 
 @suite.test
+def auth_on_gateway_private_jobs(cl):
+    """A gateway with --auth on (API keys) before the standing workers: the caller is the
+    key's (a forged X-Caller-ID is a 403, no credential a 401), another caller's GET and
+    DELETE are the same 404 as an unknown id, and a key with weight= is served."""
+    keys = os.path.join(cl.tmp, "keys-auth.txt")
+
+    def key(caller, *settings):
+        p = subprocess.run([cl.factord, "keys", "add", caller, *settings, "--auth-keys", keys],
+                           capture_output=True, text=True, timeout=30)
+        assert p.returncode == 0, p.stderr
+        return {"Authorization": "Bearer " + p.stdout.strip()}
+
+    alice, bob = key("c-alice", "weight=3"), key("c-bob")
+    g = cl.new_node("gateway", "gauth", extra=["--auth", "on", "--auth-keys", keys]).start()
+    h = g.http()
+    (n, f), = semiprimes(30, 1, seed=4101)
+    r = h.post_job(str(n), caller=None)
+    assert r.status == 401 and "bearer" in (r.header("WWW-Authenticate") or "").lower(), r
+    r = h.post_job(str(n), caller="c-mallory", extra_headers=alice)
+    assert r.status == 403 and r.json()["error"]["code"] == "caller_mismatch", r
+    r = h.post_job(str(n), caller=None, extra_headers=alice)
+    assert r.status == 202, r
+    rid = r.json()["request_id"]
+    job = h.wait_job(rid, 60, headers=alice)
+    job_ok(job, n, f, "alice's job through the auth gateway")
+    assert job["caller_id"] == "c-alice", job
+    unknown = h.get_job("0" * 32, headers=bob)
+    for r in (h.get_job(rid, headers=bob), h.request("DELETE", "/v1/jobs/" + rid, headers=bob)):
+        # Word for word the unknown id's answer (each names the id that was asked for).
+        assert r.status == 404 and r.body.decode().replace(rid, "ID") == \
+            unknown.body.decode().replace("0" * 32, "ID"), (r, unknown)
+    assert h.get_job(rid, headers=alice).json()["status"] == "done"
+    assert h.get_job(rid).status == 401
+
+
+@suite.test
 def sigterm_stops_every_process_with_status_0(cl):
     """Last: SIGTERM to each gateway and worker; each exits 0 within 20 s."""
     bad = {}

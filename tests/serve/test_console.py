@@ -90,6 +90,13 @@ def snapshot_lists_the_node_actors_with_their_fields(ctx):
         snap = wait_for("the job counted", lambda: (lambda s: s if s["jobs"]["done"] >= 1 else None)(snapshot(srv)))
         callers = [c["caller"] for c in snap["fairness"]["callers"]]
         assert "snapper" in callers, snap["fairness"]
+        assert snap["fairness"]["suspended"] == 0, snap["fairness"]
+        assert snap["fairness"]["refusals"] == {}, snap["fairness"]
+        # Limits are visible: a refused submission is counted by reason.
+        assert h.post_job("12x", caller="snapper").status == 422
+        snap = wait_for("the refusal counted",
+                        lambda: (lambda s: s if s["fairness"]["refusals"] else None)(snapshot(srv)))
+        assert snap["fairness"]["refusals"] == {"invalid_number": 1}, snap["fairness"]
         assert snapshot(srv)["type"] == "snapshot"  # GET stays repeatable
 
 
