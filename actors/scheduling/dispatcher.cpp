@@ -124,7 +124,7 @@ void serve(self_ptr self) {
     const bool capped =
         st.settings.max_running_per_caller > 0 && entry.running >= st.settings.max_running_per_caller;
     if (capped) {
-      st.ring.next(); // its turn passes; it keeps its place among the waiting
+      st.ring.pass(); // its turn passes (all of a weight's); it stays among the waiting
       ++passed;
       continue;
     }

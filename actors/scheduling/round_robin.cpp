@@ -26,6 +26,11 @@ const std::string& round_robin::next() {
   return ring_.back();
 }
 
+void round_robin::pass() {
+  turns_of_front_ = 0;
+  ring_.splice(ring_.end(), ring_, ring_.begin());
+}
+
 void round_robin::set_weight(const std::string& caller, unsigned w) {
   if (w <= 1)
     weights_.erase(caller);

@@ -27,6 +27,10 @@ public:
   // The caller next() will return, without taking its turn. Ring must not be empty.
   const std::string& front() const { return ring_.front(); }
 
+  // The front caller gives up the rest of its turns (a weight's worth included) and goes to
+  // the back of the ring. Ring must not be empty.
+  void pass();
+
   // Turns in a row for a caller (default 1; 0 is taken as 1). Kept while it is away.
   void set_weight(const std::string& caller, unsigned weight);
   unsigned weight(const std::string& caller) const;

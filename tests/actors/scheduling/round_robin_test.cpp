@@ -94,3 +94,17 @@ TEST_CASE("removing the caller in the middle of its weighted turn resets the cou
   ring.add("a");
   CHECK(serve(ring, 3) == std::vector<std::string>{"b", "a", "a"});
 }
+
+TEST_CASE("front names the next caller without a turn, pass gives up all of a weighted turn",
+          "[round_robin]") {
+  round_robin ring;
+  ring.add("gold");
+  ring.add("plain");
+  ring.set_weight("gold", 3);
+  CHECK(ring.front() == "gold");
+  CHECK(ring.front() == "gold"); // looking is not a turn
+  CHECK(ring.next() == "gold");
+  ring.pass(); // gold's two remaining turns are given up
+  CHECK(ring.front() == "plain");
+  CHECK(serve(ring, 5) == std::vector<std::string>{"plain", "gold", "gold", "gold", "plain"});
+}

@@ -260,3 +260,18 @@ TEST_CASE("a credential's weight gives turns in a row, an operator's weight wins
   f.self->send_exit(d, caf::exit_reason::user_shutdown);
   f.sched.run();
 }
+
+TEST_CASE("a weighted caller at its cap does not keep others from a free slot",
+          "[actor][actors][dispatcher][slices]") {
+  slice_fixture f(2, {100ms, 2, 1});
+  caf::scoped_actor w1{f.sys};
+  caf::scoped_actor w2{f.sys};
+  f.demand(w1);
+  for (int i = 1; i <= 3; ++i) f.enqueue("gold", i, 5); // five turns in a row, but one slot at most
+  REQUIRE(slice_fixture::job_of(w1));
+  f.enqueue("plain", 1);
+  f.demand(w2);
+  auto plain = slice_fixture::job_of(w2);
+  REQUIRE(plain);
+  CHECK(plain->ticket.request_id == "plain-1");
+}
