@@ -743,6 +743,21 @@ def auth_on_gateway_private_jobs(cl):
     assert h.get_job(rid, headers=alice).json()["status"] == "done"
     assert h.get_job(rid).status == 401
 
+    # WebSockets: the key's caller, or nothing (pushed commands go to a socket by that caller).
+    token = alice["Authorization"].split()[1]
+
+    async def sockets():
+        try:
+            async with ws_connect(g.ws_url("token=%s&userid=c-mallory" % token)):
+                raise AssertionError("a socket claiming another caller than its key's was opened")
+        except websockets.exceptions.InvalidStatusCode as e:  # python3-websockets 10.4
+            assert e.status_code == 403, e
+        async with ws_connect(g.ws_url("token=" + token)) as ws:
+            await ws.send("91")
+            assert await asyncio.wait_for(ws.recv(), 30) == "91 : [7 13]"
+
+    arun(sockets(), timeout=60)
+
 
 @suite.test
 def sigterm_stops_every_process_with_status_0(cl):
