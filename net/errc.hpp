@@ -15,30 +15,31 @@ namespace factord::net {
 // status and one wire code (snake_case, stable: clients switch on it); see errors.cpp.
 enum class errc : std::uint8_t {
   // 400: the request is malformed
-  malformed_request,      // not valid HTTP/1.1
-  malformed_query,        // a broken percent-escape in the query string
-  malformed_json,         // the body is empty or not JSON
-  expected_object,        // JSON, but not an object
-  duplicate_field,        // the body names a field twice
-  missing_number,         // POST /v1/jobs without "number"
-  missing_numbers,        // POST /v1/jobs:batch without "numbers"
-  missing_caller_id,      // neither X-Caller-ID nor ?caller_id=
-  invalid_caller_id,      // X-Caller-ID, ?caller_id=, ?userid= breaks the caller id rules
-  invalid_wait,           // ?wait= is not 0..2 seconds
-  missing_request_id,     // GET /v1/jobs without ?request_id=
-  invalid_interval,       // ?interval_ms= of the console stream out of bounds
-  missing_action,         // a console action without "action"
-  unauthorized,           // 401 + WWW-Authenticate: no valid credential (--auth on), or a
-                          // console action without the console token
-  actions_disabled,       // 403: console actions while --console-token is unset
-  caller_mismatch,        // 403: --auth on, and X-Caller-ID/caller_id/userid names another caller
-  admin_required,         // 403: --auth on, a console or /v1/actors request without an admin credential
-  origin_not_allowed,     // 403: a socket or console request from a page of another origin
-  not_found,              // 404: no such route, a job route on a worker, no such console file
-  method_not_allowed,     // 405 (with Allow)
-  body_too_large,         // 413: over --max-body-bytes
-  unsupported_media_type, // 415: a body without Content-Type: application/json
-  host_not_allowed,       // 421: on a loopback bind, a Host that is not loopback (DNS rebinding)
+  malformed_request,       // not valid HTTP/1.1
+  malformed_query,         // a broken percent-escape in the query string
+  malformed_json,          // the body is empty or not JSON
+  expected_object,         // JSON, but not an object
+  duplicate_field,         // the body names a field twice
+  missing_number,          // POST /v1/jobs without "number"
+  missing_numbers,         // POST /v1/jobs:batch without "numbers"
+  missing_caller_id,       // neither X-Caller-ID nor ?caller_id=
+  invalid_caller_id,       // X-Caller-ID, ?caller_id=, ?userid= breaks the caller id rules
+  invalid_wait,            // ?wait= is not 0..2 seconds
+  invalid_idempotency_key, // Idempotency-Key over 256 bytes or not printable ASCII
+  missing_request_id,      // GET /v1/jobs without ?request_id=
+  invalid_interval,        // ?interval_ms= of the console stream out of bounds
+  missing_action,          // a console action without "action"
+  unauthorized,            // 401 + WWW-Authenticate: no valid credential (--auth on), or a
+                           // console action without the console token
+  actions_disabled,        // 403: console actions while --console-token is unset
+  caller_mismatch,         // 403: --auth on, and X-Caller-ID/caller_id/userid names another caller
+  admin_required,          // 403: --auth on, a console or /v1/actors request without an admin credential
+  origin_not_allowed,      // 403: a socket or console request from a page of another origin
+  not_found,               // 404: no such route, a job route on a worker, no such console file
+  method_not_allowed,      // 405 (with Allow)
+  body_too_large,          // 413: over --max-body-bytes
+  unsupported_media_type,  // 415: a body without Content-Type: application/json
+  host_not_allowed,        // 421: on a loopback bind, a Host that is not loopback (DNS rebinding)
   // 422: well-formed, but the content is wrong
   not_a_number,          // "number" (or a batch element) is not a string or integer
   not_an_array,          // "numbers" is not an array

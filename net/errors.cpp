@@ -31,6 +31,7 @@ constexpr std::array<net_mapping, errc_count> net_table{{
     {errc::missing_caller_id, 400, "missing_caller_id", false},
     {errc::invalid_caller_id, 400, "invalid_caller_id", false},
     {errc::invalid_wait, 400, "invalid_wait", false},
+    {errc::invalid_idempotency_key, 400, "invalid_idempotency_key", false},
     {errc::missing_request_id, 400, "missing_request_id", false},
     {errc::invalid_interval, 400, "invalid_interval", false},
     {errc::missing_action, 400, "missing_action", false},

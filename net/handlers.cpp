@@ -8,6 +8,7 @@
 #include "net/openapi.hpp"
 #include "net/query.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <string_view>
 
@@ -68,9 +69,21 @@ actors::requester requester_of(const grant& g) {
 }
 
 // Checks shared by the submit routes: caller, content type, readiness. The caller id.
+// An Idempotency-Key is kept with its job for --retention: at most 256 bytes of printable
+// ASCII (Stripe's rule), so that keys cannot grow memory and the journal.
+result<void> check_idempotency_key(std::string_view key) {
+  constexpr std::size_t max_key_bytes = 256;
+  bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+  if (key.size() <= max_key_bytes && printable) return {};
+  return fail(errc::invalid_idempotency_key,
+              "the Idempotency-Key header must be at most 256 characters of printable ASCII, got " +
+                  std::to_string(key.size()) + " bytes" + (printable ? "" : " with other characters"));
+}
+
 result<std::string> check_submit(const state_ptr& state, const http_request& req, const job_request& jr) {
   auto caller = read_caller(req, jr);
   if (!caller) return caller;
+  if (auto key = check_idempotency_key(req.idempotency_key); !key) return key.error();
   if (auto json_body = check_json_content_type(req.content_type); !json_body) return json_body.error();
   if (!state->ready.load()) return shutting_down();
   return caller;

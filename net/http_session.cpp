@@ -39,6 +39,17 @@ using clock_type = std::chrono::steady_clock;
 
 // Big enough for any sane request line and headers; beyond it: 431.
 constexpr std::size_t max_header_bytes = 8 * 1024UL;
+// The read buffer's limit: a chunk-size line or a trailer section longer than this cannot be
+// parsed (400), whatever the parser would store.
+constexpr std::size_t read_buffer_limit = 64 * 1024UL;
+// Counted by factord itself, not by the parser (Boost 1.81's does not count chunk
+// extensions or trailers against its limits): a request's bytes, headers and chunk framing
+// and trailers included, are at most its headers, twice --max-body-bytes and this.
+constexpr std::size_t request_framing_allowance = 64 * 1024UL;
+
+std::size_t max_request_bytes(std::size_t max_body_bytes) {
+  return max_header_bytes + 2 * max_body_bytes + request_framing_allowance;
+}
 // After an error answer we stop reading; this is how long the unread rest of a request
 // may drain so that closing does not reset the connection before the client reads it.
 constexpr std::chrono::seconds linger_time{1};
@@ -99,6 +110,7 @@ private:
   // for the go-ahead; answering it saves that second. Oversized bodies were already
   // refused by the header parse (Content-Length > body_limit).
   void on_header(beast::error_code ec, std::size_t bytes) {
+    request_bytes_ = bytes;
     if (ec) return on_read(ec, bytes);
     // Host and Origin first, before the body is read and before a WebSocket upgrade (a refused
     // upgrade gets a plain HTTP error).
@@ -117,9 +129,28 @@ private:
     });
   }
 
+  // The body a read at a time, counting every byte the parser takes (chunk framing,
+  // extensions and trailers included) against max_request_bytes().
   void read_body() {
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+    if (parser_->is_done()) return on_read({}, 0);
+    http::async_read_some(
+        stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+          self->request_bytes_ += bytes;
+          if (ec) return self->on_read(ec, bytes);
+          if (self->request_bytes_ > max_request_bytes(self->state_->settings.max_body_bytes))
+            return self->refuse_oversized();
+          self->read_body();
+        });
+  }
+
+  void refuse_oversized() {
+    reading_ = false;
+    started_ = clock_type::now();
+    answer_and_close(to_http_error(
+        fail(errc::body_too_large,
+             "the request (headers, chunk framing, extensions, trailers and body) is larger than " +
+                 std::to_string(max_request_bytes(state_->settings.max_body_bytes)) +
+                 " bytes; send less or raise --max-body-bytes")));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -137,6 +168,10 @@ private:
     if (ec == http::error::header_limit)
       return answer_and_close(to_http_error(
           fail(errc::headers_too_large, "the request line and headers exceed 8 KiB; shorten them")));
+    if (ec == http::error::buffer_overflow)
+      return answer_and_close(to_http_error(
+          fail(errc::malformed_request,
+               "a chunk-size line (with its extensions) or the trailer section is longer than 64 KiB")));
     if (ec && ec.category() == http::make_error_code(http::error::bad_method).category())
       return answer_and_close(to_http_error(
           fail(errc::malformed_request, "the request is not valid HTTP/1.1 (" + ec.message() + ")")));
@@ -292,8 +327,9 @@ private:
   }
 
   beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
+  beast::flat_buffer buffer_{read_buffer_limit};
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::size_t request_bytes_ = 0;              // of the request being read, as the parser took them
   http::response<http::string_body> response_; // alive until async_write completes
   http::response<http::empty_body> continue_;
   std::array<char, 1024> drain_buffer_{};

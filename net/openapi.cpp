@@ -21,8 +21,8 @@ constexpr std::string_view document = R"json({
           {"$ref": "#/components/parameters/CallerHeader"},
           {"$ref": "#/components/parameters/CallerQuery"},
           {"$ref": "#/components/parameters/Wait"},
-          {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string"},
-           "description": "The same key from the same caller returns the same request_id and never creates a second job."}
+          {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 256, "pattern": "^[ -~]*$"},
+           "description": "The same key from the same caller returns the same request_id and never creates a second job. At most 256 printable ASCII characters (else 400 invalid_idempotency_key)."}
         ],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
         "responses": {

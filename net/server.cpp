@@ -24,6 +24,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/error.hpp>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -51,6 +53,37 @@ void fail(beast::error_code ec, const char* what) {
 }
 
 namespace {
+
+// Descriptors kept for what is not a client connection: the journal, the Kafka clients,
+// the console's files, the listening socket, logs.
+constexpr rlim_t reserved_descriptors = 64;
+
+// Every connection is a descriptor. With the usual soft limit (1024) clients beyond it would
+// wait in the accept queue (EMFILE) instead of getting the 503 of --max-connections, so the
+// soft limit is raised to the hard one, and --max-connections lowered to what fits (said in
+// the log) when even that is too small.
+config::settings fit_to_open_files(config::settings s) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return s;
+  if (lim.rlim_cur < lim.rlim_max) {
+    rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+  }
+  if (lim.rlim_cur == RLIM_INFINITY) return s;
+  const rlim_t fits =
+      lim.rlim_cur > 2 * reserved_descriptors ? lim.rlim_cur - reserved_descriptors : lim.rlim_cur / 2;
+  if (s.max_connections > fits) {
+    logging::warn("net.max_connections_lowered",
+                  {{"max_connections", std::to_string(s.max_connections)},
+                   {"open_files_limit", std::to_string(lim.rlim_cur)},
+                   {"now", std::to_string(fits)},
+                   {"advice", "raise the hard limit of open files (ulimit -Hn, LimitNOFILE=) or lower "
+                              "--max-connections"}});
+    s.max_connections = fits;
+  }
+  return s;
+}
 
 // Sent to connections beyond --max-connections (or --max-connections-per-ip): a clear
 // answer, then close. The bytes are made once, before the first accept, so a flood costs
@@ -223,7 +256,7 @@ struct server::impl {
 
 server::server(caf::actor_system& sys, actors::node node, const config::settings& settings,
                std::shared_ptr<auth::authenticator> auth)
-    : impl_(std::make_unique<impl>(sys, std::move(node), settings, std::move(auth))) {}
+    : impl_(std::make_unique<impl>(sys, std::move(node), fit_to_open_files(settings), std::move(auth))) {}
 
 server::~server() {
   // main stops the server in order before this runs; here it stops only on an early exit.

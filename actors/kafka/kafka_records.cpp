@@ -101,6 +101,7 @@ result<job_record, kafka_errc> decode_job_record(std::string_view text) {
   if (!read) return read.error();
   if (!is_decimal(j.number)) return malformed("\"number\" is not a normalized decimal number");
   if (weight < 0 || weight > max_weight) return malformed("\"weight\" is not from 1 to 100");
+  if (j.idempotency_key.size() > 256) return malformed("\"idempotency_key\" is longer than 256 bytes");
   j.weight = static_cast<unsigned>(weight);
   j.status = job_status::queued;
   return out;

@@ -44,8 +44,10 @@ std::string quote_long_json_integers(std::string_view text, std::size_t min_digi
     std::size_t first_digit = end;
     while (end < text.size() && is_digit(text[end])) ++end;
     std::size_t digits = end - first_digit;
-    bool is_integer =
-        digits > 0 && (end == text.size() || (text[end] != '.' && text[end] != 'e' && text[end] != 'E'));
+    // JSON has no leading zeros (RFC 8259): 007 stays as it is, and the parser refuses it.
+    bool leading_zero = digits > 1 && text[first_digit] == '0';
+    bool is_integer = digits > 0 && !leading_zero &&
+                      (end == text.size() || (text[end] != '.' && text[end] != 'e' && text[end] != 'E'));
     if (is_integer && digits >= min_digits) {
       out += '"';
       out.append(text.substr(i, end - i));

@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 namespace factord::actors {
 
 namespace {
@@ -29,9 +33,24 @@ ws_request parse_ws_frame(std::string_view text) {
   req.form = ws_request::kind::json;
   const std::string quoted = quote_long_json_integers(text);
   text = quoted;
-  json doc = json::parse(text, nullptr, false);
+  // A key named twice at the top would leave it to the parser which one counts: refused.
+  std::vector<std::string> keys;
+  bool duplicate = false;
+  auto watch_keys = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::key && depth == 1) {
+      const auto& k = parsed.get_ref<const std::string&>();
+      duplicate = duplicate || std::find(keys.begin(), keys.end(), k) != keys.end();
+      keys.push_back(k);
+    }
+    return true;
+  };
+  json doc = json::parse(text, watch_keys, false);
   if (doc.is_discarded() || !doc.is_object()) {
     req.error = "malformed JSON frame: send {\"type\":\"message\",\"content\":\"<number>\"} or a bare number";
+    return req;
+  }
+  if (duplicate) {
+    req.error = "a JSON frame names a field twice: send each of \"type\", \"content\" and \"userid\" once";
     return req;
   }
   if (auto u = doc.find("userid"); u != doc.end() && u->is_string()) req.userid = u->get<std::string>();

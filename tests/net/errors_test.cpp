@@ -37,6 +37,7 @@ const std::vector<expected_row>& expected_net_table() {
       {errc::missing_caller_id, 400, "missing_caller_id"},
       {errc::invalid_caller_id, 400, "invalid_caller_id"},
       {errc::invalid_wait, 400, "invalid_wait"},
+      {errc::invalid_idempotency_key, 400, "invalid_idempotency_key"},
       {errc::missing_request_id, 400, "missing_request_id"},
       {errc::invalid_interval, 400, "invalid_interval"},
       {errc::missing_action, 400, "missing_action"},

@@ -125,6 +125,10 @@ TEST_CASE("extract_number rejects what is not a number field", "[net]") {
   CHECK(code("number=5") == errc::malformed_json);
   CHECK(code("{\"number\": \"\xff\"}") == errc::malformed_json);
   CHECK(code(std::string(100000, '[')) == errc::malformed_json);
+  // Leading zeros are not JSON, however many digits follow (long integers are read exactly).
+  CHECK(code(R"({"number": 0000000000000000007})") == errc::malformed_json);
+  CHECK(code(R"({"number": 007})") == errc::malformed_json);
+  CHECK(code(R"({"number": -0123456789012345678901234567890})") == errc::malformed_json);
 }
 
 TEST_CASE("extract_number handles a 2 MB string without trouble", "[net]") {

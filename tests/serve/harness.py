@@ -469,7 +469,17 @@ class RawWs:
         self._need(off + n)
         payload = self.buf[off:off + n]
         self.buf = self.buf[off + n:]
+        self.fin = bool(b0 & 0x80)
         return b0 & 0x0F, payload
+
+    def recv_message(self):
+        """A whole message: its first frame's opcode and the payloads of its fragments (the
+        server fragments messages over 4 KiB) joined."""
+        op, payload = self.recv_frame()
+        while not self.fin:
+            _cont, more = self.recv_frame()
+            payload += more
+        return op, payload
 
     def read_close(self, timeout=10.0):
         """Frames until the close frame: returns (code, reason, frames_before)."""

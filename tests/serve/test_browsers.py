@@ -111,7 +111,7 @@ def same_origin_and_no_origin_upgrades_accepted(ctx):
         ws = RawWs(srv.port, "/v1/actors/stream", headers={"Origin": "http://" + host})
         try:
             assert ws.status == 101, ws.response_head
-            _op, payload = ws.recv_frame()
+            _op, payload = ws.recv_message()
             assert json.loads(payload)["type"] == "snapshot", payload[:100]
         finally:
             ws.close()

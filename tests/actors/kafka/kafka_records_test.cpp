@@ -117,6 +117,9 @@ TEST_CASE("malformed job records are refused with a reason", "[actors][kafka_rec
       {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","queued_at":"soon"})",
        "\"queued_at\" is not an integer"},
       {R"({"type":1,"request_id":"a","caller_id":"b","number":"12"})", "\"type\" is not a string"},
+      {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","idempotency_key":")" +
+           std::string(257, 'k') + R"("})",
+       "\"idempotency_key\" is longer than 256 bytes"},
       {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","weight":"3"})",
        "\"weight\" is not an integer"},
       {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","weight":2.5})",

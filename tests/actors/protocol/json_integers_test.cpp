@@ -21,3 +21,12 @@ TEST_CASE("short integers, floats, strings and malformed text are left alone", "
   // Digits glued to a literal are not a value of their own.
   CHECK(quote_long_json_integers("[true12345678901234567890123]") == "[true12345678901234567890123]");
 }
+
+TEST_CASE("integers with leading zeros are not JSON and are left for the parser to refuse",
+          "[json_integers]") {
+  const std::string zeros = "0000000000000000007";
+  CHECK(quote_long_json_integers("{\"number\": " + zeros + "}") == "{\"number\": " + zeros + "}");
+  CHECK(quote_long_json_integers("[-" + zeros + "]") == "[-" + zeros + "]");
+  const std::string big = "1" + std::string(30, '0');
+  CHECK(quote_long_json_integers("[0," + big + "]") == "[0,\"" + big + "\"]"); // a lone 0 is fine
+}
