@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <optional>
 
 namespace factord::net {
@@ -29,13 +30,17 @@ public:
     std::string text;
   };
 
-  explicit field_reader(std::string_view field) : field_(field) {}
+  // Keeps at most `cap` values: the rest are counted as over_cap, not stored (--max-batch is
+  // enforced while parsing).
+  explicit field_reader(std::string_view field, std::size_t cap = std::numeric_limits<std::size_t>::max())
+      : field_(field), cap_(cap) {}
 
   bool top_is_object = false;
   bool found = false;
   bool duplicate = false;
   bool is_array = false;     // the field's value is an array
-  std::vector<value> values; // the scalar, or the array's elements
+  std::vector<value> values; // the scalar, or the array's elements (at most cap)
+  bool over_cap = false;     // more values than cap were seen
   std::string parse_error_text;
 
   // SAX interface (nlohmann::json::sax_parse calls these by name).
@@ -53,6 +58,7 @@ public:
       duplicate = duplicate || found;
       found = true;
       is_array = false;
+      over_cap = false;
       values.clear();
     }
     return true;
@@ -76,9 +82,9 @@ private:
       if (array)
         is_array = true;
       else
-        values.push_back({kind::other, {}}); // an object where a number belongs
+        keep({kind::other, {}}); // an object where a number belongs
     } else if (depth_ == 2 && in_field_ && is_array) {
-      values.push_back({kind::other, {}}); // nested array or object element
+      keep({kind::other, {}}); // nested array or object element
     }
     ++depth_;
     return true;
@@ -89,13 +95,19 @@ private:
     return true;
   }
   bool scalar(kind what, std::string text) {
-    if (in_field_ && ((depth_ == 1 && !is_array) || (depth_ == 2 && is_array)))
-      values.push_back({what, std::move(text)});
+    if (in_field_ && ((depth_ == 1 && !is_array) || (depth_ == 2 && is_array))) keep({what, std::move(text)});
     if (depth_ == 1) in_field_ = false;
     return true;
   }
+  void keep(value v) {
+    if (values.size() < cap_)
+      values.push_back(std::move(v));
+    else
+      over_cap = true;
+  }
 
   std::string_view field_;
+  std::size_t cap_;
   int depth_ = 0;
   bool in_field_ = false;
 };
@@ -168,7 +180,7 @@ result<std::string> extract_number(std::string_view body) {
 
 result<std::vector<batch_element>> extract_numbers(std::string_view body, std::size_t max_numbers) {
   static constexpr std::string_view example = R"({"numbers": ["91", "97"]})";
-  field_reader reader{"numbers"};
+  field_reader reader{"numbers", max_numbers};
   if (auto read = read_field(body, reader, example); !read) return read.error();
   if (!reader.found)
     return fail(errc::missing_numbers, "the body has no \"numbers\" field; send " + std::string{example});
@@ -177,7 +189,7 @@ result<std::vector<batch_element>> extract_numbers(std::string_view body, std::s
   if (reader.values.empty())
     return fail(errc::empty_batch,
                 "\"numbers\" is empty; send 1 to " + std::to_string(max_numbers) + " numbers");
-  if (reader.values.size() > max_numbers)
+  if (reader.over_cap)
     return fail(errc::batch_too_large, "a batch holds at most " + std::to_string(max_numbers) +
                                            " numbers; split it into several requests");
   std::vector<batch_element> elements;

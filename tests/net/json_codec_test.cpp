@@ -171,6 +171,13 @@ TEST_CASE("extract_numbers reads a batch in order and keeps each bad element in 
   auto over = extract_numbers(many, 1000);
   CHECK(over.code() == errc::batch_too_large);
   CHECK(over.message().find("1000") != std::string::npos);
+  CHECK(extract_numbers(R"({"numbers": ["1", "2", "3"]})", 2).code() == errc::batch_too_large);
+  auto exact = extract_numbers(R"({"numbers": ["1", "2"]})", 2);
+  REQUIRE(exact.ok());
+  CHECK(exact->size() == 2U);
+  // A second "numbers" field is still a duplicate, not a cap overflow carried over.
+  CHECK(extract_numbers(R"({"numbers": ["1", "2", "3"], "numbers": ["4"]})", 2).code() ==
+        errc::duplicate_field);
 }
 
 TEST_CASE("is_json_content_type", "[net]") {
