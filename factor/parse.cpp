@@ -32,7 +32,7 @@ parsed_number parse_number(std::string_view text, std::size_t max_digits) {
   if (text.empty()) return fail(errc::empty_input, "empty input: send a positive decimal integer such as 91");
   std::string_view digits = text;
   if (digits.front() == '+') digits.remove_prefix(1);
-  bool negative = digits.front() == '-';
+  bool negative = !digits.empty() && digits.front() == '-';
   if (negative) digits.remove_prefix(1);
 
   bool looks_numeric = !digits.empty() && (is_digit(digits.front()) || digits.front() == '.');
