@@ -1,5 +1,6 @@
 #include "actors/kafka/kafka_records.hpp"
 
+#include "actors/protocol/json_object.hpp"
 #include "config/limits.hpp"
 
 #include <nlohmann/json.hpp>
@@ -22,6 +23,14 @@ constexpr std::size_t max_field = 1 << 16; // no field of ours is near this; lon
 std::string dump(const json& doc) { return doc.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 failure<kafka_errc> malformed(std::string why) { return fail(kafka_errc::malformed_record, std::move(why)); }
+
+// A record's JSON object, or why not: malformed JSON, or a field named twice.
+result<json, kafka_errc> record_object(std::string_view text) {
+  auto read = read_json_object(text);
+  if (read.value.is_discarded() || !read.value.is_object()) return malformed("not a JSON object");
+  if (read.duplicate_key) return malformed("a field is named twice");
+  return std::move(read.value);
+}
 
 // Leaves `out` alone when an optional field is missing.
 field_read get_text(const json& doc, const char* key, std::string& out, bool required) {
@@ -74,8 +83,9 @@ std::string encode_cancel_record(const job& j) {
 }
 
 result<job_record, kafka_errc> decode_job_record(std::string_view text) {
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return malformed("not a JSON object");
+  auto object = record_object(text);
+  if (!object) return object.error();
+  const json& doc = *object;
   std::string type;
   if (auto read = get_text(doc, "type", type, true); !read) return read.error();
   job_record out;
@@ -125,8 +135,9 @@ std::string encode_result(const job& j, std::string_view worker) {
 }
 
 result<job, kafka_errc> decode_result(std::string_view text) {
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return malformed("not a JSON object");
+  auto object = record_object(text);
+  if (!object) return object.error();
+  const json& doc = *object;
   job j;
   std::string status;
   auto read = get_text(doc, "request_id", j.request_id, true);
@@ -145,6 +156,7 @@ result<job, kafka_errc> decode_result(std::string_view text) {
   j.attempts = static_cast<std::uint32_t>(std::clamp<std::int64_t>(attempts, 0, 1 << 20));
   if (auto f = doc.find("factors"); f != doc.end() && !f->is_null()) {
     if (!f->is_array()) return malformed("\"factors\" is not an array");
+    if (j.status != job_status::done) return malformed("\"factors\" in a result that is not done");
     for (const auto& p : *f) {
       if (!p.is_string() || !is_decimal(p.get_ref<const std::string&>()))
         return malformed("a factor is not a decimal string");

@@ -220,6 +220,23 @@ void job_book::signal_running(int flag) {
     if (auto* e = find(id)) e->cancel.stop(flag);
 }
 
+std::vector<std::string> job_book::requeue_for_shutdown() {
+  std::vector<std::string> ids;
+  ids.reserve(running_on_.size());
+  for (const auto& [worker, id] : running_on_) ids.push_back(id);
+  for (const auto& id : ids) {
+    auto* e = find(id);
+    if (!e) continue;
+    close(e->value);
+    e->value.status = job_status::queued;
+    e->value.started_at = 0;
+    if (e->value.attempts > 0) --e->value.attempts;
+    open(e->value);
+  }
+  running_on_.clear();
+  return ids;
+}
+
 job_book::entry* job_book::running_on(std::uint64_t worker) {
   auto it = running_on_.find(worker);
   return it == running_on_.end() ? nullptr : find(it->second);

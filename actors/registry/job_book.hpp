@@ -138,6 +138,10 @@ public:
   bool requeue(const std::string& id);
   // Raises `flag` (cancel_handle::shutdown at a drain) on every running job.
   void signal_running(int flag);
+  // Shutdown: every running job is queued again and its start is not counted as an attempt
+  // (a stop is not the job's fault), so that after a restart `attempts` counts only the
+  // starts that ended in a crash. Returns their ids, for the journal.
+  std::vector<std::string> requeue_for_shutdown();
   // The job running on `worker`, if any.
   entry* running_on(std::uint64_t worker);
   // A factor worker died (counted in workers_lost): the job it was running, if any.

@@ -22,18 +22,6 @@ job_book::limits book_limits(const config::settings& s, job_book::open_means bou
   return l;
 }
 
-namespace {
-
-job final_state(job j, job_status status, std::string code, std::string message) {
-  j.status = status;
-  j.error_code = std::move(code);
-  j.error_message = std::move(message);
-  j.finished_at = 0; // the book stamps it
-  return j;
-}
-
-} // namespace
-
 job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_pointer<registry_state> self,
                                                caf::actor dispatcher, std::shared_ptr<journal> store,
                                                config::settings settings, std::vector<job> recovered,
@@ -201,6 +189,7 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
         auto& st = self->state;
         st.draining = true;
         st.book.signal_running(cancel_handle::shutdown);
+        for (const auto& id : st.book.requeue_for_shutdown()) persist(self, id);
         flush(self);
         return true;
       },

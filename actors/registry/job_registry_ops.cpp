@@ -56,6 +56,14 @@ job& create_job(self_ptr self, const std::string& caller, std::string number, st
   return st.book.add(std::move(j)).value;
 }
 
+job final_state(job j, job_status status, std::string code, std::string message) {
+  j.status = status;
+  j.error_code = std::move(code);
+  j.error_message = std::move(message);
+  j.finished_at = 0; // the book stamps it
+  return j;
+}
+
 void journal_final(self_ptr self, const std::string& id) {
   persist(self, id);
   const auto* e = self->state.book.find(id);
@@ -142,10 +150,26 @@ void flush(self_ptr self) {
 void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finished) {
   auto& st = self->state;
   for (auto& j : finished) st.book.add(std::move(j));
-  // Jobs that were queued or running when the process stopped run again, in order.
+  // Jobs that were queued or running when the process stopped run again, in order. A job
+  // journalled as running was running when the process died (a drain queues them again):
+  // that start counts as an attempt, and a job that has used up --max-attempts that way is
+  // a poison input, which ends failed instead of crashing the process again.
   for (auto& j : recovered) {
+    const bool poison = j.status == job_status::running && j.attempts >= st.settings.max_attempts;
     j.status = job_status::queued;
     j.started_at = 0;
+    if (poison) {
+      const std::string id = j.request_id;
+      const std::string attempts = std::to_string(j.attempts);
+      auto& e = st.book.add(std::move(j));
+      st.book.finish(id, final_state(e.value, job_status::failed, "worker_crashed",
+                                     "factord stopped abnormally " + attempts +
+                                         " times while this job ran (option --max-attempts); it will "
+                                         "not be retried"));
+      journal_final(self, id);
+      logging::warn("job_poison", {{"request_id", id}, {"attempts", attempts}});
+      continue;
+    }
     enqueue(self, j);
     st.book.add(std::move(j));
   }

@@ -20,6 +20,8 @@ std::optional<api_error> admit(registry_state& st, const std::string& caller, co
 // dispatcher once the commit that makes it durable succeeds.
 job& create_job(self_ptr self, const std::string& caller, std::string number, std::string key,
                 unsigned weight);
+// `j` in a final state with an error (finished_at is left for the book to stamp).
+job final_state(job j, job_status status, std::string code, std::string message);
 // The job reached a final state in the book: journal it (its waiters were woken).
 void journal_final(self_ptr self, const std::string& id);
 // Marks the job for the journal; the next flush writes its state then and commits.

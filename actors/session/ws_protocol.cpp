@@ -1,12 +1,9 @@
 #include "actors/session/ws_protocol.hpp"
 
 #include "actors/protocol/json_integers.hpp"
+#include "actors/protocol/json_object.hpp"
 
 #include <nlohmann/json.hpp>
-
-#include <algorithm>
-#include <string>
-#include <vector>
 
 namespace factord::actors {
 
@@ -33,23 +30,13 @@ ws_request parse_ws_frame(std::string_view text) {
   req.form = ws_request::kind::json;
   const std::string quoted = quote_long_json_integers(text);
   text = quoted;
-  // A key named twice at the top would leave it to the parser which one counts: refused.
-  std::vector<std::string> keys;
-  bool duplicate = false;
-  auto watch_keys = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::key && depth == 1) {
-      const auto& k = parsed.get_ref<const std::string&>();
-      duplicate = duplicate || std::find(keys.begin(), keys.end(), k) != keys.end();
-      keys.push_back(k);
-    }
-    return true;
-  };
-  json doc = json::parse(text, watch_keys, false);
+  auto read = read_json_object(text);
+  const json& doc = read.value;
   if (doc.is_discarded() || !doc.is_object()) {
     req.error = "malformed JSON frame: send {\"type\":\"message\",\"content\":\"<number>\"} or a bare number";
     return req;
   }
-  if (duplicate) {
+  if (read.duplicate_key) {
     req.error = "a JSON frame names a field twice: send each of \"type\", \"content\" and \"userid\" once";
     return req;
   }

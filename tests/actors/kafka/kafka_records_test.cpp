@@ -134,6 +134,8 @@ TEST_CASE("malformed job records are refused with a reason", "[actors][kafka_rec
        "\"weight\" is not an integer"},
       {R"({"type":"job","request_id":"a","caller_id":"b","number":"12")", "not a JSON object"}, // truncated
       {std::string("{\"type\":\"job\"\0}", 15), "not a JSON object"}, // embedded NUL
+      {R"({"type":"job","request_id":"a","caller_id":"b","number":"12","number":"13"})",
+       "a field is named twice"},
   };
   for (const auto& [text, reason] : bad) {
     INFO(text);
@@ -221,6 +223,13 @@ TEST_CASE("malformed results are refused with a reason", "[actors][kafka_records
        "\"attempts\" is not an integer"},
       {R"({"request_id":"a","caller_id":"b","number":"6","status":"failed","error":{"code":7}})",
        "\"code\" is not a string"},
+      // Found by fuzz_kafka_records: factors on a failed result (they would not round-trip).
+      {R"({"request_id":"a","caller_id":"b","number":"6","status":"failed","factors":["2","3"]})",
+       "\"factors\" in a result that is not done"},
+      {R"({"request_id":"a","caller_id":"b","number":"6","status":"done","status":"failed"})",
+       "a field is named twice"},
+      {R"({"request_id":"a","request_id":"b","caller_id":"b","number":"6","status":"done"})",
+       "a field is named twice"},
   };
   for (const auto& [text, reason] : bad) {
     INFO(text);

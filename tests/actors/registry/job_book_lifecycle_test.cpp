@@ -357,3 +357,27 @@ TEST_CASE("find_by_key finds a job by its caller and key until it is erased", "[
   book.erase("a1");
   CHECK(book.find_by_key("alice", "order-42") == nullptr);
 }
+
+TEST_CASE("a shutdown queues every running job again without counting its start", "[registry][job_book]") {
+  job_book book;
+  book.add(make_job("a1", "alice"));
+  book.add(make_job("b1", "bob"));
+  book.add(make_job("c1", "carol"));
+  REQUIRE(book.start("a1", 7, cancel_handle{}));
+  REQUIRE(book.start("b1", 8, cancel_handle{}));
+  REQUIRE(book.requeue("b1"));
+  REQUIRE(book.start("b1", 9, cancel_handle{})); // its second start
+  auto ids = book.requeue_for_shutdown();
+  std::sort(ids.begin(), ids.end());
+  CHECK(ids == std::vector<std::string>{"a1", "b1"});
+  CHECK(book.find("a1")->value.status == job_status::queued);
+  CHECK(book.find("a1")->value.attempts == 0);
+  CHECK(book.find("a1")->value.started_at == 0);
+  CHECK(book.find("b1")->value.attempts == 1); // the crash before still counts
+  CHECK(book.find("c1")->value.attempts == 0); // never started: untouched
+  CHECK(book.running_on(7) == nullptr);
+  CHECK(book.running_on(9) == nullptr);
+  CHECK(book.stats().running == 0);
+  CHECK(book.stats().queued == 3);
+  CHECK(book.requeue_for_shutdown().empty());
+}
