@@ -26,10 +26,11 @@ failure<kafka_errc> malformed(std::string why) { return fail(kafka_errc::malform
 
 // A record's JSON object, or why not: malformed JSON, or a field named twice.
 result<json, kafka_errc> record_object(std::string_view text) {
-  auto read = read_json_object(text);
-  if (read.value.is_discarded() || !read.value.is_object()) return malformed("not a JSON object");
-  if (read.duplicate_key) return malformed("a field is named twice");
-  return std::move(read.value);
+  bool duplicate_key = false;
+  json doc = read_json_object(text, duplicate_key);
+  if (doc.is_discarded() || !doc.is_object()) return malformed("not a JSON object");
+  if (duplicate_key) return malformed("a field is named twice");
+  return doc;
 }
 
 // Leaves `out` alone when an optional field is missing.

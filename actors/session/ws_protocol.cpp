@@ -30,13 +30,13 @@ ws_request parse_ws_frame(std::string_view text) {
   req.form = ws_request::kind::json;
   const std::string quoted = quote_long_json_integers(text);
   text = quoted;
-  auto read = read_json_object(text);
-  const json& doc = read.value;
+  bool duplicate_key = false;
+  const json doc = read_json_object(text, duplicate_key);
   if (doc.is_discarded() || !doc.is_object()) {
     req.error = "malformed JSON frame: send {\"type\":\"message\",\"content\":\"<number>\"} or a bare number";
     return req;
   }
-  if (read.duplicate_key) {
+  if (duplicate_key) {
     req.error = "a JSON frame names a field twice: send each of \"type\", \"content\" and \"userid\" once";
     return req;
   }
