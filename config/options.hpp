@@ -82,12 +82,6 @@ struct settings {
   std::chrono::milliseconds kafka_timeout{std::chrono::seconds{5}}; // broker ack wait for a submission
 };
 
-// A rate in submissions per second as options and key files write it: a plain decimal
-// (digits and at most one '.', no sign or exponent) from 0 to 1e6; nullopt otherwise.
-std::optional<double> parse_rate(std::string_view text);
-// The shortest text parse_rate() reads back as `rate`.
-std::string format_rate(double rate);
-
 struct option_spec {
   std::string_view name;       // "ws-idle-timeout"
   std::string_view value_hint; // "DURATION", shown in --help

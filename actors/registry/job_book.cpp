@@ -1,6 +1,7 @@
 #include "actors/registry/job_book.hpp"
 
 #include "config/options.hpp"
+#include "config/rate.hpp"
 
 #include <algorithm>
 

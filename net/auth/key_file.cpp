@@ -2,6 +2,7 @@
 
 #include "config/limits.hpp"
 #include "config/options.hpp"
+#include "config/rate.hpp"
 
 #include <openssl/evp.h>
 

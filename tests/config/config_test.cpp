@@ -211,6 +211,7 @@ TEST_CASE("log lines are parseable in both formats", "[config][log]") {
 }
 
 #include "config/text.hpp"
+#include "config/rate.hpp"
 
 TEST_CASE("JSON string literals are always valid, whatever the bytes", "[config][text]") {
   using factord::config::json_quote;
