@@ -6,38 +6,14 @@ Writes what it submitted to --json. Part of bench/abuse/run."""
 import argparse
 import http.client
 import json
+import os
 import random
+import sys
 import time
 
-
-def is_probable_prime(n, rounds=24):
-    if n < 2:
-        return False
-    for p in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
-        if n % p == 0:
-            return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d, s = d // 2, s + 1
-    rng = random.Random(n)
-    for _ in range(rounds):
-        x = pow(rng.randrange(2, n - 1), d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
-def prime(digits, rng):
-    while True:
-        c = rng.randrange(10 ** (digits - 1), 10 ** digits) | 1
-        if is_probable_prime(c):
-            return c
+# The same primes as the black-box tests make (tests/serve/harness.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "serve"))
+from harness import random_prime  # noqa: E402
 
 
 def running_jobs(port):
@@ -58,7 +34,8 @@ def main():
     ap.add_argument("--json", required=True)
     a = ap.parse_args()
     rng = random.Random(20261203)
-    numbers = [str(prime(a.digits // 2, rng) * prime(a.digits - a.digits // 2, rng)) for _ in range(a.count)]
+    numbers = [str(random_prime(a.digits // 2, rng) * random_prime(a.digits - a.digits // 2, rng))
+               for _ in range(a.count)]
     conn = http.client.HTTPConnection("127.0.0.1", a.port, timeout=30)
     conn.request("POST", "/v1/jobs:batch", body=json.dumps({"numbers": numbers}),
                  headers={"Content-Type": "application/json", "Authorization": "Bearer " + a.bearer})
