@@ -466,6 +466,9 @@ def connections_per_address_are_bounded(ctx):
     """--max-connections-per-ip 3: a fourth connection from 127.0.0.1 gets a 503 that names
     the option; one closed (an HTTP or an upgraded WebSocket), the next one is served."""
     with running(ctx, workers=1, extra=("--max-connections-per-ip", "3")) as srv:
+        # The harness's /readyz probe came from this address too: its slot is free only once
+        # the server has seen that connection close (seen flaky in CI without this wait).
+        time.sleep(0.5)
         held = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(2)]
         ws = socket.create_connection(("127.0.0.1", srv.port))
         key = base64.b64encode(os.urandom(16)).decode()
