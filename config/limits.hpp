@@ -13,6 +13,11 @@ using namespace std::chrono_literals;
 // checkpoints keep the WAL file and the commits that wait on it short).
 inline constexpr std::chrono::milliseconds journal_checkpoint_interval = 1s;
 
+// serve: after a failed journal commit (disk full, I/O error) the next one is tried this
+// long after, with every state that was not committed; replies that wait for it are held
+// until then (and answered 503 if it fails too), so a broken disk is not hammered per request.
+inline constexpr std::chrono::milliseconds journal_retry_interval = 1s;
+
 // How often finished jobs past --retention are forgotten (memory, journal).
 inline constexpr std::chrono::milliseconds purge_interval = 1min;
 

@@ -41,8 +41,9 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
         auto& st = self->state;
         if (!s.idempotency_key.empty()) {
           if (auto* known = st.book.find_by_key(s.caller_id, s.idempotency_key)) {
+            // The first submission may still be waiting for its commit: so does this answer.
             if (s.watcher && !known->value.finished()) st.book.watch(*known, tell(self, s.watcher));
-            rp.deliver(ok_reply(known->value, false));
+            reply_when_durable(self, rp, known->value.request_id);
             return rp;
           }
         }
@@ -56,7 +57,7 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
         job& j =
             create_job(self, s.caller_id, std::move(number), std::move(s.idempotency_key), s.limits.weight);
         if (s.watcher) st.book.watch(*st.book.find(j.request_id), tell(self, s.watcher));
-        st.unacked.push_back({rp, {j.request_id}, false, true, rate});
+        st.unacked.push_back({registry_state::pending_ack::kind::submit, rp, {}, {j.request_id}, rate});
         return rp;
       },
       [=](batch_atom, batch_submission& b) {
@@ -69,7 +70,7 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
         if (!batch) return rp;
         auto& numbers = batch->numbers;
         const rate_state rate = batch->rate;
-        registry_state::pending_ack ack{rp, {}, true, true, rate};
+        registry_state::pending_ack ack{registry_state::pending_ack::kind::batch, rp, {}, {}, rate};
         for (auto& n : numbers)
           ack.request_ids.push_back(
               create_job(self, b.caller_id, std::move(n), {}, b.limits.weight).request_id);
@@ -85,9 +86,9 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
         if (!e) {
           rp.deliver(unknown_id_reply(id));
         } else if (e->value.finished() || wait.count() <= 0) {
-          rp.deliver(ok_reply(e->value));
+          reply_when_durable(self, rp, id);
         } else {
-          auto waiter = book.wait(*e, answer(rp));
+          auto waiter = book.wait(*e, answer(self, rp));
           self->delayed_send(self, wait, waitover_atom::value, id, waiter);
         }
         return rp;
@@ -104,17 +105,17 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
           return rp;
         }
         if (e->value.finished()) {
-          rp.deliver(ok_reply(e->value));
+          reply_when_durable(self, rp, id);
           return rp;
         }
         if (e->value.status == job_status::queued)
           self->anon_send(st.dispatcher, cancel_atom::value, e->value.caller_id, id);
         else
           e->cancel.stop(cancel_handle::cancel);
-        st.book.finish(id, final_state(e->value, job_status::cancelled, "cancelled",
-                                       "the job was cancelled by a DELETE request"));
-        journal_final(self, id);
-        st.unacked.push_back({rp, {id}, false, false, {}});
+        finish_job(self, id,
+                   final_state(e->value, job_status::cancelled, "cancelled",
+                               "the job was cancelled by a DELETE request"));
+        reply_when_durable(self, rp, id);
         return rp;
       },
       [=](started_atom, const std::string& id, cancel_handle& handle, const caf::actor& worker) {
@@ -144,8 +145,7 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
           final = final_state(std::move(final), job_status::failed, std::move(outcome.error_code),
                               std::move(outcome.error_message));
         }
-        st.book.finish(outcome.request_id, std::move(final));
-        journal_final(self, outcome.request_id);
+        finish_job(self, outcome.request_id, std::move(final));
       },
       [=](lost_atom, const caf::actor_addr& worker) {
         auto& st = self->state;
@@ -153,11 +153,10 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
         if (!e) return;
         std::string id = e->value.request_id;
         if (e->value.attempts >= st.settings.max_attempts) {
-          st.book.finish(id,
-                         final_state(e->value, job_status::failed, "worker_crashed",
-                                     "the job crashed a factor worker " + std::to_string(e->value.attempts) +
-                                         " times (option --max-attempts); it will not be retried"));
-          journal_final(self, id);
+          finish_job(self, id,
+                     final_state(e->value, job_status::failed, "worker_crashed",
+                                 "the job crashed a factor worker " + std::to_string(e->value.attempts) +
+                                     " times (option --max-attempts); it will not be retried"));
           return;
         }
         st.book.requeue(id);

@@ -6,10 +6,12 @@
 // Messages in (its type, job_registry_actor, checks them):
 //   registry_api (protocol/registry_api.hpp):
 //     (submit_atom, submission)                    -> job_reply (after the journal commit;
-//                        a known idempotency key is answered at once with its job)
+//                        a known idempotency key is answered with its job once committed)
 //     (batch_atom, batch_submission)               -> batch_reply, all accepted or none
 //     (fetch_atom, request_id, caf::timespan wait, requester) -> job_reply (when finished
 //                        or after wait; another caller's job is a 404, as an unknown id)
+//   Every reply about a job leaves once its state is committed; a failed commit makes it a
+//   503 journal_unavailable (job_registry_ops.hpp flush()).
 //     (cancel_atom, request_id, requester)         -> job_reply (after the journal commit;
 //                        another caller's job is a 404 and is not cancelled)
 //     (drain_atom) -> bool   shutdown: refuse new work, stop running jobs, commit
@@ -54,14 +56,22 @@ using job_registry_actor = registry_api::extend_with<worker_report_api>::extend<
     caf::reacts_to<purge_atom>>;                               // internal
 
 struct registry_state {
-  // A reply held back until the journal commit that makes its job durable.
+  // A reply held back until the journal commit that holds the state it tells of. Every
+  // reply about a job whose state is not yet committed waits here: a new job's 202, a
+  // batch, a DELETE, an idempotent repeat, a GET or long-poll answer, a session's result.
   struct pending_ack {
-    // Untyped: submit and cancel promise a job_reply, batch a batch_reply (see `batch`).
+    enum class kind {
+      submit, // a new job (job_reply, 202); refused with its job when the commit fails
+      batch,  // new jobs (batch_reply); the same, all or none
+      reply,  // a job_reply about a job (cancel, GET, long-poll, idempotent repeat); 503 on failure
+      watch,  // a session's jobdone; kept until a commit succeeds
+    };
+    kind what = kind::reply;
+    // Untyped: submit and reply promise a job_reply, batch a batch_reply.
     caf::response_promise promise;
-    std::vector<std::string> request_ids; // one for submit/cancel, many for batch
-    bool batch = false;
-    bool created = false;
-    rate_state rate; // a submission's bucket, for its reply's X-RateLimit-* headers
+    caf::actor session;                   // watch
+    std::vector<std::string> request_ids; // one, or a batch's
+    rate_state rate;                      // a submission's bucket, for its reply's X-RateLimit-* headers
   };
 
   job_book book;
@@ -70,7 +80,7 @@ struct registry_state {
   std::vector<std::string> to_enqueue; // accepted jobs, sent to the dispatcher on commit
   std::vector<std::string> dirty;      // jobs to write at the next flush, in order
   std::unordered_set<std::string> dirty_set;
-  bool flush_scheduled = false;
+  bool flush_scheduled = false; // a flush is in the mailbox or, after a failed commit, on a timer
   bool draining = false;
   probe counters;
   caf::actor dispatcher;

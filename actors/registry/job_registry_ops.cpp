@@ -2,21 +2,49 @@
 
 #include "actors/protocol/atoms.hpp"
 #include "actors/protocol/replies.hpp"
+#include "config/limits.hpp"
 #include "config/log.hpp"
+
+#include <algorithm>
 
 namespace factord::actors::registry_ops {
 
-job_book::waker answer(job_promise rp) {
-  return [rp](const job& j) mutable { rp.deliver(ok_reply(j)); };
+bool durable(const registry_state& st, const std::string& id) { return st.dirty_set.count(id) == 0; }
+
+void reply_when_durable(self_ptr self, caf::response_promise rp, const std::string& id) {
+  auto& st = self->state;
+  if (durable(st, id)) {
+    const auto* e = st.book.find(id);
+    rp.deliver(e ? ok_reply(e->value) : unknown_id_reply(id));
+    return;
+  }
+  st.unacked.push_back({registry_state::pending_ack::kind::reply, std::move(rp), {}, {id}, {}});
+  schedule_flush(self);
+}
+
+job_book::waker answer(self_ptr self, job_promise rp) {
+  return [self, rp](const job& j) mutable { reply_when_durable(self, rp, j.request_id); };
+}
+
+void tell_when_durable(self_ptr self, const caf::actor& session, const std::string& id) {
+  auto& st = self->state;
+  if (durable(st, id)) {
+    // anon_send: CAF 0.17 lets a typed actor send() only to typed actors. The session does
+    // not look at the sender.
+    if (const auto* e = st.book.find(id)) self->anon_send(session, jobdone_atom::value, e->value);
+    return;
+  }
+  st.unacked.push_back({registry_state::pending_ack::kind::watch, {}, session, {id}, {}});
+  schedule_flush(self);
 }
 
 job_book::waker tell(self_ptr self, const caf::actor& session) {
-  // anon_send: CAF 0.17 lets a typed actor send() only to typed actors. The session does
-  // not look at the sender.
-  return [self, session](const job& j) { self->anon_send(session, jobdone_atom::value, j); };
+  return [self, session](const job& j) { tell_when_durable(self, session, j.request_id); };
 }
 
 void schedule_flush(self_ptr self) {
+  // Also false while a retry waits on its timer after a failed commit: requests then do
+  // not each try the broken journal again.
   if (self->state.flush_scheduled) return;
   self->state.flush_scheduled = true;
   // Lands behind everything already in the mailbox: one commit covers all of it.
@@ -64,14 +92,16 @@ job final_state(job j, job_status status, std::string code, std::string message)
   return j;
 }
 
-void journal_final(self_ptr self, const std::string& id) {
+bool finish_job(self_ptr self, const std::string& id, job final) {
+  // Dirty first: the waiters and watchers that finish() wakes then wait for its commit.
   persist(self, id);
+  if (!self->state.book.finish(id, std::move(final))) return false;
   const auto* e = self->state.book.find(id);
-  if (!e) return;
   // Done jobs are the bulk (thousands a second under load): debug. Failures stay visible.
   logging::write(
       e->value.status == job_status::done ? logging::level::debug : logging::level::info, "job_finished",
       {{"request_id", id}, {"status", std::string(to_string(e->value.status))}, {"method", e->value.method}});
+  return true;
 }
 
 void enqueue(self_ptr self, const job& j) {
@@ -81,70 +111,111 @@ void enqueue(self_ptr self, const job& j) {
 
 namespace {
 
-void write_dirty(registry_state& st) {
+// Puts every dirty job in its state now and commits them in one transaction. Any failed
+// put or commit rolls the whole transaction back: then nothing of it is acknowledged, and
+// every dirty job stays dirty for the next try.
+result<void, journal_errc> write_dirty(registry_state& st) {
   for (const auto& id : st.dirty) {
     const auto* e = st.book.find(id);
-    if (!e) continue; // purged meanwhile
+    if (!e) continue; // purged or refused meanwhile
     if (auto put = st.store->put(e->value); !put) {
-      ++st.book.counters().journal_errors;
       logging::error("journal_put_failed", {{"request_id", id}, {"error", put.message()}});
+      st.store->rollback();
+      return put;
     }
   }
-  st.dirty.clear();
-  st.dirty_set.clear();
+  auto committed = st.store->commit();
+  if (!committed) st.store->rollback();
+  return committed;
+}
+
+api_error journal_unavailable(const std::string& why, const char* what) {
+  return make_error(api_errc::not_ready, "journal_unavailable",
+                    "the job journal could not be written (" + why + "); " + what + ", retry shortly", 1);
 }
 
 // Not durable, so not accepted: forget the jobs of a failed commit and say so. Every
 // journal_errc is the same 503 for the client; `why`, the commit's message, says what failed.
 void refuse(registry_state& st, registry_state::pending_ack& ack, const std::string& why) {
-  for (const auto& id : ack.request_ids) st.book.erase(id);
-  api_error e = make_error(
-      api_errc::not_ready, "journal_unavailable",
-      "the job journal could not be written (" + why + "); nothing was accepted, retry shortly", 1);
-  if (ack.batch)
+  for (const auto& id : ack.request_ids) {
+    st.book.erase(id);
+    if (st.dirty_set.erase(id) > 0) st.dirty.erase(std::find(st.dirty.begin(), st.dirty.end(), id));
+  }
+  api_error e = journal_unavailable(why, "nothing was accepted");
+  if (ack.what == registry_state::pending_ack::kind::batch)
     ack.promise.deliver(batch_reply{false, {}, e, 0, {}});
   else
     ack.promise.deliver(failed_reply(e));
 }
 
-} // namespace
-
-void flush(self_ptr self) {
-  auto& st = self->state;
-  st.flush_scheduled = false;
-  write_dirty(st);
-  const auto committed = st.store->commit();
-  if (committed) {
-    ++st.book.counters().journal_commits;
-  } else {
-    ++st.book.counters().journal_errors;
-    logging::error("journal_commit_failed", {{"error", committed.message()}});
-  }
-  for (auto& ack : st.unacked) {
-    if (!committed && ack.created) {
-      refuse(st, ack, committed.message());
-      continue;
-    }
-    if (ack.batch) {
+// The commit holding every state these replies tell of succeeded.
+void deliver(self_ptr self, registry_state::pending_ack& ack) {
+  using kind = registry_state::pending_ack::kind;
+  auto& book = self->state.book;
+  switch (ack.what) {
+    case kind::batch: {
       batch_reply reply;
       reply.ok = true;
       reply.rate = ack.rate;
       for (const auto& id : ack.request_ids)
-        if (const auto* e = st.book.find(id)) reply.jobs.push_back(e->value);
+        if (const auto* e = book.find(id)) reply.jobs.push_back(e->value);
       ack.promise.deliver(std::move(reply));
-    } else if (const auto* e = st.book.find(ack.request_ids.front())) {
-      auto reply = ok_reply(e->value, ack.created);
-      reply.rate = ack.rate;
-      ack.promise.deliver(std::move(reply));
-    } else {
-      ack.promise.deliver(unknown_id_reply(ack.request_ids.front()));
+      return;
     }
+    case kind::watch:
+      if (const auto* e = book.find(ack.request_ids.front()))
+        self->anon_send(ack.session, jobdone_atom::value, e->value);
+      return;
+    case kind::submit:
+    case kind::reply: break;
   }
+  const auto* e = book.find(ack.request_ids.front());
+  if (!e) {
+    ack.promise.deliver(unknown_id_reply(ack.request_ids.front()));
+    return;
+  }
+  auto reply = ok_reply(e->value, ack.what == kind::submit);
+  reply.rate = ack.rate;
+  ack.promise.deliver(std::move(reply));
+}
+
+} // namespace
+
+void flush(self_ptr self) {
+  using kind = registry_state::pending_ack::kind;
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  auto acks = std::move(st.unacked);
   st.unacked.clear();
-  if (committed)
+  const auto committed = write_dirty(st);
+  if (committed) {
+    ++st.book.counters().journal_commits;
+    st.dirty.clear();
+    st.dirty_set.clear();
+    for (auto& ack : acks) deliver(self, ack);
     for (const auto& id : st.to_enqueue)
       if (const auto* e = st.book.find(id)) enqueue(self, e->value);
+    st.to_enqueue.clear();
+    return;
+  }
+  ++st.book.counters().journal_errors;
+  logging::error("journal_commit_failed", {{"error", committed.message()}});
+  // New jobs first: an idempotent repeat of one of them is then answered as not accepted too.
+  for (auto& ack : acks)
+    if (ack.what == kind::submit || ack.what == kind::batch) refuse(st, ack, committed.message());
   st.to_enqueue.clear();
+  for (auto& ack : acks) {
+    if (ack.what == kind::reply)
+      ack.promise.deliver(
+          failed_reply(journal_unavailable(committed.message(), "this answer is not durable yet")));
+    else if (ack.what == kind::watch)
+      st.unacked.push_back(std::move(ack)); // its result goes out with the first commit that succeeds
+  }
+  // The states that were not committed stay dirty; the next try is on a timer.
+  if (!st.dirty.empty() || !st.unacked.empty()) {
+    st.flush_scheduled = true;
+    self->delayed_send(self, config::limits::journal_retry_interval, flush_atom::value);
+  }
 }
 
 void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finished) {
@@ -162,11 +233,11 @@ void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finishe
       const std::string id = j.request_id;
       const std::string attempts = std::to_string(j.attempts);
       auto& e = st.book.add(std::move(j));
-      st.book.finish(id, final_state(e.value, job_status::failed, "worker_crashed",
-                                     "factord stopped abnormally " + attempts +
-                                         " times while this job ran (option --max-attempts); it will "
-                                         "not be retried"));
-      journal_final(self, id);
+      finish_job(self, id,
+                 final_state(e.value, job_status::failed, "worker_crashed",
+                             "factord stopped abnormally " + attempts +
+                                 " times while this job ran (option --max-attempts); it will "
+                                 "not be retried"));
       logging::warn("job_poison", {{"request_id", id}, {"attempts", attempts}});
       continue;
     }

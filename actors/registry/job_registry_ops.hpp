@@ -22,20 +22,29 @@ job& create_job(self_ptr self, const std::string& caller, std::string number, st
                 unsigned weight);
 // `j` in a final state with an error (finished_at is left for the book to stamp).
 job final_state(job j, job_status status, std::string code, std::string message);
-// The job reached a final state in the book: journal it (its waiters were woken).
-void journal_final(self_ptr self, const std::string& id);
+// Ends the job in the book with `final` (job_book::finish) and journals it; its waiters and
+// watchers hear of it after the commit that holds it. False if it was unknown or final.
+bool finish_job(self_ptr self, const std::string& id, job final);
 // Marks the job for the journal; the next flush writes its state then and commits.
 void persist(self_ptr self, const std::string& id);
 // Makes sure a journal commit follows everything now in the mailbox.
 void schedule_flush(self_ptr self);
-// The group commit: one journal commit, then every held-back reply.
+// The group commit: one journal commit, then every held-back reply. If it fails, new jobs
+// are refused (503 journal_unavailable) and forgotten, other replies are 503 too, results for
+// sessions wait, and the states stay dirty for a retry after journal_retry_interval.
 void flush(self_ptr self);
 void enqueue(self_ptr self, const job& j);
 // Loads the journal's jobs at start; unfinished ones are queued again in order.
 void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finished);
-// A waker that answers a held response promise with the job.
-job_book::waker answer(job_promise rp);
-// A waker that tells a ws-session its job finished.
+// False while the job's state in the book is ahead of the journal (until the next commit).
+bool durable(const registry_state& st, const std::string& id);
+// Answers `rp` with the job `id` as it is, at once if its state is committed, else after the
+// commit that holds it (503 if that commit fails).
+void reply_when_durable(self_ptr self, caf::response_promise rp, const std::string& id);
+// Tells `session` that its job finished, once that is committed.
+void tell_when_durable(self_ptr self, const caf::actor& session, const std::string& id);
+// Wakers for the book: a long-poll answered, a ws-session told (both when durable).
+job_book::waker answer(self_ptr self, job_promise rp);
 job_book::waker tell(self_ptr self, const caf::actor& session);
 
 } // namespace factord::actors::registry_ops

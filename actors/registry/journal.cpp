@@ -173,6 +173,13 @@ result<void, journal_errc> journal::commit() {
   return committed;
 }
 
+void journal::rollback() {
+  // SQLite may have rolled back on its own (disk full, I/O error); then there is nothing to do.
+  if (in_transaction_ && sqlite3_get_autocommit(db_) == 0 && !run(db_, "ROLLBACK"))
+    logging::warn("journal_rollback_failed", {{"error", sqlite3_errmsg(db_)}});
+  in_transaction_ = false;
+}
+
 result<std::vector<job>, journal_errc> journal::query(sqlite3_stmt* stmt) {
   statement_reset reset{stmt};
   std::vector<job> jobs;

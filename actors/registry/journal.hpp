@@ -38,6 +38,9 @@ public:
   // Makes every put since the last commit durable. On `busy` the transaction stays open
   // and a later commit may still make its puts durable; on other failures they are lost.
   result<void, journal_errc> commit();
+  // Drops every put since the last commit (after a failed put or commit), so that the
+  // next put starts a new transaction; the registry puts those states again.
+  void rollback();
 
   // Jobs that were queued or running when the process stopped, in acceptance order
   // (journal sequence), so each caller's queue is rebuilt in its original order.

@@ -8,6 +8,7 @@
 #include "actors/scheduling/dispatcher.hpp"
 #include "actors/scheduling/factor_worker.hpp"
 #include "actors/registry/job_registry.hpp"
+#include "registry/full_disk.hpp"
 
 #include <caf/actor_cast.hpp>
 #include <caf/after.hpp>
@@ -40,6 +41,7 @@ struct registry_fixture : actor_fixture {
   }
 
   void start() {
+    full_disk::install(); // the real VFS until a test fills the disk
     auto opened = journal::open(dir.string());
     REQUIRE(opened);
     std::shared_ptr<journal> store(std::move(opened).value());
