@@ -8,7 +8,8 @@
 //
 // States: run -> yield (the dispatcher asks for the worker back) -> parked (the job stopped
 // at a poll point and waits) -> run (resumed). cancel and shutdown win over every other
-// state and wake a parked job, which then ends.
+// state and wake a parked job, which then ends. Separately, a job may wait before its engine
+// starts until the registry has journalled the start (start_recorded).
 #pragma once
 
 #include <atomic>
@@ -51,6 +52,22 @@ public:
     shared_->wake.wait(lock, [this] { return state() != parked; });
     return state();
   }
+  // The registry journalled the job's start (the attempt is counted): a worker waiting in
+  // wait_start_recorded() may start the engine.
+  void start_recorded() const {
+    {
+      std::lock_guard<std::mutex> lock(shared_->mutex);
+      shared_->recorded = true;
+    }
+    shared_->wake.notify_all();
+  }
+  // Blocks until start_recorded() or a stop; true if recorded.
+  bool wait_start_recorded() const {
+    std::unique_lock<std::mutex> lock(shared_->mutex);
+    shared_->wake.wait(lock,
+                       [this] { return shared_->recorded || state() == cancel || state() == shutdown; });
+    return shared_->recorded;
+  }
   // Both handles are of the same job.
   bool same_job(const cancel_handle& other) const noexcept { return shared_ == other.shared_; }
 
@@ -59,6 +76,7 @@ private:
     std::atomic<int> flag{run};
     std::mutex mutex;
     std::condition_variable wake;
+    bool recorded = false; // under mutex
   };
   bool exchange(int from, int to) const noexcept { return shared_->flag.compare_exchange_strong(from, to); }
   std::shared_ptr<shared_state> shared_ = std::make_shared<shared_state>();

@@ -47,6 +47,10 @@ struct job_ticket {
   // The caller's scheduling weight from its credential (0: none given). The dispatcher
   // uses the latest one it saw, unless an operator set a weight in the console.
   unsigned weight = 0;
+  // The worker starts the engine only once the registry says the start is journalled
+  // (cancel_handle::wait_start_recorded): set for jobs that were unfinished at a restart or
+  // lost a worker, so each further attempt is counted even if it kills the process at once.
+  bool record_start_first = false;
 };
 
 // Timestamps of the job model (config/text.hpp).

@@ -161,7 +161,7 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
         }
         st.book.requeue(id);
         persist(self, id);
-        enqueue(self, e->value);
+        enqueue(self, e->value, true);
       },
       [=](flush_atom) {
         probe_scope scope(self->state.counters, "flush");

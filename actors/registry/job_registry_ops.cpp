@@ -104,9 +104,9 @@ bool finish_job(self_ptr self, const std::string& id, job final) {
   return true;
 }
 
-void enqueue(self_ptr self, const job& j) {
+void enqueue(self_ptr self, const job& j, bool record_start_first) {
   self->anon_send(self->state.dispatcher, enqueue_atom::value,
-                  job_ticket{j.request_id, j.caller_id, j.number, j.weight});
+                  job_ticket{j.request_id, j.caller_id, j.number, j.weight, record_start_first});
 }
 
 namespace {
@@ -190,11 +190,15 @@ void flush(self_ptr self) {
   const auto committed = write_dirty(st);
   if (committed) {
     ++st.book.counters().journal_commits;
+    // Starts in this commit are journalled: workers that wait for that may begin.
+    for (const auto& id : st.dirty)
+      if (const auto* e = st.book.find(id); e && e->value.status == job_status::running)
+        e->cancel.start_recorded();
     st.dirty.clear();
     st.dirty_set.clear();
     for (auto& ack : acks) deliver(self, ack);
     for (const auto& id : st.to_enqueue)
-      if (const auto* e = st.book.find(id)) enqueue(self, e->value);
+      if (const auto* e = st.book.find(id)) enqueue(self, e->value, false);
     st.to_enqueue.clear();
     return;
   }
@@ -241,7 +245,7 @@ void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finishe
       logging::warn("job_poison", {{"request_id", id}, {"attempts", attempts}});
       continue;
     }
-    enqueue(self, j);
+    enqueue(self, j, true);
     st.book.add(std::move(j));
   }
 }

@@ -33,7 +33,9 @@ void schedule_flush(self_ptr self);
 // are refused (503 journal_unavailable) and forgotten, other replies are 503 too, results for
 // sessions wait, and the states stay dirty for a retry after journal_retry_interval.
 void flush(self_ptr self);
-void enqueue(self_ptr self, const job& j);
+// Sends the job to the dispatcher; `record_start_first` for a job that was unfinished at a
+// restart or lost its worker (job_ticket::record_start_first).
+void enqueue(self_ptr self, const job& j, bool record_start_first);
 // Loads the journal's jobs at start; unfinished ones are queued again in order.
 void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finished);
 // False while the job's state in the book is ahead of the journal (until the next commit).

@@ -57,6 +57,10 @@ caf::behavior factor_worker(caf::event_based_actor* self, const caf::actor& disp
   return {
       [=](job_atom, const job_ticket& ticket, cancel_handle& handle) {
         self->send(registry, started_atom::value, ticket.request_id, handle, caf::actor{self});
+        // A job that was around at a crash starts only once this attempt is journalled, so
+        // an input that kills the process is counted every time (--max-attempts). A stop
+        // while waiting ends the job at its first poll.
+        if (ticket.record_start_first) handle.wait_start_recorded();
         // Runs on this worker's thread while the job is parked, so the dispatcher can give
         // the slot to another job; the thread then waits inside the engine.
         auto on_park = [=] { self->send(dispatcher, suspended_atom::value, caf::actor{self}); };

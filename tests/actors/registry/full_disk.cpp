@@ -59,7 +59,9 @@ int shim_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
   return real_of(f)->pMethods->xShmLock(real_of(f), offset, n, flags);
 }
 void shim_shm_barrier(sqlite3_file* f) { real_of(f)->pMethods->xShmBarrier(real_of(f)); }
-int shim_shm_unmap(sqlite3_file* f, int remove) { return real_of(f)->pMethods->xShmUnmap(real_of(f), remove); }
+int shim_shm_unmap(sqlite3_file* f, int remove) {
+  return real_of(f)->pMethods->xShmUnmap(real_of(f), remove);
+}
 int shim_fetch(sqlite3_file* f, sqlite3_int64 offset, int n, void** out) {
   return real_of(f)->pMethods->xFetch(real_of(f), offset, n, out);
 }
@@ -68,11 +70,25 @@ int shim_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* p) {
 }
 
 // Version 3, as the unix VFS's own methods (checked in shim_open).
-const sqlite3_io_methods shim_methods = {
-    3,           shim_close,    shim_read,       shim_write,         shim_truncate,     shim_sync,
-    shim_file_size, shim_lock,  shim_unlock,     shim_check_reserved, shim_file_control, shim_sector_size,
-    shim_device, shim_shm_map,  shim_shm_lock,   shim_shm_barrier,   shim_shm_unmap,    shim_fetch,
-    shim_unfetch};
+const sqlite3_io_methods shim_methods = {3,
+                                         shim_close,
+                                         shim_read,
+                                         shim_write,
+                                         shim_truncate,
+                                         shim_sync,
+                                         shim_file_size,
+                                         shim_lock,
+                                         shim_unlock,
+                                         shim_check_reserved,
+                                         shim_file_control,
+                                         shim_sector_size,
+                                         shim_device,
+                                         shim_shm_map,
+                                         shim_shm_lock,
+                                         shim_shm_barrier,
+                                         shim_shm_unmap,
+                                         shim_fetch,
+                                         shim_unfetch};
 
 int shim_open(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out_flags) {
   auto* file = reinterpret_cast<shim_file*>(f);

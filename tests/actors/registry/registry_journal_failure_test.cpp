@@ -4,6 +4,8 @@
 // under the real journal.
 #include "registry/registry_fixture.hpp"
 
+#include <future>
+
 using namespace factord::actors;
 using namespace std::chrono_literals;
 using factord::testing::disk_full_scope;
@@ -20,7 +22,8 @@ std::vector<job_reply> drain_replies(registry_fixture& f) {
   std::vector<job_reply> out;
   bool more = true;
   while (more)
-    f.self->receive([&](job_reply& r) { out.push_back(std::move(r)); }, caf::after(0s) >> [&] { more = false; });
+    f.self->receive([&](job_reply& r) { out.push_back(std::move(r)); },
+                    caf::after(0s) >> [&] { more = false; });
   return out;
 }
 
@@ -175,7 +178,8 @@ TEST_CASE("a session is told of a result once it is committed, not before",
   CHECK(j->factors == std::vector<std::string>{"7", "13"});
 }
 
-TEST_CASE("a failed commit refuses a batch whole and keeps earlier jobs", "[actor][actors][registry][journal]") {
+TEST_CASE("a failed commit refuses a batch whole and keeps earlier jobs",
+          "[actor][actors][registry][journal]") {
   registry_fixture f;
   auto first = f.submit("alice", "91");
   REQUIRE(first.ok);
@@ -190,4 +194,33 @@ TEST_CASE("a failed commit refuses a batch whole and keeps earlier jobs", "[acto
   REQUIRE(f.take());
   CHECK_FALSE(f.take());
   CHECK(f.ask<registry_stats>(stats_atom::value).journal_errors >= 1);
+}
+
+TEST_CASE("a job unfinished at a restart starts its engine only after its attempt is journalled",
+          "[actor][actors][registry][journal]") {
+  registry_fixture f;
+  auto r = f.submit("alice", "91");
+  REQUIRE(r.ok);
+  auto fresh = f.take();
+  REQUIRE(fresh);
+  CHECK_FALSE(fresh->record_start_first); // fresh jobs start at once; their start is journalled lazily
+  f.stop();
+  f.start();
+  auto t = f.take();
+  REQUIRE(t);
+  CHECK(t->record_start_first);
+  std::future<bool> recorded;
+  {
+    disk_full_scope full;
+    auto h = f.start_job(*t);
+    recorded = std::async(std::launch::async, [h] { return h.wait_start_recorded(); });
+    // The start cannot be committed: the worker would still be waiting, not computing.
+    CHECK(recorded.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout);
+  }
+  f.advance(factord::config::limits::journal_retry_interval);
+  REQUIRE(recorded.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(recorded.get());
+  f.stop();
+  f.start(); // the attempt is in the journal
+  CHECK(f.fetch(r.value.request_id).value.attempts == 1);
 }
