@@ -72,6 +72,31 @@ def a_job_running_at_every_crash_ends_failed_after_max_attempts(ctx):
 
 
 @suite.test
+def four_kill9s_at_the_default_max_attempts(ctx):
+    """The issue's scenario: kill -9 four times while the job runs, with the default
+    --max-attempts (3). Three crashes end it failed; the fourth finds nothing to re-run, and
+    the server keeps serving. A GET shows `running` only once that start is journalled."""
+    srv = Server(ctx, workers=1).start()
+    try:
+        rid = srv.http().submit(long_number(3), "poison")
+        for crash in range(1, 5):
+            if crash <= 3:
+                wait_running(srv, rid)
+            srv.kill9()
+            srv.restart()
+            job = status(srv, rid)
+            if crash < 3:
+                assert job["status"] in ("queued", "running"), "after %d crashes: %r" % (crash, job)
+            else:
+                assert job["status"] == "failed", "after %d crashes: %r" % (crash, job)
+                assert job["error"]["code"] == "worker_crashed" and "3 times" in job["error"]["message"], job
+            honest_still_served(srv)
+    finally:
+        if srv.alive():
+            srv.stop()
+
+
+@suite.test
 def a_graceful_stop_is_not_an_attempt(ctx):
     """--max-attempts 1: three SIGTERM restarts while the job runs, and it still runs."""
     srv = Server(ctx, workers=1, extra=("--max-attempts", "1")).start()
