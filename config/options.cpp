@@ -194,6 +194,16 @@ const std::vector<option_spec> table = {
      [](settings& s, string_view v) {
        return assign_duration(s.retention, v, std::chrono::milliseconds{1000});
      }},
+    {"retention-max-jobs", "N",
+     "Most finished jobs kept (memory and journal); beyond, the oldest finished are forgotten "
+     "first, before --retention has passed.",
+     [](const settings& s) { return std::to_string(s.retention_max_jobs); },
+     [](settings& s, string_view v) { return assign_count(s.retention_max_jobs, v, 1, 1'000'000'000); }},
+    {"retention-max-bytes", "BYTES",
+     "Most memory the finished jobs kept may take (an estimate per job: its strings and "
+     "bookkeeping); beyond, the oldest finished are forgotten first, from the journal too.",
+     [](const settings& s) { return std::to_string(s.retention_max_bytes); },
+     [](settings& s, string_view v) { return assign_count(s.retention_max_bytes, v, 1 << 20, 1ULL << 40); }},
     {"ws-max-in-flight", "N", "Numbers one WebSocket may have in flight; reading pauses at it.",
      [](const settings& s) { return std::to_string(s.ws_max_in_flight); },
      [](settings& s, string_view v) { return assign_count(s.ws_max_in_flight, v, 1, 100000); }},

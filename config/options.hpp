@@ -54,6 +54,8 @@ struct settings {
   unsigned burst_per_caller = 0;             // token bucket size; 0: max(1, rate)
   unsigned max_attempts = 3;                 // worker crashes before a job fails
   std::chrono::milliseconds retention{std::chrono::hours{24}}; // finished jobs kept
+  std::uint64_t retention_max_jobs = 1'000'000;                // ... at most this many
+  std::uint64_t retention_max_bytes = 512ULL << 20;            // ... in about this much memory
   unsigned ws_max_in_flight = 64;                              // numbers per socket; reading pauses at it
   std::size_t max_frame_bytes = 64 * 1024UL;                   // one WebSocket message
   std::size_t max_body_bytes = 1024 * 1024UL;                  // one HTTP request body

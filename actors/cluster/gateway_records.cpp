@@ -22,8 +22,10 @@ void apply_result(self_ptr self, job&& update) {
   auto* e = st.book.find(update.request_id);
   seen_in_kafka(st, update.request_id);
   if (!e) {
-    if (update.finished()) st.book.count_final(update);
+    const bool finished = update.finished();
+    if (finished) st.book.count_final(update);
     st.book.add(std::move(update));
+    if (finished) st.book.trim(); // --retention-max-jobs and -bytes: the oldest finished go
     return;
   }
   if (e->value.finished()) return; // duplicates after a worker crash or rebalance
@@ -33,6 +35,7 @@ void apply_result(self_ptr self, job&& update) {
   }
   std::string id = update.request_id;
   st.book.finish(id, std::move(update));
+  st.book.trim();
 }
 
 void on_job_record(self_ptr self, const kafka_record& r) {

@@ -171,12 +171,39 @@ void job_book::count_final(const job& j) {
   }
 }
 
+std::size_t job_book::footprint(const job& j) noexcept {
+  // The entry, its map node and index nodes, and the heap parts of its strings.
+  std::size_t bytes = sizeof(entry) + 160;
+  for (const auto* text : {&j.request_id, &j.caller_id, &j.number, &j.idempotency_key, &j.error_code,
+                           &j.error_message, &j.method})
+    bytes += text->capacity() > 15 ? text->capacity() : 0;
+  for (const auto& f : j.factors) bytes += sizeof(std::string) + (f.capacity() > 15 ? f.capacity() : 0);
+  return bytes;
+}
+
+void job_book::index_finished(entry& e) {
+  unindex_finished(e);
+  e.indexed_at = e.value.finished_at;
+  e.indexed_seq = ++finished_seq_;
+  e.kept_bytes = footprint(e.value);
+  finished_order_.emplace(e.indexed_at, e.indexed_seq, e.value.request_id);
+  finished_bytes_ += e.kept_bytes;
+}
+
+void job_book::unindex_finished(entry& e) {
+  if (e.kept_bytes == 0) return;
+  finished_order_.erase({e.indexed_at, e.indexed_seq, e.value.request_id});
+  finished_bytes_ -= e.kept_bytes;
+  e.kept_bytes = 0;
+}
+
 job_book::entry& job_book::add(job j) {
   erase(j.request_id);
   if (!j.finished()) open(j);
   if (!j.idempotency_key.empty()) by_key_[key_of(j.caller_id, j.idempotency_key)] = j.request_id;
   auto& e = jobs_[j.request_id];
   e.value = std::move(j);
+  if (e.value.finished()) index_finished(e);
   return e;
 }
 
@@ -185,6 +212,7 @@ void job_book::erase(const std::string& id) {
   if (it == jobs_.end()) return;
   const job& j = it->second.value;
   if (!j.finished()) close(j);
+  unindex_finished(it->second);
   if (j.status == job_status::running) running_on_.erase(it->second.worker);
   if (!j.idempotency_key.empty()) by_key_.erase(key_of(j.caller_id, j.idempotency_key));
   jobs_.erase(it);
@@ -265,6 +293,7 @@ bool job_book::finish(const std::string& id, job final) {
   if (final.idempotency_key.empty()) final.idempotency_key = std::move(e->value.idempotency_key);
   if (final.finished_at == 0) final.finished_at = unix_millis_now();
   e->value = std::move(final);
+  index_finished(*e);
   count_final(e->value);
   // Moved out first: a waker may add to this entry (a session resubmitting, say).
   auto waiters = std::move(e->waiters);
@@ -310,16 +339,29 @@ void job_book::charge(const std::string& caller, double seconds, bool done) {
 
 std::int64_t job_book::purge(std::int64_t now_ms) {
   auto cutoff = now_ms - limits_.retention.count();
-  for (auto it = jobs_.begin(); it != jobs_.end();) {
-    const job& j = it->second.value;
-    if (j.finished() && j.finished_at < cutoff && it->second.waiters.empty()) {
-      if (!j.idempotency_key.empty()) by_key_.erase(key_of(j.caller_id, j.idempotency_key));
-      it = jobs_.erase(it);
-    } else {
-      ++it;
-    }
+  // Oldest first: stops at the first job young enough to keep.
+  std::vector<std::string> old;
+  for (const auto& [finished_at, seq, id] : finished_order_) {
+    if (finished_at >= cutoff) break;
+    if (const auto* e = find(id); e && e->waiters.empty()) old.push_back(id);
   }
+  for (const auto& id : old) erase(id);
   return cutoff;
+}
+
+std::vector<std::string> job_book::trim() {
+  std::vector<std::string> gone;
+  while (!finished_order_.empty() && (finished_order_.size() > limits_.retention_max_jobs ||
+                                      finished_bytes_ > limits_.retention_max_bytes)) {
+    std::string id = std::get<2>(*finished_order_.begin());
+    if (find(id) != nullptr) {
+      erase(id);
+    } else { // cannot happen: erase() unindexes; but never loop on a stale entry
+      finished_order_.erase(finished_order_.begin());
+    }
+    gone.push_back(std::move(id));
+  }
+  return gone;
 }
 
 registry_stats job_book::stats() const {

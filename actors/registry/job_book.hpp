@@ -16,7 +16,8 @@
 //  - submission rates: a token bucket per rate key (take_rate, rate_limiter.hpp), at most
 //    config::limits::max_rate_buckets of them;
 //  - which worker runs which job, and its cancel flag;
-//  - retention: finished jobs older than it are forgotten (purge);
+//  - retention: finished jobs older than it are forgotten (purge), and beyond a count or an
+//    estimate of their bytes the oldest finished ones go first (trim);
 //  - the counters of /metrics (registry_stats, refusals by api_errc) and the console's view.
 // Single-threaded: owned by one actor.
 #pragma once
@@ -31,6 +32,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -52,6 +55,8 @@ public:
     std::uint64_t max_open = 100000;           // --max-queued
     std::uint64_t max_open_per_caller = 10000; // --max-queued-per-caller
     std::chrono::milliseconds retention{std::chrono::hours{24}};
+    std::uint64_t retention_max_jobs = 1'000'000;     // --retention-max-jobs
+    std::uint64_t retention_max_bytes = 512ULL << 20; // --retention-max-bytes
     std::size_t max_served_callers = config::limits::max_served_callers;
     open_means bound = open_means::queued;
   };
@@ -62,6 +67,10 @@ public:
     std::vector<waker> watchers;                          // sessions
     cancel_handle cancel;                                 // meaningful while running
     std::uint64_t worker = 0;                             // actor id of the worker running it
+    // Its place in the index of finished jobs, as indexed (so a later change cannot strand it).
+    std::int64_t indexed_at = 0;
+    std::uint64_t indexed_seq = 0; // ties within a millisecond: the order they finished in
+    std::size_t kept_bytes = 0;    // 0: not indexed
   };
 
   job_book();
@@ -167,6 +176,14 @@ public:
   // Forgets finished jobs that ended before now - retention and have no waiter. Returns the
   // cutoff used, for a journal purge.
   std::int64_t purge(std::int64_t now_ms);
+  // Forgets the oldest finished jobs (by finished_at) while more than retention_max_jobs
+  // are kept or their footprint() is over retention_max_bytes. Returns their ids, for the
+  // journal. Unfinished jobs are never trimmed: they are bounded by the queue limits.
+  std::vector<std::string> trim();
+  // What a kept job costs in memory, roughly: its strings and the book's per-job overhead.
+  static std::size_t footprint(const job& j) noexcept;
+  std::uint64_t finished_kept() const noexcept { return finished_order_.size(); }
+  std::uint64_t finished_bytes() const noexcept { return finished_bytes_; }
 
   // Counts a final state that was reached elsewhere (a result read from a topic).
   void count_final(const job& j);
@@ -189,6 +206,9 @@ private:
   static std::string key_of(const std::string& caller, const std::string& key);
   void open(const job& j);
   void close(const job& j);
+  // The index of finished jobs, oldest first, and their footprint.
+  void index_finished(entry& e);
+  void unindex_finished(entry& e);
 
   limits limits_;
   std::unordered_map<std::string, entry> jobs_;
@@ -199,6 +219,10 @@ private:
   std::unordered_map<std::string, service_record> served_;
   std::uint64_t served_clock_ = 0;
   std::uint64_t next_waiter_ = 1;
+  // (finished_at, order of finishing, id): oldest first
+  std::set<std::tuple<std::int64_t, std::uint64_t, std::string>> finished_order_;
+  std::uint64_t finished_seq_ = 0;
+  std::uint64_t finished_bytes_ = 0;
   random_ids ids_;
   rate_limiter rates_;
   registry_stats stats_;

@@ -18,6 +18,8 @@ job_book::limits book_limits(const config::settings& s, job_book::open_means bou
   l.max_open = s.max_queued;
   l.max_open_per_caller = s.max_queued_per_caller;
   l.retention = s.retention;
+  l.retention_max_jobs = s.retention_max_jobs;
+  l.retention_max_bytes = s.retention_max_bytes;
   l.bound = bound;
   return l;
 }

@@ -80,6 +80,9 @@ struct registry_state {
   std::vector<std::string> to_enqueue; // accepted jobs, sent to the dispatcher on commit
   std::vector<std::string> dirty;      // jobs to write at the next flush, in order
   std::unordered_set<std::string> dirty_set;
+  // Finished jobs trimmed from the book (--retention-max-jobs/-bytes): deleted from the
+  // journal in the next transaction, kept here until one commits.
+  std::vector<std::string> removals;
   bool flush_scheduled = false; // a flush is in the mailbox or, after a failed commit, on a timer
   bool draining = false;
   probe counters;

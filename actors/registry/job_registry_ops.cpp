@@ -115,6 +115,13 @@ namespace {
 // put or commit rolls the whole transaction back: then nothing of it is acknowledged, and
 // every dirty job stays dirty for the next try.
 result<void, journal_errc> write_dirty(registry_state& st) {
+  for (const auto& id : st.removals) {
+    if (auto removed = st.store->remove_finished(id); !removed) {
+      logging::error("journal_remove_failed", {{"request_id", id}, {"error", removed.message()}});
+      st.store->rollback();
+      return removed;
+    }
+  }
   for (const auto& id : st.dirty) {
     const auto* e = st.book.find(id);
     if (!e) continue; // purged or refused meanwhile
@@ -181,6 +188,10 @@ void deliver(self_ptr self, registry_state::pending_ack& ack) {
 
 } // namespace
 
+void trim(registry_state& st) {
+  for (auto& id : st.book.trim()) st.removals.push_back(std::move(id));
+}
+
 void flush(self_ptr self) {
   using kind = registry_state::pending_ack::kind;
   auto& st = self->state;
@@ -196,7 +207,11 @@ void flush(self_ptr self) {
         e->cancel.start_recorded();
     st.dirty.clear();
     st.dirty_set.clear();
+    st.removals.clear();
     for (auto& ack : acks) deliver(self, ack);
+    // Past --retention-max-jobs or -bytes: the oldest finished go, from the journal with
+    // the next commit (there is one whenever new jobs keep finishing).
+    trim(st);
     for (const auto& id : st.to_enqueue)
       if (const auto* e = st.book.find(id)) enqueue(self, e->value, false);
     st.to_enqueue.clear();
@@ -248,6 +263,9 @@ void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finishe
     enqueue(self, j, true);
     st.book.add(std::move(j));
   }
+  // A journal written with larger retention caps (or before them) is cut to size now.
+  trim(st);
+  if (!st.removals.empty()) schedule_flush(self);
 }
 
 } // namespace factord::actors::registry_ops

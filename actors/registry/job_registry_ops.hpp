@@ -36,6 +36,9 @@ void flush(self_ptr self);
 // Sends the job to the dispatcher; `record_start_first` for a job that was unfinished at a
 // restart or lost its worker (job_ticket::record_start_first).
 void enqueue(self_ptr self, const job& j, bool record_start_first);
+// Trims the book to --retention-max-jobs and -bytes; the trimmed jobs leave the journal
+// with the next commit.
+void trim(registry_state& st);
 // Loads the journal's jobs at start; unfinished ones are queued again in order.
 void restore(self_ptr self, std::vector<job> recovered, std::vector<job> finished);
 // False while the job's state in the book is ahead of the journal (until the next commit).

@@ -121,6 +121,7 @@ result<std::unique_ptr<journal>, journal_errc> journal::open(const std::string& 
   if (ready) ready = prepare(j->db_, j->path_, unfinished_sql, j->unfinished_);
   if (ready) ready = prepare(j->db_, j->path_, finished_since_sql, j->finished_since_);
   if (ready) ready = prepare(j->db_, j->path_, purge_sql, j->purge_);
+  if (ready) ready = prepare(j->db_, j->path_, remove_sql, j->remove_);
   if (!ready) return ready.error();
   return j;
 }
@@ -129,7 +130,7 @@ result<std::unique_ptr<journal>, journal_errc> journal::open(const std::string& 
 // and a job acknowledged after a failed commit is impossible (commit() reports it first).
 journal::~journal() {
   if (in_transaction_ && sqlite3_get_autocommit(db_) == 0) run(db_, "COMMIT");
-  for (sqlite3_stmt* stmt : {put_, unfinished_, finished_since_, purge_})
+  for (sqlite3_stmt* stmt : {put_, unfinished_, finished_since_, purge_, remove_})
     sqlite3_finalize(stmt); // null is a no-op
   sqlite3_close(db_);       // null is a no-op; fails only with live statements
 }
@@ -139,7 +140,7 @@ result<void, journal_errc> journal::exec(const char* sql) {
   return sqlite_failure(db_, std::string("cannot run ") + sql + " on journal", path_);
 }
 
-result<void, journal_errc> journal::put(const job& j) {
+result<void, journal_errc> journal::begin() {
   // Refuse until commit() has reported the loss, so the registry re-puts those jobs.
   if (transaction_lost(db_, in_transaction_))
     return fail(journal_errc::transaction_lost, "journal '" + path_ +
@@ -150,6 +151,19 @@ result<void, journal_errc> journal::put(const job& j) {
     if (auto begun = exec("BEGIN"); !begun) return begun;
     in_transaction_ = true;
   }
+  return {};
+}
+
+result<void, journal_errc> journal::remove_finished(const std::string& request_id) {
+  if (auto begun = begin(); !begun) return begun;
+  statement_reset reset{remove_};
+  bind_text(remove_, 1, request_id);
+  if (sqlite3_step(remove_) == SQLITE_DONE) return {};
+  return sqlite_failure(db_, "cannot remove job " + request_id + " from journal", path_);
+}
+
+result<void, journal_errc> journal::put(const job& j) {
+  if (auto begun = begin(); !begun) return begun;
   const std::string factors = join_factors(j.factors);
   statement_reset reset{put_};
   bind_job(put_, j, factors);

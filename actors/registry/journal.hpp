@@ -47,6 +47,8 @@ public:
   result<std::vector<job>, journal_errc> unfinished();
   // Finished jobs newer than `since_unix_millis`, so GETs keep answering after restart.
   result<std::vector<job>, journal_errc> finished_since(std::int64_t since_unix_millis);
+  // Deletes one finished job (in the open transaction, as put does); an unfinished one stays.
+  result<void, journal_errc> remove_finished(const std::string& request_id);
   // Deletes finished jobs that finished before the cutoff; the value is how many.
   result<std::int64_t, journal_errc> purge_finished_before(std::int64_t cutoff_unix_millis);
 
@@ -59,6 +61,8 @@ public:
 private:
   journal() = default;
   result<void, journal_errc> exec(const char* sql);
+  // Opens a transaction unless one is open (after checking that none was lost).
+  result<void, journal_errc> begin();
   result<std::vector<job>, journal_errc> query(sqlite3_stmt* stmt);
 
   sqlite3* db_ = nullptr;
@@ -66,6 +70,7 @@ private:
   sqlite3_stmt* unfinished_ = nullptr;
   sqlite3_stmt* finished_since_ = nullptr;
   sqlite3_stmt* purge_ = nullptr;
+  sqlite3_stmt* remove_ = nullptr;
   bool in_transaction_ = false;
   std::string path_;
 };

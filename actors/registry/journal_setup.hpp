@@ -48,6 +48,10 @@ inline constexpr const char* finished_since_sql =
 inline constexpr const char* purge_sql =
     "DELETE FROM jobs WHERE status IN ('done', 'failed', 'cancelled') AND finished_at < ?1";
 
+// One finished job, trimmed by --retention-max-jobs or --retention-max-bytes.
+inline constexpr const char* remove_sql =
+    "DELETE FROM jobs WHERE request_id = ?1 AND status IN ('done', 'failed', 'cancelled')";
+
 // SQLITE_STATIC, spelled without the C-style cast of the macro: the bound string outlives
 // the statement's step, so SQLite need not copy it.
 inline constexpr sqlite3_destructor_type bound_text_outlives_step = nullptr;

@@ -159,3 +159,36 @@ TEST_CASE("accepted jobs survive a restart and run again in their original order
   CHECK(order == ids);
   for (const auto& id : ids) CHECK(f.fetch(id).value.status == job_status::done);
 }
+
+TEST_CASE("retention-max-jobs forgets the oldest finished jobs, in memory and in the journal",
+          "[actor][actors][registry]") {
+  factord::config::settings s;
+  s.retention_max_jobs = 2;
+  registry_fixture f(s);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    auto r = f.submit("alice", "91", "key-" + std::to_string(i));
+    REQUIRE(r.ok);
+    ids.push_back(r.value.request_id);
+    auto t = f.take();
+    REQUIRE(t);
+    f.finish_job(*t, f.start_job(*t));
+  }
+  CHECK(f.fetch(ids[0]).error.code == api_errc::not_found);
+  CHECK(f.fetch(ids[1]).error.code == api_errc::not_found);
+  CHECK(f.fetch(ids[2]).value.status == job_status::done);
+  CHECK(f.fetch(ids[3]).value.status == job_status::done);
+  // A trimmed job's key is free again: the same key makes a new job.
+  auto again = f.submit("alice", "91", "key-0");
+  CHECK(again.created);
+  CHECK(again.value.request_id != ids[0]);
+  f.stop();
+  auto opened = journal::open(f.dir.string());
+  REQUIRE(opened);
+  auto finished = (*opened)->finished_since(0);
+  REQUIRE(finished);
+  CHECK(finished->size() == 2); // the trimmed ones left the journal with a later commit
+  for (const auto& j : *finished) CHECK((j.request_id == ids[2] || j.request_id == ids[3]));
+  opened->reset();
+  f.start();
+}
