@@ -91,11 +91,13 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
         produce_job(self, e.value, [self, rp, accepted, rate](bool acked, const std::string& why) mutable {
           auto& st2 = self->state;
           const auto& rid = accepted.request_id;
-          if (!acked && !forget_unless_in_kafka(self, rid)) {
-            auto refusal = kafka_refused(why);
-            st2.book.refused(refusal);
-            rp.deliver(failed_reply(std::move(refusal)));
-            return;
+          if (!acked) {
+            auto refusal = kafka_refused(why, !accepted.idempotency_key.empty());
+            if (!forget_unless_in_kafka(self, rid, refusal)) {
+              st2.book.refused(refusal);
+              rp.deliver(failed_reply(std::move(refusal)));
+              return;
+            }
           }
           acknowledged(st2, rid, accepted);
           auto reply = ok_reply(accepted, true);
@@ -140,9 +142,9 @@ gateway_bridge_actor::behavior_type gateway_bridge(self_ptr self, gateway_bridge
                   st2.config.producer, publish_atom::value,
                   kafka_message{
                       st2.config.topics.jobs, accepted.caller_id, encode_cancel_record(accepted), {}});
-              forget_unless_in_kafka(self, accepted.request_id);
             }
-            auto refusal = kafka_refused(p->failure);
+            auto refusal = kafka_refused_batch(p->failure);
+            for (const auto& accepted : p->jobs) forget_unless_in_kafka(self, accepted.request_id, refusal);
             st2.book.refused(refusal);
             rp.deliver(batch_reply{false, {}, std::move(refusal), 0, {}});
           });

@@ -128,16 +128,12 @@ gateway_state::entry& create(gateway_state& st, const std::string& caller, std::
   return st.book.add(std::move(j));
 }
 
-// The broker refused or timed out: the job was not accepted, forget it (unless the
-// reader has meanwhile seen it in the topic, in which case it was accepted after all).
-bool forget_unless_in_kafka(self_ptr self, const std::string& id) {
+bool forget_unless_in_kafka(self_ptr self, const std::string& id, const api_error& refusal) {
   auto& st = self->state;
   auto it = st.awaiting_ack.find(id);
   if (it == st.awaiting_ack.end()) return st.book.find(id) != nullptr;
   if (it->second.in_kafka) return true;
-  for (auto& rp : it->second.same_key)
-    rp.deliver(failed_reply(
-        kafka_unavailable("Kafka did not acknowledge the job; nothing was accepted, retry shortly")));
+  for (auto& rp : it->second.same_key) rp.deliver(failed_reply(refusal));
   st.awaiting_ack.erase(it);
   st.book.erase(id);
   return false;
@@ -170,9 +166,22 @@ void produce_job(self_ptr self, const job& j, const std::function<void(bool, con
           });
 }
 
-api_error kafka_refused(const std::string& why) {
-  return kafka_unavailable("Kafka did not acknowledge the job (" + why +
-                           "); nothing was accepted, retry shortly");
+api_error kafka_refused(const std::string& why, bool keyed) {
+  if (!outcome_unknown(why))
+    return kafka_unavailable("Kafka did not acknowledge the job (" + why +
+                             "); nothing was accepted, retry shortly");
+  // Sent, but not confirmed within --kafka-timeout: the record may be in the topic.
+  return kafka_unavailable(
+      "Kafka did not confirm the job within --kafka-timeout (" + why +
+      "); it may or may not have been accepted. " +
+      (keyed ? "A retry with the same Idempotency-Key is safe: on every gateway it names the same job"
+             : "A retry may create a second job; send an Idempotency-Key to make retries safe"));
+}
+
+api_error kafka_refused_batch(const std::string& why) {
+  return kafka_unavailable("Kafka did not acknowledge every job of the batch (" + why +
+                           "); the batch was not accepted: records that reached Kafka are cancelled "
+                           "again. Retry shortly");
 }
 
 } // namespace factord::actors::gateway_ops

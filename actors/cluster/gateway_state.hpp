@@ -85,12 +85,20 @@ std::optional<api_error> admit(gateway_state& st, const std::string& caller, con
 // A new job in the book, awaiting the broker's acknowledgement.
 gateway_state::entry& create(gateway_state& st, const std::string& caller, std::string number,
                              std::string key, std::string id, unsigned weight);
-// The broker refused or timed out: the job was not accepted, forget it (unless the
-// reader has meanwhile seen it in the topic, in which case it was accepted after all).
-bool forget_unless_in_kafka(self_ptr self, const std::string& id);
+// The broker refused or timed out: forget the job (unless the reader has meanwhile seen it
+// in the topic, in which case it was accepted after all); resubmissions of its key that
+// waited for it get `refusal`. A record that may have been written anyway comes back from
+// the topic like any other job.
+bool forget_unless_in_kafka(self_ptr self, const std::string& id, const api_error& refusal);
 // Produces the job record; `done(acked, why)` once the broker answered.
 void produce_job(self_ptr self, const job& j, const std::function<void(bool, const std::string&)>& done);
-api_error kafka_refused(const std::string& why);
+// The 503 for a job Kafka did not acknowledge: "nothing was accepted" when librdkafka
+// says the record was not written; when it may have been (a delivery timeout,
+// outcome_unknown()), says so, and whether a retry is safe (`keyed`: the same key names the
+// same job on every gateway).
+api_error kafka_refused(const std::string& why, bool keyed);
+// The same for a batch: all or none, the records that reached Kafka are cancelled again.
+api_error kafka_refused_batch(const std::string& why);
 // The broker acknowledged the job: it counts as accepted, and resubmissions of its key get
 // the same answer.
 void acknowledged(gateway_state& st, const std::string& id, const job& accepted);

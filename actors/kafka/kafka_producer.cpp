@@ -38,7 +38,12 @@ public:
     }
     auto it = waiting.find(id);
     if (it == waiting.end()) return;
-    it->second.deliver(ok ? std::string() : message.errstr());
+    if (ok)
+      it->second.deliver(std::string());
+    else if (message.status() == RdKafka::Message::MSG_STATUS_POSSIBLY_PERSISTED)
+      it->second.deliver(possibly_written + message.errstr());
+    else
+      it->second.deliver(message.errstr());
     waiting.erase(it);
   }
 };

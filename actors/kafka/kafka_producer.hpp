@@ -8,8 +8,10 @@
 //   (publish_atom, kafka_message)                  the same without a reply (best effort)
 //   (probe_atom) -> probe_sample
 // The reply to `produce` is text, not a result<void, kafka_errc>: it is this actor's
-// message protocol with both bridges, which treat any non-empty text as "not written"
-// (librdkafka's reason, or "shutting down").
+// message protocol with both bridges, which treat any non-empty text as "not acknowledged"
+// (librdkafka's reason, or "shutting down"). When librdkafka says the record may have been
+// written all the same (a delivery timeout after it was sent: MSG_STATUS_POSSIBLY_PERSISTED)
+// the text starts with `possibly_written` (see outcome_unknown()).
 // On exit it flushes what is queued (at most 5 s), then destroys the producer.
 #pragma once
 
@@ -26,6 +28,12 @@
 #include <vector>
 
 namespace factord::actors {
+
+// The start of a produce reply whose record may be in the topic after all.
+inline constexpr const char* possibly_written = "possibly written: ";
+inline bool outcome_unknown(const std::string& produce_reply) {
+  return produce_reply.rfind(possibly_written, 0) == 0;
+}
 
 struct kafka_producer_settings {
   std::string brokers;

@@ -47,10 +47,12 @@ struct gateway_fixture {
   caf::actor producer;
   gateway_bridge_actor bridge;
 
-  gateway_fixture() {
+  // `delivery_timeout`: the gateway's --kafka-timeout, as its producer gets it.
+  explicit gateway_fixture(std::chrono::milliseconds delivery_timeout = 5s) {
     kafka.create_topic(topics.jobs, 2);
     kafka.create_topic(topics.results, 2);
     kafka_producer_settings ps;
+    ps.delivery_timeout = delivery_timeout;
     ps.brokers = kafka.bootstraps();
     ps.client_id = "owner-test";
     auto spawned = spawn_kafka_producer(sys, ps);
@@ -70,9 +72,13 @@ struct gateway_fixture {
     }
   }
 
-  job_reply submit(const std::string& caller, const std::string& number) {
+  job_reply submit(const std::string& caller, const std::string& number, const std::string& key = {}) {
+    return submit_to(bridge, caller, number, key);
+  }
+  job_reply submit_to(const gateway_bridge_actor& to, const std::string& caller, const std::string& number,
+                      const std::string& key) {
     job_reply out;
-    self->request(bridge, 10s, submit_atom::value, submission{caller, number, {}, {}, {}})
+    self->request(to, 10s, submit_atom::value, submission{caller, number, key, {}, {}})
         .receive([&](job_reply& r) { out = std::move(r); }, [](caf::error&) { FAIL("no answer to submit"); });
     return out;
   }
@@ -205,4 +211,56 @@ TEST_CASE("on a gateway a job read from the topics is shown only to its caller",
   auto bobs = f.collect(1, 5s);
   REQUIRE(bobs.replies.size() == 1);
   CHECK(bobs.replies[0].error.code == api_errc::not_found);
+}
+
+TEST_CASE("a gateway's 503 after a Kafka delivery timeout says the outcome is unknown, and a keyed retry "
+          "through another gateway names the same job",
+          "[actor][cluster]") {
+  gateway_fixture f(300ms);
+  // Records time out while the producer (re)connects, e.g. after the disconnect that a
+  // timed-out request causes: wait until one goes through.
+  auto connected = [&] {
+    for (int i = 0; i < 40; ++i)
+      if (f.submit("alice", "91").ok) return true;
+    return false;
+  };
+  // The broker stores the records but answers after the gateway's --kafka-timeout.
+  // One record per phase: a record still waiting behind another when the time runs out was
+  // never sent, and librdkafka rightly reports it as not written.
+  auto timed_out = [&](const std::string& number, const std::string& key) {
+    REQUIRE(connected());
+    f.kafka.delay_responses(1500ms);
+    auto r = f.submit("alice", number, key);
+    f.kafka.delay_responses(0ms);
+    return r;
+  };
+  auto keyed = timed_out("91", "retry-me");
+  auto keyless = timed_out("93", "");
+  for (const auto* r : {&keyed, &keyless}) {
+    CHECK_FALSE(r->ok);
+    CHECK(r->error.code == api_errc::not_ready);
+    CHECK(r->error.reason == "kafka_unavailable");
+    CHECK_THAT(r->error.message, Catch::Matchers::Contains("may or may not have been accepted"));
+    CHECK_THAT(r->error.message, !Catch::Matchers::Contains("nothing was accepted"));
+  }
+  CHECK_THAT(keyed.error.message, Catch::Matchers::Contains("same Idempotency-Key is safe"));
+  CHECK_THAT(keyless.error.message, Catch::Matchers::Contains("may create a second job"));
+
+  REQUIRE(connected());
+  // The retry goes to another gateway, which has not read the first record: the same key
+  // derives the same request id, so it is the same job, not a second one.
+  auto other =
+      spawn_gateway_bridge(f.sys, {factord::config::settings{}, f.topics, "gateway-two", f.producer});
+  f.self->send(other, attach_atom::value, caf::actor_cast<caf::actor>(f.self));
+  f.self->send(other, health_atom::value, true, std::string());
+  f.self->send(other, synced_atom::value, std::uint64_t{0}, true);
+  auto retried = f.submit_to(other, "alice", "91", "retry-me");
+  REQUIRE(retried.ok);
+  auto jobs = f.kafka.read(f.topics.jobs, 2, 5s);
+  std::size_t records_of_job = 0;
+  for (const auto& r : jobs)
+    if (r.value.find(retried.value.request_id) != std::string::npos) ++records_of_job;
+  CHECK(records_of_job == 2); // the timed-out write and the retry: one id, deduplicated downstream
+  f.self->send_exit(other, caf::exit_reason::user_shutdown);
+  f.self->wait_for(other);
 }

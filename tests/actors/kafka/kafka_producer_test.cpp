@@ -7,6 +7,9 @@
 
 using namespace std::chrono_literals;
 using factord::actors::kafka_message;
+using factord::actors::kafka_producer_settings;
+using factord::actors::outcome_unknown;
+using factord::actors::possibly_written;
 using factord::testing::kafka_fixture;
 
 namespace {
@@ -82,4 +85,31 @@ TEST_CASE("kafka-producer answers a record the broker refuses with the broker's 
   REQUIRE(stored.size() == 2);
   CHECK(stored[0].value == "first");
   CHECK(stored[1].value == "third");
+}
+
+TEST_CASE("kafka-producer says when a record that timed out may have been written, and it was",
+          "[actor][kafka]") {
+  kafka_fixture f;
+  f.kafka.create_topic("jobs", 1);
+  kafka_producer_settings settings;
+  settings.delivery_timeout = 300ms;
+  auto producer = f.start_producer(settings);
+  REQUIRE(f.produce(producer, {"jobs", "req-1", "first", {}}) == ""); // connected
+  // The broker takes the record but answers after the producer has given up on it.
+  f.kafka.delay_responses(1500ms);
+  auto reply = f.produce(producer, {"jobs", "req-2", "second", {}});
+  INFO(reply);
+  CHECK(outcome_unknown(reply));
+  f.kafka.delay_responses(0ms);
+  // The truth behind "possibly written": the record is in the topic.
+  auto stored = f.kafka.read("jobs", 1);
+  REQUIRE(stored.size() == 2);
+  CHECK(stored[1].value == "second");
+}
+
+TEST_CASE("kafka-producer's plain refusals are not mistaken for unknown outcomes", "[actor][kafka]") {
+  CHECK_FALSE(outcome_unknown(""));
+  CHECK_FALSE(outcome_unknown("Local: Message timed out"));
+  CHECK_FALSE(outcome_unknown("shutting down"));
+  CHECK(outcome_unknown(std::string(possibly_written) + "Local: Message timed out"));
 }
