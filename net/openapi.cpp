@@ -191,7 +191,7 @@ constexpr std::string_view document = R"json({
     },
     "schemas": {
       "Number": {"oneOf": [{"type": "string", "pattern": "(set from --max-digits)"}, {"type": "integer", "minimum": 1}],
-                 "description": "A positive decimal integer of at most --max-digits digits (leading zeros not counted): a JSON string of digits, with an optional + and surrounding ASCII whitespace, or a JSON integer of any size, kept exact. 0, signs, fractions and exponents: 422."},
+                 "description": "A positive decimal integer of at most --max-digits digits (leading zeros not counted; with --auth on a credential may set a lower limit, then 422 too_many_digits): a JSON string of digits, with an optional + and surrounding ASCII whitespace, or a JSON integer of any size, kept exact. 0, signs, fractions and exponents: 422."},
       "RequestId": {"type": "string", "pattern": "^[A-Za-z0-9._~-]{1,128}$", "description": "As the server makes them; any other is unknown (404)."},
       "CallerId": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$",
                    "description": "1 to 128 printable characters (no control character)"},
