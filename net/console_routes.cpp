@@ -158,7 +158,9 @@ void serve_console_action(const std::shared_ptr<server_state>& state, const http
   if (!parsed) return respond(error_response(which, to_http_error(parsed.error())));
   actors::console_act(
       state->sys, state->node.console, std::move(parsed).value(), [respond](actors::action_result r) {
-        if (!r.ok) return respond(error_response(which, to_http_error(fail(errc::action_failed, r.message))));
+        if (!r.ok)
+          return respond(error_response(
+              which, to_http_error(fail(r.not_found ? errc::not_found : errc::action_failed, r.message))));
         json body = {{"ok", true}, {"message", r.message}};
         respond(json_response(which, 200, body.dump(-1, ' ', false, json::error_handler_t::replace)));
       });

@@ -5,7 +5,6 @@
 #include "net/console_routes.hpp"
 #include "net/json_codec.hpp"
 #include "net/metrics_text.hpp"
-#include "net/openapi.hpp"
 #include "net/query.hpp"
 
 #include <algorithm>
@@ -267,7 +266,7 @@ void handle_request(const state_ptr& state, const http_request& req, const respo
             which, to_http_error(fail(errc::not_ready, std::move(why)), std::chrono::seconds{2})));
       });
     case route::metrics: return metrics(state, respond);
-    case route::openapi: return respond(json_response(m.which, 200, std::string{openapi_document()}));
+    case route::openapi: return respond(json_response(m.which, 200, state->openapi));
     case route::websocket:
     case route::actors_stream:
       return respond(error_response(

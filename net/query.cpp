@@ -2,6 +2,8 @@
 
 #include "config/caller_id.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 
 namespace factord::net {
@@ -65,30 +67,62 @@ const std::string* find_param(const query_params& params, std::string_view key) 
 
 result<std::chrono::milliseconds> parse_wait(std::string_view text) {
   static constexpr const char* hint = "wait must be a number of seconds from 0 to 2, e.g. wait=1.5";
+  // The value is 0.d1d2d3... * 10^point, d1 the first digit that is not a leading zero.
+  // Only the first four significant digits matter (d.ddd seconds at most) and whether any
+  // later one is not 0, so any length of text takes constant memory and the bound is exact.
+  std::array<int, 4> lead{};
+  std::size_t significant = 0;
+  bool nonzero_beyond = false;
+  std::int64_t point = 0;
+  bool digits = false;
+  bool dot = false;
+  bool fraction = false;
   std::size_t i = 0;
-  std::int64_t whole = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    if (whole > 2) // bounded before it can overflow
-      return fail(errc::invalid_wait, hint);
-    whole = whole * 10 + (text[i] - '0');
-    ++i;
-  }
-  bool had_whole = i > 0;
-  std::int64_t millis = whole * 1000;
-  bool had_fraction = false;
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    std::int64_t scale = 100;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      millis += (text[i] - '0') * scale; // digits beyond milliseconds are dropped
-      scale /= 10;
-      had_fraction = true;
-      ++i;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.' && !dot) {
+      dot = true;
+      continue;
     }
-    if (!had_fraction) return fail(errc::invalid_wait, hint);
+    if (c < '0' || c > '9') break;
+    digits = true;
+    fraction = fraction || dot;
+    int d = c - '0';
+    if (significant == 0 && d == 0) { // a leading zero: "002", "0.005"
+      if (dot) --point;
+      continue;
+    }
+    if (!dot) ++point;
+    if (significant < lead.size())
+      lead[significant] = d;
+    else
+      nonzero_beyond = nonzero_beyond || d != 0;
+    ++significant;
   }
-  if (i != text.size() || (!had_whole && !had_fraction) || millis > max_wait.count())
-    return fail(errc::invalid_wait, hint);
+  if (!digits || (dot && !fraction)) return fail(errc::invalid_wait, hint); // "", ".", "1."
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool negative = i < text.size() && text[i] == '-';
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    // Saturates past the text's length: beyond it every value is 0 or over 2 alike.
+    const auto saturated = static_cast<std::int64_t>(text.size()) + 8;
+    std::int64_t exponent = 0;
+    std::size_t first = i;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
+      exponent = std::min(saturated, exponent * 10 + (text[i] - '0'));
+    if (i == first) return fail(errc::invalid_wait, hint); // "1e", "1e+"
+    point += negative ? -exponent : exponent;
+  }
+  if (i != text.size()) return fail(errc::invalid_wait, hint);
+  if (significant == 0) return std::chrono::milliseconds{0};
+  bool over_two =
+      point > 1 ||
+      (point == 1 &&
+       (lead[0] > 2 || (lead[0] == 2 && (lead[1] != 0 || lead[2] != 0 || lead[3] != 0 || nonzero_beyond))));
+  if (over_two) return fail(errc::invalid_wait, hint);
+  // Whole milliseconds, the rest dropped: the first point + 3 significant digits.
+  std::int64_t millis = 0;
+  for (std::int64_t k = 0; k < point + 3; ++k) millis = millis * 10 + lead[static_cast<std::size_t>(k)];
   return std::chrono::milliseconds{millis};
 }
 

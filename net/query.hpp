@@ -26,7 +26,9 @@ result<query_params> parse_query(std::string_view query);
 // The first value of `key`; duplicates after it are ignored (as most frameworks do).
 const std::string* find_param(const query_params& params, std::string_view key);
 
-// "1.5" -> 1500 ms. Decimal seconds, 0 <= S <= 2; no sign, exponent or unit. invalid_wait.
+// "1.5" -> 1500 ms. Seconds, 0 <= S <= 2 exactly ("2.0001" is over), written as a decimal
+// or as JSON writes a number ("1.5", ".25", "2.5e-1", "1E-3": what clients print for a
+// float); no sign on the number, no unit. Below a millisecond is dropped. invalid_wait.
 result<std::chrono::milliseconds> parse_wait(std::string_view text);
 
 // OK when `id` is a valid caller id (config/caller_id.hpp), else invalid_caller_id saying

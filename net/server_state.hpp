@@ -7,6 +7,7 @@
 #include "config/options.hpp"
 #include "net/auth/authenticator.hpp"
 #include "net/http_probe.hpp"
+#include "net/openapi.hpp"
 #include "net/origin.hpp"
 
 #include <caf/fwd.hpp>
@@ -36,7 +37,8 @@ struct server_state {
   server_state(caf::actor_system& system, actors::node n, config::settings s,
                std::shared_ptr<auth::authenticator> a)
       : sys(system), node(std::move(n)), settings(std::move(s)), auth(std::move(a)),
-        browser(make_browser_policy(settings)) {}
+        browser(make_browser_policy(settings)),
+        openapi(openapi_document(openapi_facts_of(settings, node.role != actors::node_role::worker))) {}
 
   caf::actor_system& sys;
   const actors::node node;
@@ -44,6 +46,7 @@ struct server_state {
   // --auth on: checks every credential (net/access.hpp). Null with --auth off.
   const std::shared_ptr<auth::authenticator> auth;
   const browser_policy browser; // Host and Origin checks (net/origin.hpp), from settings
+  const std::string openapi;    // GET /openapi.json, for these settings (net/openapi.hpp)
   http_probe probe;
   std::atomic<bool> ready{false};               // /readyz; false before start and once stopping
   std::atomic<std::uint64_t> next_ws_caller{0}; // generated ids: ws-1, ws-2, ...

@@ -206,10 +206,11 @@ caf::result<action_result> act(self_ptr self, console_action& a) {
                                    {"caller", a.caller}});
   auto done = [](std::string message) { return action_result{true, std::move(message)}; };
   auto refuse = [](std::string message) { return action_result{false, std::move(message)}; };
+  auto missing = [](std::string message) { return action_result{false, std::move(message), true}; };
   if (a.action == "close_session") {
     auto it = st.live.find(a.actor);
     if (it == st.live.end() || it->second.kind != "ws-session")
-      return refuse("no open ws-session has actor id " + std::to_string(a.actor));
+      return missing("no open ws-session has actor id " + std::to_string(a.actor));
     self->send(it->second.handle, close_atom::value);
     return done("closing ws-session " + std::to_string(a.actor));
   }
@@ -220,7 +221,7 @@ caf::result<action_result> act(self_ptr self, console_action& a) {
         .then(
             [rp](job_reply& r) mutable {
               rp.deliver(r.ok ? action_result{true, "job is " + std::string(to_string(r.value.status))}
-                              : action_result{false, r.error.message});
+                              : action_result{false, r.error.message, r.error.code == api_errc::not_found});
             },
             [rp, self](caf::error& err) mutable {
               rp.deliver(action_result{false, self->system().render(err)});

@@ -51,7 +51,8 @@ struct console_action {
 
 struct action_result {
   bool ok = false;
-  std::string message; // what happened, or what was wrong with the request
+  std::string message;    // what happened, or what was wrong with the request
+  bool not_found = false; // refused because its session or job does not exist (HTTP 404)
 };
 
 caf::actor spawn_console(caf::actor_system& sys);

@@ -1,8 +1,6 @@
 #include "net/metrics_text.hpp"
-#include "net/openapi.hpp"
 
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 using factord::net::escape_label_value;
 using factord::net::format_sample;
@@ -77,16 +75,4 @@ TEST_CASE("render_metrics writes every family with bounded labels", "[net]") {
   CHECK(has_line(text, R"(factord_refusals_total{reason="queue_full"} 1)"));
   CHECK(has_line(text, R"(factord_refusals_total{reason="invalid_number"} 0)"));
   CHECK(text.back() == '\n');
-}
-
-TEST_CASE("the OpenAPI document is JSON and lists every REST route", "[net]") {
-  auto doc = nlohmann::json::parse(factord::net::openapi_document());
-  CHECK(doc["openapi"] == "3.0.3");
-  for (auto path : {"/v1/jobs", "/v1/jobs:batch", "/v1/jobs/{request_id}", "/compute",
-                    "/compute/{request_id}", "/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/actors",
-                    "/v1/actors/stream", "/console", "/console/{asset}", "/v1/console/actions"}) {
-    INFO(path);
-    CHECK(doc["paths"].contains(path));
-  }
-  CHECK(doc["paths"]["/v1/jobs/{request_id}"].contains("delete"));
 }

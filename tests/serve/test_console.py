@@ -245,7 +245,9 @@ def actions_check_the_token_and_pause_a_caller(ctx):
         assert r.status == 200, "cancel_job: %r" % r
         assert h.wait_job(ids[-1], timeout=20)["status"] == "cancelled"
         r = action(h, {"action": "cancel_job", "request_id": "no-such-job"})
-        assert_error(r, 422, None, "cancel of an unknown job")
+        assert_error(r, 404, "not_found", "cancel of an unknown job")
+        r = action(h, {"action": "close_session", "actor": 424242})
+        assert_error(r, 404, "not_found", "close of an unknown session")
         for rid in ids[:-1]:
             h.delete_job(rid)
 
@@ -298,8 +300,9 @@ def console_page_and_assets_are_served(ctx):
         assert_error(h.get("/console/../healthz"), 404, None, "dot-dot")
         assert_error(h.request("POST", "/console", body=b""), 405, "method_not_allowed", "POST /console")
         doc = h.get("/openapi.json").json()
-        for path in ("/v1/actors", "/v1/actors/stream", "/console", "/v1/console/actions"):
+        for path in ("/v1/actors", "/console", "/v1/console/actions"):
             assert path in doc["paths"], "openapi lacks %s" % path
+        assert "/v1/actors/stream" in doc["x-websockets"], "openapi lacks the stream"
         # console.js imports the other modules by relative URL: each must be served, and as
         # JavaScript, or the browser refuses the whole page's script.
         assets = doc["paths"]["/console/{asset}"]["get"]["parameters"][0]["schema"]["enum"]

@@ -148,6 +148,14 @@ def retry_after_and_wait_while_queued(ctx):
         assert r.header("Retry-After"), "no Retry-After after the wait ran out"
         assert_error(h.get_job(rid, wait="abc"), 400, what="?wait=abc")
         assert_error(h.get_job(rid, wait="5"), 400, what="?wait=5 (over 2)")
+        # The exponent form clients print for a float is a wait too, bounded exactly.
+        t0 = time.monotonic()
+        r = h.get_job(rid, wait="5e-1")
+        held = time.monotonic() - t0
+        assert r.status == 200 and 0.3 <= held <= 2.5, "?wait=5e-1: %r after %.2f s" % (r, held)
+        assert h.get_job(rid, wait="2.2e-308").status == 200
+        for bad in ("2.0001", "2e1", "1e", "1e" + "9" * 3000, "0." + "0" * 3000 + "1e9999"):
+            assert_error(h.get_job(rid, wait=bad), 400, "invalid_wait", "?wait=%s" % bad[:20])
         assert h.delete_job(blocker).status == 200
         job = h.wait_job(rid, timeout=20)
         assert job["status"] == "done" and job["factors"] == ["7", "13"], job

@@ -148,7 +148,10 @@ TEST_CASE("console actions reach the dispatcher and refuse nonsense", "[actor][a
   console_action close;
   close.action = "close_session";
   close.actor = 424242;
-  CHECK_FALSE(act(close).ok);
+  auto closed = act(close);
+  CHECK_FALSE(closed.ok);
+  CHECK(closed.not_found); // HTTP 404: the session is not there, the request was fine
+  CHECK_FALSE(act(bad).not_found);
   for (auto& a : {console, d}) f.self->send_exit(a, caf::exit_reason::user_shutdown);
   f.sched.run();
 }
