@@ -94,12 +94,12 @@ constexpr std::string_view document = R"json({
         "summary": "Get a job",
         "operationId": "getJob",
         "parameters": [{"$ref": "#/components/parameters/Wait"}],
-        "responses": {"200": {"$ref": "#/components/responses/Job"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
       },
       "delete": {
         "summary": "Cancel a queued or running job",
         "operationId": "cancelJob",
-        "responses": {"200": {"$ref": "#/components/responses/Job"}, "404": {"$ref": "#/components/responses/Error"}}
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
       }
     },
     "/compute": {
@@ -134,13 +134,13 @@ constexpr std::string_view document = R"json({
         "operationId": "computeGet",
         "deprecated": true,
         "parameters": [{"$ref": "#/components/parameters/Wait"}],
-        "responses": {"200": {"$ref": "#/components/responses/Job"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
       },
       "delete": {
         "summary": "Older name of DELETE /v1/jobs/{request_id}",
         "operationId": "computeCancel",
         "deprecated": true,
-        "responses": {"200": {"$ref": "#/components/responses/Job"}, "404": {"$ref": "#/components/responses/Error"}}
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
       }
     },
     "/healthz": {"get": {"summary": "Alive", "operationId": "healthz", "responses": {"200": {"description": "{\"status\":\"ok\"}"}}}},
