@@ -10,7 +10,7 @@ constexpr std::string_view document = R"json({
   "info": {
     "title": "factord",
     "version": "0.1.0",
-    "description": "Prime factorization job server. Jobs are scheduled round-robin across callers."
+    "description": "Prime factorization job server. Jobs are scheduled round-robin across callers. Any request whose line and headers do not arrive within 10 s of their first byte, or whose body falls below 1024 bytes a second after a 10 s grace, is answered 408 request_timeout and its connection closed; a connection that sends nothing for --http-idle-timeout is closed without an answer."
   },
   "paths": {
     "/v1/jobs": {
@@ -30,6 +30,7 @@ constexpr std::string_view document = R"json({
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
           "200": {"description": "Finished within ?wait", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}},
           "400": {"$ref": "#/components/responses/Error"},
+          "408": {"$ref": "#/components/responses/Error"},
           "413": {"$ref": "#/components/responses/Error"},
           "415": {"$ref": "#/components/responses/Error"},
           "422": {"$ref": "#/components/responses/Error"},
@@ -47,7 +48,8 @@ constexpr std::string_view document = R"json({
         "responses": {
           "200": {"$ref": "#/components/responses/Job"},
           "400": {"$ref": "#/components/responses/Error"},
-          "404": {"$ref": "#/components/responses/Error"}
+          "404": {"$ref": "#/components/responses/Error"},
+          "429": {"$ref": "#/components/responses/TooManyWaiters"}
         }
       }
     },
@@ -66,6 +68,7 @@ constexpr std::string_view document = R"json({
           "202": {"description": "All accepted", "content": {"application/json": {"schema": {
             "type": "object", "properties": {"request_ids": {"type": "array", "items": {"type": "string"}}}}}}},
           "400": {"$ref": "#/components/responses/Error"},
+          "408": {"$ref": "#/components/responses/Error"},
           "413": {"$ref": "#/components/responses/Error"},
           "415": {"$ref": "#/components/responses/Error"},
           "422": {"$ref": "#/components/responses/Error"},
@@ -80,7 +83,8 @@ constexpr std::string_view document = R"json({
         "summary": "Get a job",
         "operationId": "getJob",
         "parameters": [{"$ref": "#/components/parameters/Wait"}],
-        "responses": {"200": {"$ref": "#/components/responses/Job"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+                      "429": {"$ref": "#/components/responses/TooManyWaiters"}}
       },
       "delete": {
         "summary": "Cancel a queued or running job",
@@ -114,7 +118,8 @@ constexpr std::string_view document = R"json({
         "operationId": "computeGet",
         "deprecated": true,
         "parameters": [{"$ref": "#/components/parameters/Wait"}],
-        "responses": {"200": {"$ref": "#/components/responses/Job"}, "404": {"$ref": "#/components/responses/Error"}}
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "404": {"$ref": "#/components/responses/Error"},
+                      "429": {"$ref": "#/components/responses/TooManyWaiters"}}
       },
       "delete": {
         "summary": "Older name of DELETE /v1/jobs/{request_id}",
@@ -139,7 +144,9 @@ constexpr std::string_view document = R"json({
       "parameters": [{"name": "interval_ms", "in": "query", "required": false,
                       "schema": {"type": "integer", "minimum": 250, "maximum": 10000, "default": 1000}}],
       "responses": {"101": {"description": "Switching to WebSocket"}, "400": {"$ref": "#/components/responses/Error"},
-                    "426": {"$ref": "#/components/responses/Error"}}}},
+                    "426": {"$ref": "#/components/responses/Error"},
+                    "503": {"description": "code too_many_viewers: 32 console streams are open on this node (Retry-After); or not_ready", "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
     "/console": {"get": {"summary": "The inspection console (a web page; works offline)", "operationId": "console",
       "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
     "/console/{asset}": {"get": {"summary": "The console's scripts and styles", "operationId": "consoleAsset",
@@ -221,6 +228,9 @@ constexpr std::string_view document = R"json({
               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}},
       "Error": {"description": "An error; 429 and 503 carry Retry-After",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "TooManyWaiters": {"description": "code too_many_waiters: with ?wait=, the job already has 64 long-polls waiting, or the node 10000; nothing waits. Poll again after Retry-After, or without ?wait=.",
+                         "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "TooMany": {"description": "Refused for now. code rate_limited: over the caller's submission rate (--rate-per-caller, or its credential's rate; per client IP with auth off), Retry-After is the exact wait in seconds until the submission would be accepted; a batch of N counts N. code server_queue_full or caller_queue_full: a queue bound (--max-queued, --max-queued-per-caller or the credential's max_queued).",
                   "headers": {
                     "Retry-After": {"schema": {"type": "integer", "minimum": 1}},

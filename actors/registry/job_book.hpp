@@ -53,6 +53,8 @@ public:
     std::uint64_t max_open_per_caller = 10000; // --max-queued-per-caller
     std::chrono::milliseconds retention{std::chrono::hours{24}};
     std::size_t max_served_callers = config::limits::max_served_callers;
+    std::size_t max_waiters_per_job = config::limits::max_waiters_per_job; // long-polls on one job
+    std::size_t max_waiters = config::limits::max_waiters;                 // long-polls on the node
     open_means bound = open_means::queued;
   };
 
@@ -155,8 +157,11 @@ public:
   // add to the book but must not erase or purge (they only send messages).
   bool finish(const std::string& id, job final);
 
-  // Long-polls and sessions. wait() returns the waiter's id for expire().
-  std::uint64_t wait(entry& e, waker w);
+  // Long-polls and sessions. wait() returns the waiter's id for expire(), or a 429
+  // too_many_waiters (queue_full) when the job already has max_waiters_per_job or the book
+  // max_waiters; nothing is added then.
+  std::variant<std::uint64_t, api_error> wait(entry& e, waker w);
+  std::size_t waiting() const noexcept { return waiters_total_; }
   void watch(entry& e, waker w);
   // A long-poll's time is up: answers that waiter with the job as it is now.
   void expire(const std::string& id, std::uint64_t waiter);
@@ -199,6 +204,7 @@ private:
   std::unordered_map<std::string, service_record> served_;
   std::uint64_t served_clock_ = 0;
   std::uint64_t next_waiter_ = 1;
+  std::size_t waiters_total_ = 0; // long-polls in every entry
   random_ids ids_;
   rate_limiter rates_;
   registry_stats stats_;
