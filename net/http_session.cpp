@@ -401,9 +401,10 @@ private:
   asio::steady_timer deadline_timer_; // the head's and the body's deadlines
   beast::flat_buffer buffer_{read_buffer_limit};
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::size_t request_bytes_ = 0; // of the request being read, as the parser took them
-  request_deadline request_clock_;             // the deadline of the request being read
-  request_deadline::phase timed_out_ = request_deadline::phase::none; // head or body: answer 408
+  std::size_t request_bytes_ = 0;  // of the request being read, as the parser took them
+  request_deadline request_clock_; // the deadline of the request being read
+  // head or body: that deadline passed, answer 408
+  request_deadline::phase timed_out_ = request_deadline::phase::none;
   http::response<http::string_body> response_; // alive until async_write completes
   http::response<http::empty_body> continue_;
   std::array<char, 1024> drain_buffer_{};

@@ -407,11 +407,11 @@ private:
   caf::actor actor_; // the ws-session or viewer; null before the handshake and after the close
   websocket::close_reason close_reason_;
   const unsigned max_in_flight_;
-  ws_outbox outbox_; // replies to in-flight frames plus room for pushed messages
-  unsigned in_flight_ = 0;                         // frames delivered minus replies sent
-  std::uint64_t message_count_ = 0;                // messages begun: which one a deadline is for
-  std::uint64_t write_count_ = 0;                  // writes begun: which one a deadline is for
-  bool message_started_ = false;                   // a message is partly read
+  ws_outbox outbox_;                // replies to in-flight frames plus room for pushed messages
+  unsigned in_flight_ = 0;          // frames delivered minus replies sent
+  std::uint64_t message_count_ = 0; // messages begun: which one a deadline is for
+  std::uint64_t write_count_ = 0;   // writes begun: which one a deadline is for
+  bool message_started_ = false;    // a message is partly read
   std::shared_ptr<ws_session_socket> paused_self_; // set only while reading is paused
   std::uint64_t track_id_ = 0;
   bool reading_ = false;

@@ -23,7 +23,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "serve"))
 sys.path.insert(0, HERE)
 from harness import RawWs, Suite, running  # noqa: E402
-from test_slowloris import HonestCaller, rss_mb  # noqa: E402
+from test_requests import rss_mb  # noqa: E402
+from test_slowloris import HonestCaller  # noqa: E402
 
 suite = Suite("abuse-floods")
 

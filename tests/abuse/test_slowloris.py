@@ -23,6 +23,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "serve"))
 from harness import RawWs, Suite, running  # noqa: E402
+from test_requests import rss_mb  # noqa: E402
 
 suite = Suite("abuse-slowloris")
 
@@ -37,14 +38,6 @@ SLOW_SOCKETS = 200
 DEADLINE_S = 10.0
 SLACK_S = 4.0  # timer granularity, a loaded box, and our own 0.5 s dribble step
 DRIBBLE_STEP_S = 0.5
-
-
-def rss_mb(srv):
-    with open("/proc/%d/status" % srv.proc.pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) // 1024
-    raise AssertionError("no VmRSS for pid %d" % srv.proc.pid)
 
 
 class HonestCaller(threading.Thread):
@@ -81,11 +74,16 @@ class HonestCaller(threading.Thread):
         return lat[int(0.99 * (len(lat) - 1))]
 
 
-def dribble(socks, prefix_of, payload_of, until, on_data):
+def dribble(socks, prefix_of, payload_of, on_data, started, ended, what):
     """Sends prefix_of(i) at once, then payload_of(i) a byte every DRIBBLE_STEP_S on each
-    socket, until until() is true; on_data(i, sock) runs when a socket has something to
-    read (it returns True when that socket is done). Returns the RSS peak seen."""
+    socket, until every socket is done or the deadline is long past; on_data(i, sock) runs
+    when a socket has something to read (it returns True when that socket is done) and
+    records its end in `ended`. Asserts each socket ended; returns the RSS peak seen."""
     done = set()
+
+    def until(finished):
+        return len(finished) == len(socks) or time.monotonic() - started > DEADLINE_S + 3 * SLACK_S
+
     sent = [0] * len(socks)
     for i, s in enumerate(socks):
         s.sendall(prefix_of(i))
@@ -115,6 +113,8 @@ def dribble(socks, prefix_of, payload_of, until, on_data):
                 if on_data(i, s):
                     done.add(i)
         peak = max(peak, rss_mb(dribble.srv))
+    late = [i for i in range(len(socks)) if i not in ended]
+    assert not late, "%d of %d %s were not ended" % (len(late), len(socks), what)
     return peak
 
 
@@ -150,14 +150,10 @@ def slow_http(ctx, head, body_of, expect_text):
             answers[i] = (time.monotonic() - started, read_answer(s))
             return True
 
-        peak = dribble(socks, lambda i: head, body_of,
-                       lambda done: len(done) == len(socks) or time.monotonic() - started > DEADLINE_S + 3 * SLACK_S,
-                       on_data)
+        peak = dribble(socks, lambda i: head, body_of, on_data, started, answers, "slow connections")
         p99 = honest.finish()
         for s in socks:
             s.close()
-        late = [i for i in range(len(socks)) if i not in answers]
-        assert not late, "%d of %d slow connections were not ended" % (len(late), len(socks))
         for i, (after, answer) in answers.items():
             assert answer.startswith(b"HTTP/1.1 408 ") and b'"request_timeout"' in answer, answer[:300]
             assert expect_text in answer, answer[:300]
@@ -265,14 +261,11 @@ def slow_ws(ctx, target, what):
 
         # The frame header (6 bytes) goes at once: the deadline starts with the first
         # payload byte, half a second later.
-        peak = dribble(socks, lambda i: ws_frame_head(len(payload)), lambda i: payload,
-                       lambda done: len(done) == len(socks) or time.monotonic() - started > DEADLINE_S + 3 * SLACK_S,
-                       on_data)
+        peak = dribble(socks, lambda i: ws_frame_head(len(payload)), lambda i: payload, on_data, started, closes,
+                       "slow WebSockets")
         p99 = honest.finish()
         for c in clients:
             c.close()
-        late = [i for i in range(len(socks)) if i not in closes]
-        assert not late, "%d of %d slow WebSockets were not closed" % (len(late), len(socks))
         for i, (after, code, reason) in closes.items():
             assert (code, reason) == (1008, "message too slow"), (i, code, reason)
             assert DEADLINE_S - 1 <= after <= DEADLINE_S + SLACK_S, "%s %d closed after %.1f s" % (what, i, after)

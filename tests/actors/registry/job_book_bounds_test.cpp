@@ -198,6 +198,7 @@ TEST_CASE("a job takes at most max_waiters_per_job long-polls, and one more once
   job_book book(waiter_bounds(3, 100));
   auto& e = book.add(make_job("a1", "alice"));
   std::vector<std::uint64_t> ids;
+  ids.reserve(3);
   for (int i = 0; i < 3; ++i) ids.push_back(must_wait(book, e, [](const job&) {}));
   wake_log refused_waker;
   check_too_many_waiters(book.wait(e, refused_waker.waker()));
