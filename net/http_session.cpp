@@ -61,9 +61,9 @@ std::size_t max_request_bytes(std::size_t max_body_bytes) {
 // After an error answer we stop reading; this is how long the unread rest of a request
 // may drain so that closing does not reset the connection before the client reads it.
 constexpr std::chrono::seconds linger_time{1};
-// A keep-alive connection's wait for the next request reads at most this much by itself;
-// the head parse then takes it from the buffer.
-constexpr std::size_t first_read_bytes = 4096;
+// A keep-alive connection's wait for the next request reads at most this much by itself
+// (the buffer every idle connection holds); the head parse takes it, then reads the rest.
+constexpr std::size_t first_read_bytes = 512;
 
 // What the Host and Origin checks look at (net/origin.hpp); views into `req`.
 request_head head_of(const upgrade_request& req) {

@@ -42,11 +42,16 @@ def masked_text_frame(payload):
     return head + b"\0\0\0\0" + payload  # an all-zero mask: the payload goes as it is
 
 
-def poller(socks):
-    """select() stops at 1024 descriptors; poll() does not."""
+NON_READERS = ("ws-non-reader", "viewers")
+
+
+def poller(socks, scenario):
+    """select() stops at 1024 descriptors; poll() does not. An upgraded non-reader is
+    watched only for the server hanging up (POLLRDHUP), never read."""
     p = select.poll()
-    for s in socks:
-        p.register(s, select.POLLIN)
+    for s, st in socks.items():
+        quiet = scenario in NON_READERS and st["upgraded"]
+        p.register(s, select.POLLRDHUP if quiet else select.POLLIN)
     return p
 
 
@@ -140,7 +145,7 @@ class Attacker:
                 return
             status = st["head"].split(b" ", 2)[1].decode() if st["head"].startswith(b"HTTP/1.1 ") else "?"
             if status == "101":
-                st["upgraded"] = True
+                st["upgraded"] = True  # what came after the 101 in `data` stays unread
                 self.count("101")
                 if sc == "ws-dribble":
                     payload = b"9" * 100
@@ -213,10 +218,16 @@ class Attacker:
             if now >= next_tick:
                 self.tick()
                 next_tick = now + 1.0
-            for fd, _event in poller(self.socks).poll(200):
+            for fd, event in poller(self.socks, a.scenario).poll(200):
                 s = self.by_fd.get(fd)
-                if s in self.socks:
-                    self.on_readable(s)
+                if s not in self.socks:
+                    continue
+                if self.socks[s]["upgraded"] and a.scenario in NON_READERS:
+                    if event & (select.POLLRDHUP | select.POLLHUP | select.POLLERR):
+                        self.count("dropped by the server")
+                        self.drop(s)
+                    continue
+                self.on_readable(s)
             peak = max(peak, rss_mb(a.pid))
         held = len(self.socks)
         for s in list(self.socks):
