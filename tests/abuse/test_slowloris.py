@@ -8,7 +8,8 @@ honest caller is served all along.
 - body: after a 10 s grace the body must keep 1 KiB/s on average (408); a slow body that
   keeps the rate is served;
 - WebSocket: a message must be complete within 10 s of its first payload byte (close 1008
-  "message too slow"), on a job socket and on a console stream;
+  "message too slow"), on a job socket and on a console stream; a message in fragments or
+  sent slowly within the deadline, and one after a long quiet, are answered;
 - WebSocket: a client that sends numbers with large replies and never reads is dropped
   once 4 MiB are queued for it (or one write stalls 10 s)."""
 
@@ -277,6 +278,31 @@ def slow_ws(ctx, target, what):
 def websocket_messages_that_never_end(ctx):
     """Job sockets with --ws-idle-timeout 60s (so the idle close does not end them first)."""
     slow_ws(ctx, "/ws?userid=slow%d", "socket")
+
+
+@suite.test
+def fragmented_and_paused_messages_within_the_deadline_are_answered(ctx):
+    """The message deadline is per message, not per read: a message in three fragments
+    with pauses between them (2 s in all), and one sent a byte at a time over 3 s, are
+    answered as usual; so is the next message after a quiet 11 s."""
+    with running(ctx, workers=1, extra=["--ws-idle-timeout", "60s"]) as srv:
+        ws = RawWs(srv.port, "/ws?userid=patient")
+        assert ws.status == 101, ws.response_head
+        ws.send_frame(0x1, b"9", fin=False)
+        time.sleep(1)
+        ws.send_frame(0x0, b"", fin=False)
+        time.sleep(1)
+        ws.send_frame(0x0, b"1", fin=True)
+        assert ws.recv_message() == (1, b"91 : [7 13]")
+        frame = ws_frame_head(3) + b"221"
+        for i in range(len(frame)):
+            ws.sock.sendall(frame[i:i + 1])
+            time.sleep(0.3)
+        assert ws.recv_message() == (1, b"221 : [13 17]")
+        time.sleep(11)  # longer than the deadline, between messages
+        ws.send_frame(0x1, b"15")
+        assert ws.recv_message() == (1, b"15 : [3 5]")
+        ws.close()
 
 
 @suite.test
