@@ -188,6 +188,13 @@ inline constexpr std::chrono::milliseconds ws_message_deadline = 10s;
 inline constexpr std::size_t ws_outbox_max_bytes = std::size_t{4} << 20;
 inline constexpr std::chrono::milliseconds ws_write_deadline = 10s;
 
+// A console viewer's socket gets a ping after half this without anything received, and
+// is closed at the end of it unless something (the pong) came: browsers and WebSocket
+// libraries answer pings by themselves, a viewer that stopped reading never does. Beast's
+// default for other sockets is 300 s; a viewer's kernel buffers take far longer than this
+// to fill at a few kB a second, so the outbox bounds would come late.
+inline constexpr std::chrono::milliseconds ws_viewer_idle_timeout = 20s;
+
 // Console streams (/v1/actors/stream) open at once on one node: each makes the console
 // sample every actor and serialize a snapshot per interval. Beyond: 503 too_many_viewers.
 inline constexpr std::size_t max_console_viewers = 32;

@@ -103,7 +103,11 @@ public:
 
   void run(const upgrade_request& req) {
     track_id_ = state_->track(weak_from_this());
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    // A viewer sends nothing, so Beast pings it after half this and closes it when no pong
+    // (nor anything else) came by the end: a viewer that stopped reading never answers.
+    if (console_viewer_) timeouts.idle_timeout = config::limits::ws_viewer_idle_timeout;
+    ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "factord"); }));
     ws_.read_message_max(state_->settings.max_frame_bytes); // beyond: Beast closes with 1009

@@ -76,9 +76,9 @@ def section_c(a):
                  "number it got in before is a job kept for `--retention` with its 3300 factors, ~100 kB each "
                  "in memory, and the client's kernel buffers hand over thousands of numbers per socket. A rate "
                  "limit (`--rate-per-caller`, off here) bounds that; the socket bounds do not.")
-    lines.append("- Console streams that do not read are dropped only when the kernel's buffers and then 4 MiB "
-                 "are full, or a write stalls 10 s: a small node's frames (a few kB every 250 ms) take longer "
-                 "than a row for that, so the 32 stay open; the bound that matters here is the 32.")
+    lines.append("- Console streams that do not read are closed 20 s after they opened (no pong to the ping "
+                 "at 10 s); \"dropped by the server\" does not show it, because the server's FIN waits behind "
+                 "the data the attacker never reads.")
     worst = [load(out, "c-" + n) for n, _ in C_ROWS]
     worst = [w["p99_ms"] for w in worst if w and w["ok"] > 0]
     if worst:

@@ -10,7 +10,9 @@ POST ?wait=2 every 0.2 s from 127.0.0.1) is served all along.
 - 100 long-polls on one job: 64 (config::limits::max_waiters_per_job) wait, the others get
   429 too_many_waiters at once;
 - 40 console streams: 32 (config::limits::max_console_viewers) open, the others get 503
-  too_many_viewers until one closes."""
+  too_many_viewers until one closes;
+- a console stream that stops reading is closed after 20 s (no pong to the server's ping),
+  one that reads stays."""
 
 import json
 import os
@@ -166,6 +168,50 @@ def a_flood_of_console_streams(ctx):
         assert peak < RSS_LIMIT_MB, "RSS reached %d MB (bound %d MB)" % (peak, RSS_LIMIT_MB)
         print("    RSS peak %d MB, honest p99 %.0f ms" % (peak, p99 * 1000))
 
+
+@suite.test
+def a_console_stream_that_stops_reading_is_closed(ctx):
+    """A viewer gets a ping after 10 s without sending anything and is closed 10 s later
+    unless it answered (config::limits::ws_viewer_idle_timeout). A viewer that reads (the
+    websockets library answers pings by itself, as browsers do) stays; one that stopped
+    reading (a 4 KiB receive buffer, never read) is closed at ~20 s, long before its
+    kernel buffers would fill."""
+    import asyncio
+    from harness import arun, ws_connect
+
+    with running(ctx, workers=1) as srv:
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", srv.port))
+        s.sendall(b"GET /v1/actors/stream?interval_ms=250 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                  b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  b"Sec-WebSocket-Version: 13\r\n\r\n")
+        started = time.monotonic()
+
+        def open_connections():
+            text = srv.http().get("/metrics").body.decode()
+            return int(next(line.split()[1] for line in text.splitlines()
+                            if line.startswith("factord_connections_open ")))
+
+        counts = []
+
+        async def reading_viewer():
+            frames = 0
+            async with ws_connect(srv.ws_url("interval_ms=250", path="/v1/actors/stream")) as ws:
+                for at in (5, 25):  # both viewers open, then only the reading one
+                    while time.monotonic() - started < at:
+                        await asyncio.wait_for(ws.recv(), 5)
+                        frames += 1
+                    counts.append(await asyncio.get_running_loop().run_in_executor(None, open_connections))
+            return frames
+
+        frames = arun(reading_viewer(), timeout=40)
+        s.close()
+        # Each count includes the /metrics request's own connection. The server closes the
+        # non-reader's socket; its FIN waits behind the unread data, so only the server's
+        # count shows it.
+        assert counts == [3, 2], "open connections at 5 s and 25 s: %s" % counts
+        assert frames > 50, "the reading viewer got %d frames in 25 s" % frames
 
 if __name__ == "__main__":
     suite.main()
