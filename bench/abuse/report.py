@@ -83,10 +83,10 @@ def section_c(a):
     worst = [w["p99_ms"] for w in worst if w and w["ok"] > 0]
     if worst:
         lines.append(f"- The honest caller was served in every row it ran (success above); its p99 stayed at or "
-                     f"under {max(worst):.0f} ms. The ratios are to a p99 of a few ms, so a burst (1000 "
-                     "WebSockets closed in the same second) or the attacker's own CPU (one Python process "
-                     "polling thousands of sockets on the same two cores) moves them a lot; no target is "
-                     "set for this table.")
+                     f"under {max(worst):.0f} ms. Each p99 is about the second-slowest of 200 calls of a few ms, "
+                     "so a burst (1000 WebSockets closed in the same second), the attacker's own CPU (one "
+                     "Python process polling thousands of sockets on the same two cores) or other work on the "
+                     "box moves it a lot, the alone row included; no target is set for this table.")
     lines.append("- The attacker runs on the same two cores; the floods of refused reconnects (long-polls, "
                  "viewers) cost CPU on both sides.")
     return "\n".join(lines) + "\n"
