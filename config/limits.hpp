@@ -165,4 +165,49 @@ inline constexpr std::chrono::milliseconds key_file_poll = 1s;
 // A WebSocket that authenticates with its first frame must send it within this (API.md).
 inline constexpr std::chrono::milliseconds ws_auth_wait = 5s;
 
+// --- Slow clients (slowloris) on the network edge (net/). Each held connection costs a
+// socket, a parser and its buffers; these bound for how long a client may dribble.
+
+// The request line and headers (at most 8 KiB) must all arrive within this of their first
+// byte, else 408 and close. Before that first byte a keep-alive connection waits
+// --http-idle-timeout and is closed without an answer. nginx's client_header_timeout is 60 s,
+// Apache's mod_reqtimeout 20-40 s; 8 KiB in 10 s is 800 bytes a second, which any client
+// that is not trying to hold the connection beats by orders of magnitude.
+inline constexpr std::chrono::milliseconds http_header_deadline = 10s;
+
+// A body must arrive at http_min_body_rate bytes a second on average once http_body_grace
+// has passed since the head ended (Apache's mod_reqtimeout: body=20,MinRate=500), else 408
+// and close: a --max-body-bytes body of 1 MiB gets 10 s + 1024 s at the least.
+inline constexpr std::chrono::milliseconds http_body_grace = 10s;
+inline constexpr std::size_t http_min_body_rate = 1024; // bytes per second
+
+// A WebSocket message must be complete within this of its first payload byte, else close
+// 1008 "message too slow" (a --max-frame-bytes message of 64 KiB: 6.4 KiB a second). Beast
+// only times out a socket that sends nothing at all.
+inline constexpr std::chrono::milliseconds ws_message_deadline = 10s;
+
+// What one WebSocket may have queued for a peer that does not read, in bytes (the frame
+// bound of 4 x --ws-max-in-flight + 64 holds too): beyond either, or when one write has not
+// completed within ws_write_deadline, the peer is a slow consumer and its TCP connection
+// is dropped. A console snapshot of a busy node is ~100 KiB, a job reply under 30 KiB.
+inline constexpr std::size_t ws_outbox_max_bytes = std::size_t{4} << 20;
+inline constexpr std::chrono::milliseconds ws_write_deadline = 10s;
+
+// A console viewer's socket gets a ping after half this without anything received, and
+// is closed at the end of it unless something (the pong) came: browsers and WebSocket
+// libraries answer pings by themselves, a viewer that stopped reading never does. Beast's
+// default for other sockets is 300 s; a viewer's kernel buffers take far longer than this
+// to fill at a few kB a second, so the outbox bounds would come late.
+inline constexpr std::chrono::milliseconds ws_viewer_idle_timeout = 20s;
+
+// Console streams (/v1/actors/stream) open at once on one node: each makes the console
+// sample every actor and serialize a snapshot per interval. Beyond: 503 too_many_viewers.
+inline constexpr std::size_t max_console_viewers = 32;
+
+// Long-polls (GET /v1/jobs/{id}?wait=) held at once: per job, and on the node. Each holds a
+// response promise and a timer in the registry (or gateway bridge) and a connection; a
+// job's waiters are all answered in one turn when it ends. Beyond: 429 too_many_waiters.
+inline constexpr std::size_t max_waiters_per_job = 64;
+inline constexpr std::size_t max_waiters = 10000;
+
 } // namespace factord::config::limits

@@ -54,9 +54,11 @@ void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req,
 
 // Takes over a socket upgraded on /v1/actors/stream and bridges it to a console viewer
 // that streams the console's frames every `interval` (the client may change it).
+// `viewer_slot` (server_state::acquire_viewer_slot) is held until the socket closes.
 void run_console_stream(asio::ip::tcp::socket socket, const upgrade_request& req,
                         std::chrono::milliseconds interval, std::optional<ws_credential> credential,
-                        std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot);
+                        std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot,
+                        std::shared_ptr<void> viewer_slot);
 
 // Logs an I/O error unless it is part of normal life (peer closed, timeout, shutdown).
 void fail(boost::beast::error_code ec, const char* what);

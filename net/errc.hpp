@@ -37,6 +37,7 @@ enum class errc : std::uint8_t {
   origin_not_allowed,      // 403: a socket or console request from a page of another origin
   not_found,               // 404: no such route, a job route on a worker, no such console file
   method_not_allowed,      // 405 (with Allow)
+  request_timeout,         // 408: the head or body came too slowly (config/limits.hpp), then close
   body_too_large,          // 413: over --max-body-bytes
   unsupported_media_type,  // 415: a body without Content-Type: application/json
   host_not_allowed,        // 421: on a loopback bind, a Host that is not loopback (DNS rebinding)
@@ -55,9 +56,10 @@ enum class errc : std::uint8_t {
   headers_too_large,     // 431: request line and headers over 8 KiB
   not_ready,             // 503 + Retry-After: build it with not_ready() below
   too_many_connections,  // 503 + Retry-After: over --max-connections, refused at accept
+  too_many_viewers,      // 503 + Retry-After: limits::max_console_viewers console streams are open
 };
 
-inline constexpr std::size_t errc_count = static_cast<std::size_t>(errc::too_many_connections) + 1;
+inline constexpr std::size_t errc_count = static_cast<std::size_t>(errc::too_many_viewers) + 1;
 
 template <class T>
 using result = factord::result<T, errc>;

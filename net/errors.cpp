@@ -42,6 +42,7 @@ constexpr std::array<net_mapping, errc_count> net_table{{
     {errc::origin_not_allowed, 403, "origin_not_allowed", false},
     {errc::not_found, 404, "not_found", false},
     {errc::method_not_allowed, 405, "method_not_allowed", false},
+    {errc::request_timeout, 408, "request_timeout", false},
     {errc::body_too_large, 413, "body_too_large", false},
     {errc::unsupported_media_type, 415, "unsupported_media_type", false},
     // The Host names a server we are not (RFC 9110 section 15.5.20), not a forbidden caller.
@@ -61,6 +62,7 @@ constexpr std::array<net_mapping, errc_count> net_table{{
     {errc::headers_too_large, 431, "headers_too_large", false},
     {errc::not_ready, 503, "not_ready", true},
     {errc::too_many_connections, 503, "too_many_connections", true},
+    {errc::too_many_viewers, 503, "too_many_viewers", true},
 }};
 
 constexpr bool table_follows_enum() {

@@ -2,6 +2,12 @@
 // answer, repeat (keep-alive). Requests are read one at a time, so pipelined requests
 // are answered in order. A WebSocket upgrade on /ws or / (a ws-session) or on
 // /v1/actors/stream (a console viewer) hands the socket over.
+//
+// Slow clients (config/limits.hpp): between requests the connection waits
+// --http-idle-timeout for a first byte and closes silently; from that byte the head must be
+// complete within http_header_deadline, then the body must keep http_min_body_rate after
+// http_body_grace. A request past its deadline is answered 408 request_timeout and closed.
+#include "config/limits.hpp"
 #include "config/log.hpp"
 #include "net/access.hpp"
 #include "net/auth/authenticator.hpp"
@@ -12,9 +18,11 @@
 #include "net/origin.hpp"
 #include "net/query.hpp"
 #include "net/routes.hpp"
+#include "net/slow_clients.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -53,6 +61,9 @@ std::size_t max_request_bytes(std::size_t max_body_bytes) {
 // After an error answer we stop reading; this is how long the unread rest of a request
 // may drain so that closing does not reset the connection before the client reads it.
 constexpr std::chrono::seconds linger_time{1};
+// A keep-alive connection's wait for the next request reads at most this much by itself
+// (the buffer every idle connection holds); the head parse takes it, then reads the rest.
+constexpr std::size_t first_read_bytes = 512;
 
 // What the Host and Origin checks look at (net/origin.hpp); views into `req`.
 request_head head_of(const upgrade_request& req) {
@@ -70,7 +81,8 @@ class http_session final : public closable, public std::enable_shared_from_this<
 public:
   http_session(asio::ip::tcp::socket socket, std::shared_ptr<server_state> state,
                std::shared_ptr<void> ip_slot)
-      : stream_(std::move(socket)), state_(std::move(state)), ip_slot_(std::move(ip_slot)) {
+      : stream_(std::move(socket)), deadline_timer_(stream_.get_executor()), state_(std::move(state)),
+        ip_slot_(std::move(ip_slot)) {
     state_->probe.connection_opened();
     // Once per connection: the rate key of its submissions with --auth off.
     beast::error_code ec;
@@ -97,13 +109,58 @@ public:
 
 private:
   void do_read() {
+    request_clock_.stop();
+    reading_ = true;
+    if (buffer_.size() > 0) return read_head(); // pipelined: the next request has begun
+    stream_.expires_after(state_->settings.http_idle_timeout);
+    stream_.async_read_some(buffer_.prepare(first_read_bytes),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                              if (ec) return self->on_read(ec, 0); // nothing received: just close
+                              self->buffer_.commit(bytes);
+                              self->read_head();
+                            });
+  }
+
+  void read_head() {
     parser_.emplace();
     parser_->header_limit(max_header_bytes);
     parser_->body_limit(state_->settings.max_body_bytes);
-    stream_.expires_after(state_->settings.http_idle_timeout);
-    reading_ = true;
+    stream_.expires_never(); // the deadline timer bounds the request from here
+    request_clock_.start_head(clock_type::now());
+    wait_for_deadline();
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&http_session::on_header, shared_from_this()));
+  }
+
+  // One timer per connection, set at the head's deadline. The body's deadline is later
+  // and moves with each read: the wait then goes on from where it fired.
+  void wait_for_deadline() {
+    deadline_timer_.expires_at(request_clock_.deadline());
+    deadline_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (auto self = weak.lock(); self && !ec) self->on_deadline();
+    });
+  }
+
+  void on_deadline() {
+    if (request_clock_.current() == request_deadline::phase::none) return;
+    if (!request_clock_.passed(clock_type::now())) return wait_for_deadline();
+    timed_out_ = request_clock_.current();
+    request_clock_.stop();
+    stream_.cancel(); // the pending read ends with operation_aborted; on_read answers 408
+  }
+
+  void refuse_slow() {
+    bool head = timed_out_ == request_deadline::phase::head;
+    timed_out_ = request_deadline::phase::none;
+    logging::info("http.slow_client", {{"peer", peer_ip_}, {"phase", head ? "head" : "body"}});
+    answer_and_close(to_http_error(
+        fail(errc::request_timeout,
+             head ? "the request line and headers did not arrive within " +
+                        std::to_string(config::limits::http_header_deadline.count() / 1000) +
+                        " s of their first byte"
+                  : "the body arrived slower than " + std::to_string(config::limits::http_min_body_rate) +
+                        " bytes a second (after a grace of " +
+                        std::to_string(config::limits::http_body_grace.count() / 1000) + " s)")));
   }
 
   // curl and others send "Expect: 100-continue" for bodies over 1 KiB and wait a second
@@ -112,6 +169,8 @@ private:
   void on_header(beast::error_code ec, std::size_t bytes) {
     request_bytes_ = bytes;
     if (ec) return on_read(ec, bytes);
+    if (timed_out_ != request_deadline::phase::none) return on_read({}, bytes); // late as it completed
+    request_clock_.stop(); // until the body's deadline starts
     // Host and Origin first, before the body is read and before a WebSocket upgrade (a refused
     // upgrade gets a plain HTTP error).
     const auto& req = parser_->get();
@@ -132,10 +191,15 @@ private:
   // The body a read at a time, counting every byte the parser takes (chunk framing,
   // extensions and trailers included) against max_request_bytes().
   void read_body() {
+    if (request_clock_.current() != request_deadline::phase::body) {
+      request_clock_.start_body(clock_type::now());
+      wait_for_deadline();
+    }
     if (parser_->is_done()) return on_read({}, 0);
     http::async_read_some(
         stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
           self->request_bytes_ += bytes;
+          self->request_clock_.body_received(bytes);
           if (ec) return self->on_read(ec, bytes);
           if (self->request_bytes_ > max_request_bytes(self->state_->settings.max_body_bytes))
             return self->refuse_oversized();
@@ -155,7 +219,9 @@ private:
 
   void on_read(beast::error_code ec, std::size_t) {
     reading_ = false;
+    request_clock_.stop();
     started_ = clock_type::now();
+    if (timed_out_ != request_deadline::phase::none && !shutting_down_) return refuse_slow();
     if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
         ec == beast::error::timeout || ec == asio::error::operation_aborted) {
       return close_gracefully();
@@ -258,10 +324,15 @@ private:
     if (m.which == route::actors_stream) {
       auto interval = parse_stream_interval(*params);
       if (!interval) return refuse(to_http_error(interval.error()));
+      auto viewer_slot = state_->acquire_viewer_slot(config::limits::max_console_viewers);
+      if (!viewer_slot)
+        return refuse(to_http_error(
+            fail(errc::too_many_viewers, std::to_string(config::limits::max_console_viewers) +
+                                             " console streams are open; close one or retry later")));
       state_->probe.observe(route::actors_stream, 101, seconds_since_start());
       stream_.expires_never();
       run_console_stream(stream_.release_socket(), req, *interval, std::move(credential), state_,
-                         std::move(ip_slot_));
+                         std::move(ip_slot_), std::move(viewer_slot));
       return true;
     }
     std::string caller = named ? std::move(*named) : "ws-" + std::to_string(++state_->next_ws_caller);
@@ -327,9 +398,13 @@ private:
   }
 
   beast::tcp_stream stream_;
+  asio::steady_timer deadline_timer_; // the head's and the body's deadlines
   beast::flat_buffer buffer_{read_buffer_limit};
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::size_t request_bytes_ = 0;              // of the request being read, as the parser took them
+  std::size_t request_bytes_ = 0;  // of the request being read, as the parser took them
+  request_deadline request_clock_; // the deadline of the request being read
+  // head or body: that deadline passed, answer 408
+  request_deadline::phase timed_out_ = request_deadline::phase::none;
   http::response<http::string_body> response_; // alive until async_write completes
   http::response<http::empty_body> continue_;
   std::array<char, 1024> drain_buffer_{};

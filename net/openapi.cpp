@@ -20,11 +20,11 @@ constexpr std::string_view document = R"json({
   "info": {
     "title": "factord",
     "version": "0.1.0",
-    "description": "Prime factorization job server. Jobs are scheduled round-robin across callers. This document describes this server as it runs: its authentication, tokens and limits. Two more paths speak WebSocket only (a plain GET answers 426 upgrade_required), so they are listed under x-websockets rather than as operations."
+    "description": "Prime factorization job server. Jobs are scheduled round-robin across callers. This document describes this server as it runs: its authentication, tokens and limits. Two more paths speak WebSocket only (a plain GET answers 426 upgrade_required), so they are listed under x-websockets rather than as operations. Any request whose line and headers do not arrive within 10 s of their first byte, or whose body falls below 1024 bytes a second after a 10 s grace, is answered 408 request_timeout and its connection closed; a connection that sends nothing for --http-idle-timeout is closed without an answer."
   },
   "x-websockets": {
     "/ws": "Jobs: one number per text frame, bare or JSON (also at /). Query: userid or client_id names the caller; token, the credential with --auth on.",
-    "/v1/actors/stream": "The console's live view: a snapshot frame, then a delta frame every interval. Query: interval_ms, an integer from 250 to 10000 (default 1000; else 400 invalid_interval). A client frame {\"interval_ms\":N} changes it."
+    "/v1/actors/stream": "The console's live view: a snapshot frame, then a delta frame every interval. Query: interval_ms, an integer from 250 to 10000 (default 1000; else 400 invalid_interval). A client frame {\"interval_ms\":N} changes it. At most 32 streams per node: beyond, 503 too_many_viewers with Retry-After."
   },
   "paths": {
     "/v1/jobs": {
@@ -45,6 +45,7 @@ constexpr std::string_view document = R"json({
                             "cancelJob": {"operationId": "cancelJob", "parameters": {"request_id": "$response.body#/request_id"}}}},
           "200": {"description": "Finished within ?wait", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}},
           "400": {"$ref": "#/components/responses/Error"},
+          "408": {"$ref": "#/components/responses/Error"},
           "413": {"$ref": "#/components/responses/Error"},
           "415": {"$ref": "#/components/responses/Error"},
           "422": {"$ref": "#/components/responses/Error"},
@@ -62,7 +63,8 @@ constexpr std::string_view document = R"json({
         "responses": {
           "200": {"$ref": "#/components/responses/Job"},
           "400": {"$ref": "#/components/responses/Error"},
-          "404": {"$ref": "#/components/responses/Error"}
+          "404": {"$ref": "#/components/responses/Error"},
+          "429": {"$ref": "#/components/responses/TooManyWaiters"}
         }
       }
     },
@@ -80,6 +82,7 @@ constexpr std::string_view document = R"json({
           "202": {"description": "All accepted", "content": {"application/json": {"schema": {
             "type": "object", "properties": {"request_ids": {"type": "array", "items": {"type": "string"}}}}}}},
           "400": {"$ref": "#/components/responses/Error"},
+          "408": {"$ref": "#/components/responses/Error"},
           "413": {"$ref": "#/components/responses/Error"},
           "415": {"$ref": "#/components/responses/Error"},
           "422": {"$ref": "#/components/responses/Error"},
@@ -94,7 +97,8 @@ constexpr std::string_view document = R"json({
         "summary": "Get a job",
         "operationId": "getJob",
         "parameters": [{"$ref": "#/components/parameters/Wait"}],
-        "responses": {"200": {"$ref": "#/components/responses/Job"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"},
+                      "429": {"$ref": "#/components/responses/TooManyWaiters"}}
       },
       "delete": {
         "summary": "Cancel a queued or running job",
@@ -134,7 +138,8 @@ constexpr std::string_view document = R"json({
         "operationId": "computeGet",
         "deprecated": true,
         "parameters": [{"$ref": "#/components/parameters/Wait"}],
-        "responses": {"200": {"$ref": "#/components/responses/Job"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+        "responses": {"200": {"$ref": "#/components/responses/Job"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"},
+                      "429": {"$ref": "#/components/responses/TooManyWaiters"}}
       },
       "delete": {
         "summary": "Older name of DELETE /v1/jobs/{request_id}",
@@ -252,6 +257,9 @@ constexpr std::string_view document = R"json({
                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Forbidden": {"description": "A credential without the right: admin_required, caller_mismatch",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "TooManyWaiters": {"description": "code too_many_waiters: with ?wait=, the job already has 64 long-polls waiting, or the node 10000; nothing waits. Poll again after Retry-After, or without ?wait=.",
+                         "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "TooMany": {"description": "Refused for now. code rate_limited: over the caller's submission rate (--rate-per-caller, or its credential's rate; per client IP with auth off), Retry-After is the exact wait in seconds until the submission would be accepted; a batch of N counts N. code server_queue_full or caller_queue_full: a queue bound (--max-queued, --max-queued-per-caller or the credential's max_queued).",
                   "headers": {
                     "Retry-After": {"schema": {"type": "integer", "minimum": 1}},

@@ -77,6 +77,16 @@ struct server_state {
     return std::make_shared<ip_slot>(*this, address);
   }
 
+  // A console stream's slot (config::limits::max_console_viewers), held by its socket and
+  // given back when it closes; null when all are taken.
+  std::shared_ptr<void> acquire_viewer_slot(std::size_t limit) {
+    if (viewers_.fetch_add(1) >= limit) {
+      viewers_.fetch_sub(1);
+      return nullptr;
+    }
+    return {this, [](server_state* s) { s->viewers_.fetch_sub(1); }};
+  }
+
   std::vector<std::shared_ptr<closable>> open_connections() {
     std::vector<std::shared_ptr<closable>> out;
     std::lock_guard<std::mutex> guard{mu_};
@@ -104,6 +114,7 @@ private:
     std::string address_;
   };
 
+  std::atomic<std::size_t> viewers_{0};
   std::mutex mu_;
   std::uint64_t next_connection_ = 0;
   std::unordered_map<std::uint64_t, std::weak_ptr<closable>> connections_;

@@ -3,8 +3,9 @@
 // time that Beast's own closes (1002, 1007, 1009) are the codes written here.
 //
 // Not in the table: a peer's close is echoed with the peer's code (Beast); a slow consumer
-// (outbound queue full) gets no close frame, its TCP connection is dropped, because it
-// reads nothing we could send.
+// (outbound queue full in frames or bytes, or one write pending for
+// config::limits::ws_write_deadline) gets no close frame, its TCP connection is dropped,
+// because it reads nothing we could send.
 #pragma once
 
 #include <cstdint>
@@ -13,18 +14,19 @@
 namespace factord::net {
 
 enum class ws_close : std::uint8_t {
-  idle,            // nothing in flight, nothing received for --ws-idle-timeout (API.md)
-  by_operator,     // the console's close_session action
-  going_away,      // the server shuts down
-  protocol_error,  // broken framing (Beast closes)
-  invalid_payload, // a text frame that is not UTF-8 (Beast closes)
-  too_big,         // a message over --max-frame-bytes (Beast closes)
-  auth_failed,     // --auth on: the first frame's credential was refused, or none came in time
-  auth_revoked,    // --auth on: the socket's API key was removed, or its JWT expired
-  rate_limited,    // kept sending numbers while over its rate (config::limits::ws_refusals_before_close)
+  idle,             // nothing in flight, nothing received for --ws-idle-timeout (API.md)
+  by_operator,      // the console's close_session action
+  going_away,       // the server shuts down
+  protocol_error,   // broken framing (Beast closes)
+  invalid_payload,  // a text frame that is not UTF-8 (Beast closes)
+  too_big,          // a message over --max-frame-bytes (Beast closes)
+  auth_failed,      // --auth on: the first frame's credential was refused, or none came in time
+  auth_revoked,     // --auth on: the socket's API key was removed, or its JWT expired
+  rate_limited,     // kept sending numbers while over its rate (config::limits::ws_refusals_before_close)
+  message_too_slow, // a message not complete within config::limits::ws_message_deadline (slowloris)
 };
 
-inline constexpr std::size_t ws_close_count = static_cast<std::size_t>(ws_close::rate_limited) + 1;
+inline constexpr std::size_t ws_close_count = static_cast<std::size_t>(ws_close::message_too_slow) + 1;
 
 struct ws_close_frame {
   std::uint16_t code;
@@ -45,6 +47,7 @@ constexpr ws_close_frame close_frame(ws_close c) {
     case ws_close::auth_failed: return {1008, "authentication failed"};
     case ws_close::auth_revoked: return {1008, "credential no longer valid"};
     case ws_close::rate_limited: return {1008, "rate limited"};
+    case ws_close::message_too_slow: return {1008, "message too slow"};
   }
   return {1011, ""}; // unreachable: every enumerator has its row
 }

@@ -10,7 +10,14 @@
 //
 // Backpressure: CAF mailboxes are unbounded, so reading pauses while ws_max_in_flight
 // frames await their reply (each frame gets exactly one text reply from the actor), and
-// the outbound queue has a bound; a peer that stops reading is disconnected.
+// the outbound queue has a bound in frames and in bytes (limits::ws_outbox_max_bytes); a
+// peer that stops reading (queue full, or one write pending for limits::ws_write_deadline)
+// is disconnected.
+//
+// Slow senders: a message is read a piece at a time, and one that is not complete within
+// limits::ws_message_deadline of its first payload byte closes the socket (1008 "message
+// too slow"). Between messages a socket may be quiet as long as its owner allows (the
+// ws-session's idle close, nothing for a viewer).
 #include "actors/console/console.hpp"
 #include "actors/session/ws_session.hpp"
 #include "config/limits.hpp"
@@ -19,6 +26,7 @@
 #include "net/auth/authenticator.hpp"
 #include "net/beast_sessions.hpp"
 #include "net/json_codec.hpp"
+#include "net/slow_clients.hpp"
 #include "net/ws_close.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -34,7 +42,6 @@
 #include <caf/actor_cast.hpp>
 
 #include <algorithm>
-#include <deque>
 
 namespace factord::net {
 
@@ -53,6 +60,12 @@ static_assert(beast_sends(ws_close::too_big, websocket::close_code::too_big));
 
 constexpr std::string_view binary_frame_reply = "error: binary frames are not supported; send text";
 
+// Payload taken per read; a message is at most --max-frame-bytes (Beast's read_message_max).
+constexpr std::size_t read_piece_bytes = 16 * 1024UL;
+// After a close for a too slow message, how long the peer has to answer it before its TCP
+// connection is dropped (it sends slowly by definition).
+constexpr std::chrono::seconds close_answer_wait{2};
+
 // Who is behind the socket: a ws-session for `caller_id`, or a console viewer.
 struct ws_peer {
   std::string caller_id; // ws-session; "console" for a viewer (logs)
@@ -61,6 +74,7 @@ struct ws_peer {
   std::optional<ws_credential> credential;  // --auth on
   std::string peer_ip;                      // ws-session: the rate key with --auth off
   std::shared_ptr<void> ip_slot;            // --max-connections-per-ip
+  std::shared_ptr<void> viewer_slot;        // viewer: limits::max_console_viewers
 };
 
 class ws_session_socket final : public actors::ws_connection,
@@ -68,14 +82,15 @@ class ws_session_socket final : public actors::ws_connection,
                                 public std::enable_shared_from_this<ws_session_socket> {
 public:
   ws_session_socket(asio::ip::tcp::socket socket, ws_peer peer, std::shared_ptr<server_state> state)
-      : ws_(std::move(socket)), auth_deadline_(ws_.get_executor()), state_(std::move(state)),
-        caller_id_(std::move(peer.caller_id)), credential_(std::move(peer.credential)),
-        peer_ip_(std::move(peer.peer_ip)), ip_slot_(std::move(peer.ip_slot)),
+      : ws_(std::move(socket)), auth_deadline_(ws_.get_executor()), message_deadline_(ws_.get_executor()),
+        write_deadline_(ws_.get_executor()), state_(std::move(state)), caller_id_(std::move(peer.caller_id)),
+        credential_(std::move(peer.credential)), peer_ip_(std::move(peer.peer_ip)),
+        ip_slot_(std::move(peer.ip_slot)), viewer_slot_(std::move(peer.viewer_slot)),
         console_viewer_(peer.console_viewer), viewer_interval_(peer.interval),
         max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
         // Replies to in-flight frames plus room for pushed messages; derived from the
         // in-flight bound so one option governs a socket's memory.
-        max_outbox_(4 * static_cast<std::size_t>(max_in_flight_) + 64) {
+        outbox_(4 * static_cast<std::size_t>(max_in_flight_) + 64, config::limits::ws_outbox_max_bytes) {
     state_->probe.connection_opened();
   }
 
@@ -88,7 +103,11 @@ public:
 
   void run(const upgrade_request& req) {
     track_id_ = state_->track(weak_from_this());
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    // A viewer sends nothing, so Beast pings it after half this and closes it when no pong
+    // (nor anything else) came by the end: a viewer that stopped reading never answers.
+    if (console_viewer_) timeouts.idle_timeout = config::limits::ws_viewer_idle_timeout;
+    ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "factord"); }));
     ws_.read_message_max(state_->settings.max_frame_bytes); // beyond: Beast closes with 1009
@@ -216,18 +235,58 @@ private:
     auto keep = std::move(paused_self_); // released when this returns; the read holds us
     if (reading_ || close_requested_ || gone_) return;
     reading_ = true;
-    ws_.async_read(buffer_, beast::bind_front_handler(&ws_session_socket::on_read, shared_from_this()));
+    read_more();
+  }
+
+  void read_more() {
+    ws_.async_read_some(buffer_, read_piece_bytes,
+                        beast::bind_front_handler(&ws_session_socket::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
-    reading_ = false;
     if (ec) {
+      reading_ = false;
+      message_deadline_.cancel();
       // Includes too-big frames and invalid UTF-8 in text: Beast sent the close
       // (ws_close::too_big, ws_close::invalid_payload).
       if (ec != websocket::error::message_too_big) fail(ec, "ws read");
       gone_ = true;
       return report_closed();
     }
+    if (!ws_.is_message_done()) {
+      if (!message_started_) start_message_deadline();
+      return read_more();
+    }
+    reading_ = false;
+    if (message_started_) {
+      message_started_ = false;
+      message_deadline_.cancel();
+    }
+    on_message();
+  }
+
+  // The first piece of a message arrived: all of it must follow within the deadline.
+  void start_message_deadline() {
+    message_started_ = true;
+    auto message = ++message_count_;
+    message_deadline_.expires_after(config::limits::ws_message_deadline);
+    message_deadline_.async_wait([weak = weak_from_this(), message](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || !self->message_started_ || self->message_count_ != message) return;
+      logging::info("ws.slow_message", {{"caller_id", self->caller_id_}});
+      self->request_close(ws_close::message_too_slow);
+      // A peer this slow may never answer the close either: drop it if it has not.
+      self->message_deadline_.expires_after(close_answer_wait);
+      self->message_deadline_.async_wait([weak](beast::error_code wait_ec) {
+        if (auto again = weak.lock(); again && !wait_ec && !again->gone_) {
+          again->gone_ = true;
+          beast::get_lowest_layer(again->ws_).close();
+        }
+      });
+    });
+  }
+
+  void on_message() {
     if (credential_ && credential_->awaiting_first_frame) {
       authenticate_first_frame(beast::buffers_to_string(buffer_.data()));
       buffer_.consume(buffer_.size());
@@ -261,33 +320,45 @@ private:
 
   void enqueue(std::string text) {
     if (close_requested_ || gone_) return;
-    if (outbox_.size() >= max_outbox_) {
-      logging::warn("ws.slow_consumer",
-                    {{"caller_id", caller_id_}, {"queued_frames", std::to_string(outbox_.size())}});
-      gone_ = true;
-      beast::get_lowest_layer(ws_).close(); // pending ops fail; on_read reports the close
-      return;
-    }
-    outbox_.push_back(std::move(text));
+    if (!outbox_.push(std::move(text))) return drop_slow_consumer("queue full");
     if (!writing_) do_write();
+  }
+
+  // No close frame: the peer reads nothing we could send. Pending ops fail; the read or the
+  // write reports the close.
+  void drop_slow_consumer(const char* why) {
+    logging::warn("ws.slow_consumer", {{"caller_id", caller_id_},
+                                       {"why", why},
+                                       {"queued_frames", std::to_string(outbox_.frames())},
+                                       {"queued_bytes", std::to_string(outbox_.bytes())}});
+    gone_ = true;
+    beast::get_lowest_layer(ws_).close();
   }
 
   void do_write() {
     writing_ = true;
     ws_.text(true);
+    auto write = ++write_count_;
+    write_deadline_.expires_after(config::limits::ws_write_deadline);
+    write_deadline_.async_wait([weak = weak_from_this(), write](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || !self->writing_ || self->write_count_ != write || self->gone_) return;
+      self->drop_slow_consumer("write stalled");
+    });
     ws_.async_write(asio::buffer(outbox_.front()),
                     beast::bind_front_handler(&ws_session_socket::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
+    write_deadline_.cancel();
     if (ec) {
       fail(ec, "ws write");
       gone_ = true;
       outbox_.clear();
       return report_closed();
     }
-    outbox_.pop_front();
+    outbox_.pop();
     if (!outbox_.empty()) return do_write();
     if (close_requested_ && !closing_) start_close();
   }
@@ -325,21 +396,26 @@ private:
   }
 
   websocket::stream<beast::tcp_stream> ws_;
-  asio::steady_timer auth_deadline_; // --auth on, first-frame authentication
+  asio::steady_timer auth_deadline_;    // --auth on, first-frame authentication
+  asio::steady_timer message_deadline_; // limits::ws_message_deadline, then close_answer_wait
+  asio::steady_timer write_deadline_;   // limits::ws_write_deadline
   beast::flat_buffer buffer_;
   std::shared_ptr<server_state> state_;
   std::string caller_id_;
   std::optional<ws_credential> credential_;
   std::string peer_ip_;
-  std::shared_ptr<void> ip_slot_; // released when this connection object goes
+  std::shared_ptr<void> ip_slot_;     // released when this connection object goes
+  std::shared_ptr<void> viewer_slot_; // likewise
   const bool console_viewer_;
   const std::chrono::milliseconds viewer_interval_;
   caf::actor actor_; // the ws-session or viewer; null before the handshake and after the close
-  std::deque<std::string> outbox_;
   websocket::close_reason close_reason_;
   const unsigned max_in_flight_;
-  const std::size_t max_outbox_;
-  unsigned in_flight_ = 0;                         // frames delivered minus replies sent
+  ws_outbox outbox_;                // replies to in-flight frames plus room for pushed messages
+  unsigned in_flight_ = 0;          // frames delivered minus replies sent
+  std::uint64_t message_count_ = 0; // messages begun: which one a deadline is for
+  std::uint64_t write_count_ = 0;   // writes begun: which one a deadline is for
+  bool message_started_ = false;    // a message is partly read
   std::shared_ptr<ws_session_socket> paused_self_; // set only while reading is paused
   std::uint64_t track_id_ = 0;
   bool reading_ = false;
@@ -355,16 +431,18 @@ private:
 void run_ws_connection(asio::ip::tcp::socket socket, const upgrade_request& req, std::string caller_id,
                        std::optional<ws_credential> credential, std::string peer_ip,
                        std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot) {
-  ws_peer peer{std::move(caller_id), false, {}, std::move(credential), std::move(peer_ip),
-               std::move(ip_slot)};
+  ws_peer peer{std::move(caller_id), false,  {}, std::move(credential), std::move(peer_ip),
+               std::move(ip_slot),   nullptr};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(req);
 }
 
 void run_console_stream(asio::ip::tcp::socket socket, const upgrade_request& req,
                         std::chrono::milliseconds interval, std::optional<ws_credential> credential,
-                        std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot) {
-  ws_peer peer{"console", true, interval, std::move(credential), {}, std::move(ip_slot)};
+                        std::shared_ptr<server_state> state, std::shared_ptr<void> ip_slot,
+                        std::shared_ptr<void> viewer_slot) {
+  ws_peer peer{
+      "console", true, interval, std::move(credential), {}, std::move(ip_slot), std::move(viewer_slot)};
   auto connection = std::make_shared<ws_session_socket>(std::move(socket), std::move(peer), std::move(state));
   connection->run(req);
 }

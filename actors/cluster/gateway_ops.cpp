@@ -33,7 +33,10 @@ void answer_fetch(self_ptr self, gateway_state::entry& e, caf::timespan wait, jo
     return;
   }
   auto waiter = self->state.book.wait(e, [rp](const job& j) mutable { rp.deliver(ok_reply(j)); });
-  self->delayed_send(self, wait, waitover_atom::value, e.value.request_id, waiter);
+  if (const auto* refused = std::get_if<api_error>(&waiter))
+    rp.deliver(failed_reply(*refused));
+  else
+    self->delayed_send(self, wait, waitover_atom::value, e.value.request_id, std::get<std::uint64_t>(waiter));
 }
 
 void start_cancel(self_ptr self, gateway_state::entry& e, job_promise rp) {

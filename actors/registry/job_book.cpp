@@ -215,6 +215,7 @@ void job_book::erase(const std::string& id) {
   unindex_finished(it->second);
   if (j.status == job_status::running) running_on_.erase(it->second.worker);
   if (!j.idempotency_key.empty()) by_key_.erase(key_of(j.caller_id, j.idempotency_key));
+  waiters_total_ -= it->second.waiters.size();
   jobs_.erase(it);
 }
 
@@ -298,6 +299,7 @@ bool job_book::finish(const std::string& id, job final) {
   // Moved out first: a waker may add to this entry (a session resubmitting, say).
   auto waiters = std::move(e->waiters);
   auto watchers = std::move(e->watchers);
+  waiters_total_ -= waiters.size();
   e->waiters.clear();
   e->watchers.clear();
   for (auto& [waiter_id, wake] : waiters) wake(e->value);
@@ -305,9 +307,18 @@ bool job_book::finish(const std::string& id, job final) {
   return true;
 }
 
-std::uint64_t job_book::wait(entry& e, waker w) {
+std::variant<std::uint64_t, api_error> job_book::wait(entry& e, waker w) {
+  if (e.waiters.size() >= limits_.max_waiters_per_job)
+    return queue_full("too_many_waiters",
+                      "this job already has " + std::to_string(e.waiters.size()) +
+                          " long-polls waiting; wait for one of them, or poll without ?wait=");
+  if (waiters_total_ >= limits_.max_waiters)
+    return queue_full("too_many_waiters",
+                      "the server already holds " + std::to_string(waiters_total_) +
+                          " long-polls; retry after the given delay or poll without ?wait=");
   auto id = next_waiter_++;
   e.waiters.emplace_back(id, std::move(w));
+  ++waiters_total_;
   return id;
 }
 
@@ -321,6 +332,7 @@ void job_book::expire(const std::string& id, std::uint64_t waiter) {
   if (it == e->waiters.end()) return;
   auto wake = std::move(it->second);
   e->waiters.erase(it);
+  --waiters_total_;
   wake(e->value);
 }
 

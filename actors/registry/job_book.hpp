@@ -58,6 +58,8 @@ public:
     std::uint64_t retention_max_jobs = 1'000'000;     // --retention-max-jobs
     std::uint64_t retention_max_bytes = 512ULL << 20; // --retention-max-bytes
     std::size_t max_served_callers = config::limits::max_served_callers;
+    std::size_t max_waiters_per_job = config::limits::max_waiters_per_job; // long-polls on one job
+    std::size_t max_waiters = config::limits::max_waiters;                 // long-polls on the node
     open_means bound = open_means::queued;
   };
 
@@ -164,8 +166,11 @@ public:
   // add to the book but must not erase or purge (they only send messages).
   bool finish(const std::string& id, job final);
 
-  // Long-polls and sessions. wait() returns the waiter's id for expire().
-  std::uint64_t wait(entry& e, waker w);
+  // Long-polls and sessions. wait() returns the waiter's id for expire(), or a 429
+  // too_many_waiters (queue_full) when the job already has max_waiters_per_job or the book
+  // max_waiters; nothing is added then.
+  std::variant<std::uint64_t, api_error> wait(entry& e, waker w);
+  std::size_t waiting() const noexcept { return waiters_total_; }
   void watch(entry& e, waker w);
   // A long-poll's time is up: answers that waiter with the job as it is now.
   void expire(const std::string& id, std::uint64_t waiter);
@@ -223,6 +228,7 @@ private:
   std::set<std::tuple<std::int64_t, std::uint64_t, std::string>> finished_order_;
   std::uint64_t finished_seq_ = 0;
   std::uint64_t finished_bytes_ = 0;
+  std::size_t waiters_total_ = 0; // long-polls in every entry
   random_ids ids_;
   rate_limiter rates_;
   registry_stats stats_;

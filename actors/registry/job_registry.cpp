@@ -9,6 +9,8 @@
 
 #include <caf/timespan.hpp>
 
+#include <variant>
+
 namespace factord::actors {
 
 using namespace registry_ops;
@@ -91,7 +93,10 @@ job_registry_actor::behavior_type job_registry(job_registry_actor::stateful_poin
           reply_when_durable(self, rp, id);
         } else {
           auto waiter = book.wait(*e, answer(self, rp));
-          self->delayed_send(self, wait, waitover_atom::value, id, waiter);
+          if (const auto* refused = std::get_if<api_error>(&waiter))
+            rp.deliver(failed_reply(*refused));
+          else
+            self->delayed_send(self, wait, waitover_atom::value, id, std::get<std::uint64_t>(waiter));
         }
         return rp;
       },

@@ -48,6 +48,7 @@ const std::vector<expected_row>& expected_net_table() {
       {errc::origin_not_allowed, 403, "origin_not_allowed"},
       {errc::not_found, 404, "not_found"},
       {errc::method_not_allowed, 405, "method_not_allowed"},
+      {errc::request_timeout, 408, "request_timeout"},
       {errc::body_too_large, 413, "body_too_large"},
       {errc::unsupported_media_type, 415, "unsupported_media_type"},
       {errc::host_not_allowed, 421, "host_not_allowed"},
@@ -65,6 +66,7 @@ const std::vector<expected_row>& expected_net_table() {
       {errc::headers_too_large, 431, "headers_too_large"},
       {errc::not_ready, 503, "not_ready"},
       {errc::too_many_connections, 503, "too_many_connections"},
+      {errc::too_many_viewers, 503, "too_many_viewers"},
   };
   return rows;
 }

@@ -24,6 +24,7 @@ TEST_CASE("every WebSocket close the server sends has its RFC 6455 code", "[net]
       {ws_close::auth_failed, 1008, "authentication failed"},
       {ws_close::auth_revoked, 1008, "credential no longer valid"},
       {ws_close::rate_limited, 1008, "rate limited"},
+      {ws_close::message_too_slow, 1008, "message too slow"},
   };
   REQUIRE(std::size(rows) == factord::net::ws_close_count); // a new close needs a row here too
   std::set<ws_close> seen;

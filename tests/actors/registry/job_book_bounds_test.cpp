@@ -164,12 +164,82 @@ TEST_CASE("erasing a job does not wake its waiters or watchers", "[registry][job
   job_book book;
   auto& e = book.add(make_job("a1", "alice"));
   wake_log waiter, watcher;
-  book.wait(e, waiter.waker());
+  must_wait(book, e, waiter.waker());
   book.watch(e, watcher.waker());
   book.erase("a1");
   CHECK(waiter.calls == 0);
   CHECK(watcher.calls == 0);
   CHECK(book.find("a1") == nullptr);
+  CHECK(book.waiting() == 0);
+}
+
+// --- long-poll waiters: per job and on the node ---------------------------------------
+
+namespace {
+job_book::limits waiter_bounds(std::size_t per_job, std::size_t total) {
+  job_book::limits l;
+  l.max_waiters_per_job = per_job;
+  l.max_waiters = total;
+  return l;
+}
+
+void check_too_many_waiters(const std::variant<std::uint64_t, factord::actors::api_error>& waiter) {
+  REQUIRE(std::holds_alternative<factord::actors::api_error>(waiter));
+  const auto& refused = std::get<factord::actors::api_error>(waiter);
+  CHECK(refused.code == api_errc::queue_full);
+  CHECK(refused.reason == "too_many_waiters");
+  CHECK(refused.retry_after >= std::chrono::seconds{1});
+  CHECK_THAT(refused.message, Contains("without ?wait="));
+}
+} // namespace
+
+TEST_CASE("a job takes at most max_waiters_per_job long-polls, and one more once one is answered",
+          "[registry][job_book]") {
+  job_book book(waiter_bounds(3, 100));
+  auto& e = book.add(make_job("a1", "alice"));
+  std::vector<std::uint64_t> ids;
+  ids.reserve(3);
+  for (int i = 0; i < 3; ++i) ids.push_back(must_wait(book, e, [](const job&) {}));
+  wake_log refused_waker;
+  check_too_many_waiters(book.wait(e, refused_waker.waker()));
+  CHECK(e.waiters.size() == 3); // the refused one was not added
+  CHECK(book.waiting() == 3);
+  // Another job is not affected by this one's waiters.
+  auto& other = book.add(make_job("b1", "bob"));
+  must_wait(book, other, [](const job&) {});
+  CHECK(book.waiting() == 4);
+
+  book.expire("a1", ids[0]);
+  CHECK(book.waiting() == 3);
+  must_wait(book, *book.find("a1"), [](const job&) {});
+  REQUIRE(book.finish("a1", final_of(book.find("a1")->value, job_status::done)));
+  CHECK(book.waiting() == 1);
+  CHECK(refused_waker.calls == 0); // a refused waiter is never woken
+}
+
+TEST_CASE("the node takes at most max_waiters long-polls across all jobs", "[registry][job_book]") {
+  job_book book(waiter_bounds(10, 4));
+  for (int i = 0; i < 4; ++i) {
+    auto& e = book.add(make_job("j" + std::to_string(i), "alice"));
+    must_wait(book, e, [](const job&) {});
+  }
+  auto& fifth = book.add(make_job("j4", "alice"));
+  check_too_many_waiters(book.wait(fifth, [](const job&) {}));
+  CHECK(book.waiting() == 4);
+  // Replacing a job drops its waiters unanswered; they no longer count.
+  book.add(make_job("j0", "alice"));
+  CHECK(book.waiting() == 3);
+  must_wait(book, *book.find("j4"), [](const job&) {});
+  book.erase("j1");
+  CHECK(book.waiting() == 3);
+}
+
+TEST_CASE("the default waiter bounds are config::limits'", "[registry][job_book]") {
+  job_book book;
+  auto& e = book.add(make_job("a1", "alice"));
+  for (std::size_t i = 0; i < factord::config::limits::max_waiters_per_job; ++i)
+    must_wait(book, e, [](const job&) {});
+  check_too_many_waiters(book.wait(e, [](const job&) {}));
 }
 
 // --- garbage-ish input -----------------------------------------------------------------

@@ -56,6 +56,13 @@ inline job final_of(const job& j, job_status status) {
   return f;
 }
 
+// A long-poll the book must take (under its waiter bounds): its waiter id.
+inline std::uint64_t must_wait(job_book& book, job_book::entry& e, job_book::waker w) {
+  auto waiter = book.wait(e, std::move(w));
+  REQUIRE(std::holds_alternative<std::uint64_t>(waiter));
+  return std::get<std::uint64_t>(waiter);
+}
+
 inline job_book::limits bounds(std::uint64_t total, std::uint64_t per_caller,
                                job_book::open_means bound = job_book::open_means::queued) {
   job_book::limits l;

@@ -19,7 +19,7 @@ TEST_CASE("purge forgets finished jobs that ended before now minus retention", "
   finished_at("at-cutoff", cutoff);
   finished_at("recent", now - 10);
   finished_at("old-waited-on", cutoff - 500);
-  auto waiter = book.wait(*book.find("old-waited-on"), [](const job&) {});
+  auto waiter = must_wait(book, *book.find("old-waited-on"), [](const job&) {});
   book.add(make_job("old-queued", "alice")); // unfinished, however old
   book.add(make_job("old-running", "alice", job_status::running));
   CHECK(book.find_by_key("alice", "old-key") == book.find("old"));
