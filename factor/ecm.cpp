@@ -79,6 +79,7 @@ const std::vector<ecm_level>& ecm_schedule() {
 }
 
 mpz_class ecm_curves(const mpz_class& n, double b1, unsigned curves, std::uint64_t& sigma, stop_token& stop) {
+  if (mpz_size(n.get_mpz_t()) >= ecm_polled_min_words) return ecm_stage1_polled(n, b1, curves, sigma, stop);
   ecm_session session(stop);
   mpz_class factor, n_copy = n;
   const bool batch = batch_stage1_fits(n, b1);

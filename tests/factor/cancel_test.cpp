@@ -228,3 +228,29 @@ TEST_CASE("factorize still finds a big prime's square root when nothing stops it
   CHECK(out.factors[0] == big_prime);
   CHECK(out.factors[1] == big_prime);
 }
+
+TEST_CASE("the polled mpz ECM stage 1 finds small factors", "[cancel]") {
+  // Same curves as on a 10,000-digit number, on a small one so the test is quick.
+  mpz_class p, q;
+  mpz_nextprime(p.get_mpz_t(), mpz_class(10000019).get_mpz_t());
+  mpz_nextprime(q.get_mpz_t(), mpz_class(mpz_class(1) << 200).get_mpz_t());
+  stop_token never;
+  std::uint64_t sigma = 2;
+  CHECK(ecm_stage1_polled(p * q, 2000, 100, sigma, never) == p);
+  CHECK(sigma > 2);
+
+  tripwire wire{10};
+  stop_token stop = wire.token();
+  CHECK(ecm_stage1_polled(big_composite, 2000, 1, sigma, stop) == 0);
+  CHECK(wire.calls == 11);
+}
+
+TEST_CASE("ECM on a 10,000-digit number polls at every ladder step", "[cancel]") {
+  const mpz_class n = mersenne(19937) * mersenne(9689) * mersenne(4423); // 10,251 digits
+  REQUIRE(mpz_size(n.get_mpz_t()) >= ecm_polled_min_words);
+  tripwire wire{30};
+  stop_token stop = wire.token();
+  std::uint64_t sigma = 2;
+  CHECK(ecm_curves(n, 2000, 1, sigma, stop) == 0);
+  CHECK(wire.calls == 31);
+}
