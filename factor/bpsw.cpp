@@ -19,7 +19,7 @@ void half_mod(mpz_class& x, const mpz_class& n) {
 void reduce(mpz_class& x, const mpz_class& n) { mpz_mod(x.get_mpz_t(), x.get_mpz_t(), n.get_mpz_t()); }
 
 // Up to this many words 2^d mod n is one mpz_powm (~15 ms at 64 words, 1233 digits);
-// beyond, one call would outlast a poll interval (0.3 s at 3000 digits, 25 min at
+// beyond, one call would outlast a poll interval (0.3 s at 3000 digits, many minutes at
 // 100,000), so the ladder below does it a bit at a time with polls. A square and a mod
 // per bit cost about what mpz_powm's Montgomery steps do at these sizes.
 constexpr std::size_t powm_max_limbs = 64;

@@ -67,11 +67,15 @@ bool multiply(montgomery_curve& curve, mpz_class& x, mpz_class& z, std::uint64_t
     // A poll before the addition (6 products) and one before the doubling (5).
     if (poll.should_stop()) return false;
     const bool one = ((k >> bit) & 1) != 0;
-    if (one) curve.add(x1, z1, x2, z2, x0, z0);
-    else curve.add(x2, z2, x1, z1, x0, z0);
+    if (one)
+      curve.add(x1, z1, x2, z2, x0, z0);
+    else
+      curve.add(x2, z2, x1, z1, x0, z0);
     if (poll.should_stop()) return false;
-    if (one) curve.dup(x2, z2);
-    else curve.dup(x1, z1);
+    if (one)
+      curve.dup(x2, z2);
+    else
+      curve.dup(x1, z1);
   }
   x = x1;
   z = z1;
@@ -80,7 +84,8 @@ bool multiply(montgomery_curve& curve, mpz_class& x, mpz_class& z, std::uint64_t
 
 } // namespace
 
-mpz_class ecm_stage1_polled(const mpz_class& n, double b1, unsigned curves, std::uint64_t& sigma, stop_token& stop) {
+mpz_class ecm_stage1_polled(const mpz_class& n, double b1, unsigned curves, std::uint64_t& sigma,
+                            stop_token& stop) {
   strided_stop poll(stop, steps_per_poll(n));
   const auto bound = static_cast<std::uint64_t>(b1);
   for (unsigned i = 0; i < curves; ++i) {

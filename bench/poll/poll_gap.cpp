@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <functional>
 #include <random>
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,10 +37,17 @@ double ms_between(clock_type::time_point a, clock_type::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
+double thread_cpu_ms() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
 // What one run saw: the longest stretch without a poll (start and return count as polls)
 // and, when it was stopped, how long after the stop was due it returned.
 struct run_record {
   double max_gap_ms = 0;
+  double max_cpu_gap_ms = 0; // the same in this thread's CPU time: without the waits for a core
   double duration_ms = 0;
   double stop_latency_ms = -1; // < 0: finished before the stop was due
   std::uint64_t polls = 0;
@@ -56,17 +64,22 @@ run_record measure(const phase_fn& phase, const mpz_class& n, std::chrono::nanos
   run_record out;
   const auto start = clock_type::now();
   auto last = start;
+  double last_cpu = thread_cpu_ms();
   const auto cancel_at = cancel_after.count() > 0 ? start + cancel_after : clock_type::time_point::max();
   auto hook = [&] {
     const auto now = clock_type::now();
     out.max_gap_ms = std::max(out.max_gap_ms, ms_between(last, now));
     last = now;
+    const double cpu = thread_cpu_ms();
+    out.max_cpu_gap_ms = std::max(out.max_cpu_gap_ms, cpu - last_cpu);
+    last_cpu = cpu;
     ++out.polls;
     return now >= cancel_at;
   };
   phase(n, hook, budget);
   const auto end = clock_type::now();
   out.max_gap_ms = std::max(out.max_gap_ms, ms_between(last, end));
+  out.max_cpu_gap_ms = std::max(out.max_cpu_gap_ms, thread_cpu_ms() - last_cpu);
   out.duration_ms = ms_between(start, end);
   const auto due = budget.count() > 0 ? start + budget : cancel_at;
   if (due != clock_type::time_point::max() && end >= due) out.stop_latency_ms = ms_between(due, end);
@@ -151,10 +164,11 @@ std::vector<row> rows_for(std::size_t digits, gmp_randclass& random) {
                     std::vector<mpz_class> primes;
                     trial_divide(m, 65535, primes);
                   }});
-  rows.push_back({"prime", "BPSW", prime, [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
-                    stop_token stop = token_for(hook, budget);
-                    (void)is_probable_prime(n, stop);
-                  }});
+  rows.push_back(
+      {"prime", "BPSW", prime, [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
+         stop_token stop = token_for(hook, budget);
+         (void)is_probable_prime(n, stop);
+       }});
   rows.push_back({"semiprime", "BPSW (Fermat half)", hard,
                   [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
                     stop_token stop = token_for(hook, budget);
@@ -166,38 +180,44 @@ std::vector<row> rows_for(std::size_t digits, gmp_randclass& random) {
                     mpz_class root;
                     (void)perfect_power(n, root, stop);
                   }});
-  rows.push_back({"semiprime", "Fermat", hard, [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
-                    stop_token stop = token_for(hook, budget);
-                    (void)fermat_multipliers(n, 32, stop);
-                  }});
-  rows.push_back({"semiprime", "rho", hard, [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
-                    stop_token stop = token_for(hook, budget);
-                    if (mpz_sizeinbase(n.get_mpz_t(), 2) <= wide_max_bits)
-                      (void)rho_wide(n, 1u << 15, stop);
-                    else
-                      (void)rho_brent(n, 1u << 14, 1, stop);
-                  }});
+  rows.push_back(
+      {"semiprime", "Fermat", hard, [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
+         stop_token stop = token_for(hook, budget);
+         (void)fermat_multipliers(n, 32, stop);
+       }});
+  rows.push_back(
+      {"semiprime", "rho", hard, [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
+         stop_token stop = token_for(hook, budget);
+         if (mpz_sizeinbase(n.get_mpz_t(), 2) <= wide_max_bits)
+           (void)rho_wide(n, 1u << 15, stop);
+         else
+           (void)rho_brent(n, 1u << 14, 1, stop);
+       }});
   rows.push_back({"semiprime", "ECM (schedule)", hard,
                   [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
                     stop_token stop = token_for(hook, budget);
                     std::uint64_t sigma = 2;
                     const auto& schedule = ecm_schedule();
-                    for (std::size_t level = 0; !stop.should_stop(); level = std::min(level + 1, schedule.size() - 1))
+                    for (std::size_t level = 0; !stop.should_stop();
+                         level = std::min(level + 1, schedule.size() - 1))
                       if (ecm_curves(n, schedule[level].b1, schedule[level].curves, sigma, stop) != 0) return;
                   }});
   if (digits <= 100) {
-    rows.push_back({"semiprime", "SIQS", hard, [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
-                      stop_token stop = token_for(hook, budget);
-                      (void)siqs_find_factor(n, stop);
-                    }});
+    rows.push_back(
+        {"semiprime", "SIQS", hard, [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
+           stop_token stop = token_for(hook, budget);
+           (void)siqs_find_factor(n, stop);
+         }});
   }
-  for (const auto& [input, n] : {std::pair<const char*, mpz_class>{"semiprime", hard}, {"prime", prime}, {"square", power}}) {
-    rows.push_back({input, "factorize", n, [](const mpz_class& m, const std::function<bool()>& hook, auto budget) {
-                      options opts;
-                      opts.stop_requested = hook;
-                      opts.budget = budget;
-                      (void)factorize(m, opts);
-                    }});
+  for (const auto& [input, n] :
+       {std::pair<const char*, mpz_class>{"semiprime", hard}, {"prime", prime}, {"square", power}}) {
+    rows.push_back(
+        {input, "factorize", n, [](const mpz_class& m, const std::function<bool()>& hook, auto budget) {
+           options opts;
+           opts.stop_requested = hook;
+           opts.budget = budget;
+           (void)factorize(m, opts);
+         }});
   }
   return rows;
 }
@@ -243,11 +263,16 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
-    if (arg == "--sizes" && value) sizes = parse_sizes(value), ++i;
-    else if (arg == "--seconds" && value) seconds = std::atof(value), ++i;
-    else if (arg == "--cancels" && value) cancels = std::atoi(value), ++i;
-    else if (arg == "--seed" && value) seed = std::strtoul(value, nullptr, 10), ++i;
-    else if (arg == "--phase" && value) only = value, ++i;
+    if (arg == "--sizes" && value)
+      sizes = parse_sizes(value), ++i;
+    else if (arg == "--seconds" && value)
+      seconds = std::atof(value), ++i;
+    else if (arg == "--cancels" && value)
+      cancels = std::atoi(value), ++i;
+    else if (arg == "--seed" && value)
+      seed = std::strtoul(value, nullptr, 10), ++i;
+    else if (arg == "--phase" && value)
+      only = value, ++i;
     else {
       std::fprintf(stderr,
                    "usage: factord-poll-gap [--sizes 30,60,...] [--seconds S] [--cancels K] [--seed N] "
@@ -262,10 +287,13 @@ int main(int argc, char** argv) {
   gmp_randclass random(gmp_randinit_default);
   random.seed(seed);
   std::mt19937_64 cancel_times(seed);
-  const auto budget = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
+  const auto budget =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
 
-  std::printf("| digits | input | phase | run ms | polls | max gap ms | stop latency p50 / p99 / max ms |\n");
-  std::printf("|--:|---|---|--:|--:|--:|---|\n");
+  std::printf(
+      "| digits | input | phase | run ms | polls | max gap ms | max gap CPU ms | stop latency p50 / p99 / "
+      "max ms |\n");
+  std::printf("|--:|---|---|--:|--:|--:|--:|---|\n");
   std::fflush(stdout);
   for (std::size_t digits : sizes) {
     for (const row& r : rows_for(digits, random)) {
@@ -274,6 +302,7 @@ int main(int argc, char** argv) {
       // cancelled at a random moment within the first run's duration.
       const run_record first = measure(r.run, r.n, budget, {});
       double max_gap = first.max_gap_ms;
+      double max_cpu_gap = first.max_cpu_gap_ms;
       std::vector<double> latencies;
       if (first.stop_latency_ms >= 0) latencies.push_back(first.stop_latency_ms);
       std::uniform_real_distribution<double> when(0.0, std::min(first.duration_ms, seconds * 1000));
@@ -282,15 +311,18 @@ int main(int argc, char** argv) {
             std::chrono::duration<double, std::milli>(std::max(when(cancel_times), 0.001)));
         const run_record cancelled = measure(r.run, r.n, {}, at);
         max_gap = std::max(max_gap, cancelled.max_gap_ms);
+        max_cpu_gap = std::max(max_cpu_gap, cancelled.max_cpu_gap_ms);
         if (cancelled.stop_latency_ms >= 0) latencies.push_back(cancelled.stop_latency_ms);
       }
       const std::string run_ms = first.stop_latency_ms >= 0 ? "budget" : format_ms(first.duration_ms);
-      std::printf("| %zu | %s | %s | %s | %llu | %s | %s / %s / %s (%zu) |\n", mpz_sizeinbase(r.n.get_mpz_t(), 10),
-                  r.input.c_str(), r.phase.c_str(), run_ms.c_str(), static_cast<unsigned long long>(first.polls),
-                  format_ms(max_gap).c_str(), format_ms(percentile(latencies, 0.5)).c_str(),
-                  format_ms(percentile(latencies, 0.99)).c_str(),
-                  format_ms(latencies.empty() ? -1 : *std::max_element(latencies.begin(), latencies.end())).c_str(),
-                  latencies.size());
+      std::printf(
+          "| %zu | %s | %s | %s | %llu | %s | %s | %s / %s / %s (%zu) |\n",
+          mpz_sizeinbase(r.n.get_mpz_t(), 10), r.input.c_str(), r.phase.c_str(), run_ms.c_str(),
+          static_cast<unsigned long long>(first.polls), format_ms(max_gap).c_str(),
+          format_ms(max_cpu_gap).c_str(), format_ms(percentile(latencies, 0.5)).c_str(),
+          format_ms(percentile(latencies, 0.99)).c_str(),
+          format_ms(latencies.empty() ? -1 : *std::max_element(latencies.begin(), latencies.end())).c_str(),
+          latencies.size());
       std::fflush(stdout);
     }
   }
