@@ -18,6 +18,29 @@ void half_mod(mpz_class& x, const mpz_class& n) {
 
 void reduce(mpz_class& x, const mpz_class& n) { mpz_mod(x.get_mpz_t(), x.get_mpz_t(), n.get_mpz_t()); }
 
+// Up to this many words 2^d mod n is one mpz_powm (~15 ms at 64 words, 1233 digits);
+// beyond, one call would outlast a poll interval (0.3 s at 3000 digits, many minutes at
+// 100,000), so the ladder below does it a bit at a time with polls. A square and a mod
+// per bit cost about what mpz_powm's Montgomery steps do at these sizes.
+constexpr std::size_t powm_max_limbs = 64;
+
+// 2^d mod n, left to right over the bits of d (d >= 1): square, and double for a one bit
+// (a shift and a subtraction). False, with x unspecified, when `stop` fired.
+bool pow2_mod_polled(mpz_class& x, const mpz_class& d, const mpz_class& n, stop_token& stop) {
+  strided_stop poll(stop, steps_per_poll(n));
+  x = 2;
+  for (auto bit = static_cast<long>(mpz_sizeinbase(d.get_mpz_t(), 2)) - 2; bit >= 0; --bit) {
+    if (poll.should_stop()) return false;
+    x *= x;
+    reduce(x, n);
+    if (mpz_tstbit(d.get_mpz_t(), static_cast<mp_bitcnt_t>(bit))) {
+      x <<= 1;
+      if (x >= n) x -= n;
+    }
+  }
+  return true;
+}
+
 // The same two tests in fixed-width Montgomery arithmetic for n of 2-4 words: 3-4x
 // faster than mpz below 77 digits (a 40-digit prime: ~35 -> ~10 us), and every cofactor
 // the driver meets goes through here at least once.
@@ -83,7 +106,7 @@ int wide_limbs(const mpz_class& n) {
 
 } // namespace
 
-bool strong_fermat_base2(const mpz_class& n) {
+bool strong_fermat_base2(const mpz_class& n, stop_token& stop) {
   switch (wide_limbs(n)) {
     case 2: return strong_fermat_base2_wide<2>(n);
     case 3: return strong_fermat_base2_wide<3>(n);
@@ -94,11 +117,17 @@ bool strong_fermat_base2(const mpz_class& n) {
   auto s = mpz_scan1(d.get_mpz_t(), 0);
   d >>= s;
   mpz_class x;
-  mpz_class two = 2;
-  mpz_powm(x.get_mpz_t(), two.get_mpz_t(), d.get_mpz_t(), n.get_mpz_t());
+  if (mpz_size(n.get_mpz_t()) <= powm_max_limbs) {
+    const mpz_class two = 2;
+    mpz_powm(x.get_mpz_t(), two.get_mpz_t(), d.get_mpz_t(), n.get_mpz_t());
+  } else if (!pow2_mod_polled(x, d, n, stop)) {
+    return false;
+  }
   mpz_class minus_one = n - 1;
   if (x == 1 || x == minus_one) return true;
+  strided_stop poll(stop, steps_per_poll(n));
   for (decltype(s) r = 1; r < s; ++r) {
+    if (poll.should_stop()) return false;
     x = x * x;
     reduce(x, n);
     if (x == minus_one) return true;
@@ -107,7 +136,7 @@ bool strong_fermat_base2(const mpz_class& n) {
   return false;
 }
 
-bool strong_lucas_selfridge(const mpz_class& n) {
+bool strong_lucas_selfridge(const mpz_class& n, stop_token& stop) {
   // A square has no D with (D/n) = -1; the search below would never end.
   if (mpz_perfect_square_p(n.get_mpz_t())) return false;
   long d_value = 5;
@@ -133,7 +162,9 @@ bool strong_lucas_selfridge(const mpz_class& n) {
   // Left-to-right ladder over the bits of k computing U_k, V_k and Q^k mod n.
   mpz_class u = 1, v = p, qk = q, tmp;
   reduce(qk, n);
+  strided_stop poll(stop, steps_per_poll(n));
   for (auto bit = static_cast<long>(mpz_sizeinbase(k.get_mpz_t(), 2)) - 2; bit >= 0; --bit) {
+    if (poll.should_stop()) return false;
     u = u * v;
     reduce(u, n);
     v = v * v - 2 * qk;
@@ -154,6 +185,7 @@ bool strong_lucas_selfridge(const mpz_class& n) {
   }
   if (u == 0 || v == 0) return true;
   for (decltype(s) r = 1; r < s; ++r) {
+    if (poll.should_stop()) return false;
     v = v * v - 2 * qk;
     reduce(v, n);
     if (v == 0) return true;
@@ -163,14 +195,29 @@ bool strong_lucas_selfridge(const mpz_class& n) {
   return false;
 }
 
-bool is_probable_prime(const mpz_class& n) {
+bool is_probable_prime(const mpz_class& n, stop_token& stop) {
   if (n < 2) return false;
   if (mpz_fits_ulong_p(n.get_mpz_t())) return is_prime_u64(mpz_get_ui(n.get_mpz_t()));
   static constexpr std::array<unsigned, 24> tiny = {2,  3,  5,  7,  11, 13, 17, 19, 23, 29, 31, 37,
                                                     41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89};
   for (unsigned p : tiny)
     if (mpz_divisible_ui_p(n.get_mpz_t(), p)) return false;
-  return strong_fermat_base2(n) && strong_lucas_selfridge(n);
+  return strong_fermat_base2(n, stop) && strong_lucas_selfridge(n, stop);
+}
+
+bool is_probable_prime(const mpz_class& n) {
+  stop_token never;
+  return is_probable_prime(n, never);
+}
+
+bool strong_fermat_base2(const mpz_class& n) {
+  stop_token never;
+  return strong_fermat_base2(n, never);
+}
+
+bool strong_lucas_selfridge(const mpz_class& n) {
+  stop_token never;
+  return strong_lucas_selfridge(n, never);
 }
 
 } // namespace factord::factor

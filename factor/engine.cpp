@@ -94,12 +94,23 @@ factorization factorize(const mpz_class& n, const options& opts) {
         continue;
       }
     }
-    if (is_probable_prime(m)) {
+    // Both poll `stop`; a false or 1 after it fired is no answer.
+    const bool prime = is_probable_prime(m, stop);
+    if (stop.reason() != errc::ok) {
+      stop_early(out, pending, current, stop.reason());
+      break;
+    }
+    if (prime) {
       add_prime(out, m, current.multiplicity);
       continue;
     }
     mpz_class root;
-    if (unsigned k = perfect_power(m, root); k > 1) {
+    const unsigned k = perfect_power(m, root, stop);
+    if (stop.reason() != errc::ok) {
+      stop_early(out, pending, current, stop.reason());
+      break;
+    }
+    if (k > 1) {
       pending.push_back({root, current.multiplicity * k, true});
       continue;
     }

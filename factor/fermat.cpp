@@ -6,7 +6,9 @@ mpz_class fermat_multipliers(const mpz_class& n, unsigned max_multiplier, stop_t
   constexpr int steps_per_multiplier = 4;
   mpz_class four_kn, a, b2, b, g;
   for (unsigned k = 1; k <= max_multiplier; ++k) {
-    if (stop.should_stop_sometimes()) return 0;
+    // A real check per multiplier: only 32 of them (should_stop_sometimes would never
+    // check), each a square root and four squares of 4kn (~20 ms at 100,000 digits).
+    if (stop.should_stop()) return 0;
     four_kn = n * (4 * k);
     mpz_sqrt(a.get_mpz_t(), four_kn.get_mpz_t());
     if (a * a < four_kn) ++a;

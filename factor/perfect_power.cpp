@@ -4,7 +4,7 @@
 
 namespace factord::factor {
 
-unsigned perfect_power(const mpz_class& n, mpz_class& root) {
+unsigned perfect_power(const mpz_class& n, mpz_class& root, stop_token& stop) {
   root = n;
   unsigned exponent = 1;
   mpz_class r;
@@ -13,8 +13,13 @@ unsigned perfect_power(const mpz_class& n, mpz_class& root) {
     found = false;
     if (!mpz_perfect_power_p(root.get_mpz_t()) || root < 4) break;
     auto bits = mpz_sizeinbase(root.get_mpz_t(), 2);
+    // One mpz_root per prime: ~0.5 ms at 100,000 digits for small p, less for large p.
     for (std::uint32_t p : small_primes()) {
       if (p > bits) break;
+      if (stop.should_stop_sometimes()) {
+        root = n;
+        return 1;
+      }
       if (mpz_root(r.get_mpz_t(), root.get_mpz_t(), p) != 0) {
         root = r;
         exponent *= p;
@@ -24,6 +29,11 @@ unsigned perfect_power(const mpz_class& n, mpz_class& root) {
     }
   }
   return exponent;
+}
+
+unsigned perfect_power(const mpz_class& n, mpz_class& root) {
+  stop_token never;
+  return perfect_power(n, root, never);
 }
 
 } // namespace factord::factor

@@ -1,5 +1,6 @@
 #include "factor/stop.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace factord::factor {
@@ -24,6 +25,11 @@ bool stop_token::should_stop() {
     return true;
   }
   return false;
+}
+
+std::uint32_t steps_per_poll(const mpz_class& n) {
+  const std::size_t limbs = std::max<std::size_t>(1, mpz_size(n.get_mpz_t()));
+  return limbs >= 32 ? 1 : static_cast<std::uint32_t>(1024 / (limbs * limbs));
 }
 
 } // namespace factord::factor

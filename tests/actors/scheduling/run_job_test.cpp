@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <future>
+#include <gmpxx.h>
 #include <thread>
 
 using namespace factord::actors;
@@ -88,4 +89,29 @@ TEST_CASE("without a park callback a yield request is ignored and the job runs t
   job_outcome out = run_job(slow, worker_limits{300, 60s}, handle);
   CHECK(out.ok);
   CHECK(out.factors == slow_factors);
+}
+
+TEST_CASE("a job parked inside BPSW of a 2664-digit square resumes with the right factors",
+          "[run_job][slices]") {
+  // (2^4423 - 1)^2: the engine's first step is the base-2 Fermat test, ~0.3 s of polled
+  // squarings at this size, then the perfect-power check and BPSW of the root.
+  const mpz_class root = (mpz_class(1) << 4423) - 1;
+  const mpz_class square = root * root;
+  const job_ticket big{"r-2", "c", square.get_str(), 0};
+  cancel_handle handle;
+  std::promise<void> parked;
+  auto on_park = [&parked] { parked.set_value(); };
+  auto outcome = std::async(std::launch::async, [&] {
+    return run_job(big, worker_limits{3000, 60s}, handle, on_park);
+  });
+  std::this_thread::sleep_for(30ms);
+  REQUIRE(handle.ask_to_yield());
+  REQUIRE(parked.get_future().wait_for(60s) == std::future_status::ready);
+  CHECK(handle.state() == cancel_handle::parked);
+  std::this_thread::sleep_for(100ms);
+  CHECK(outcome.wait_for(0s) == std::future_status::timeout); // still parked
+  REQUIRE(handle.resume());
+  job_outcome out = outcome.get();
+  REQUIRE(out.ok);
+  CHECK(out.factors == std::vector<std::string>{root.get_str(), root.get_str()});
 }
