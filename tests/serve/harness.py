@@ -72,6 +72,10 @@ def free_port():
         return s.getsockname()[1]
 
 
+# How a sanitizer report starts (ASan, LSan; UBSan's "file:line:col: runtime error: ...").
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", ": runtime error: ")
+
+
 class ServerError(AssertionError):
     pass
 
@@ -179,6 +183,21 @@ class Server:
         except OSError:
             return "(no log)"
         return "\n".join(data[-lines:])
+
+    def sanitizer_report(self):
+        """The first AddressSanitizer/LeakSanitizer/UBSan report in the server's log, or None.
+        In a sanitized build (FACTORD_SANITIZE, build-asan/) a report ends the process, but a
+        test that kills the server or ignores its exit status would not notice: Suite.main
+        fails every test whose servers reported."""
+        try:
+            with open(self.log_path, "rb") as f:
+                lines = f.read().decode("utf-8", "replace").splitlines()
+        except OSError:
+            return None
+        for i, line in enumerate(lines):
+            if any(marker in line for marker in SANITIZER_MARKERS):
+                return "\n".join(lines[max(0, i - 2):i + 40])
+        return None
 
     def log_events(self):
         """The server's JSON log lines, parsed (others skipped)."""
@@ -607,7 +626,14 @@ class Suite:
             ctx = Context(factord, tmp)
             t0 = time.monotonic()
             try:
-                fn(ctx)
+                try:
+                    fn(ctx)
+                finally:
+                    for s in ctx.servers:
+                        s.kill9()
+                reports = [(s.log_path, r) for s in ctx.servers for r in [s.sanitizer_report()] if r]
+                if reports:
+                    raise AssertionError("sanitizer report in %s:\n%s" % reports[0])
             except Exception as e:  # AssertionError and anything unexpected alike
                 failed += 1
                 print("FAIL %s (%.1f s)" % (fn.__name__, time.monotonic() - t0))
@@ -619,9 +645,6 @@ class Suite:
             else:
                 passed += 1
                 print("ok   %s (%.1f s)" % (fn.__name__, time.monotonic() - t0))
-            finally:
-                for s in ctx.servers:
-                    s.kill9()
             sys.stdout.flush()
         if args.keep or failed:
             print("temporary files kept in %s" % root)
