@@ -43,8 +43,8 @@ job_book::waker tell(self_ptr self, const caf::actor& session) {
 }
 
 void schedule_flush(self_ptr self) {
-  // Also false while a retry waits on its timer after a failed commit: requests then do
-  // not each try the broken journal again.
+  // After a failed commit the flag stays set while the retry waits on its timer: requests
+  // then do not each try the broken journal again.
   if (self->state.flush_scheduled) return;
   self->state.flush_scheduled = true;
   // Lands behind everything already in the mailbox: one commit covers all of it.
@@ -146,7 +146,7 @@ api_error journal_unavailable(const std::string& why, const char* what) {
 void refuse(registry_state& st, registry_state::pending_ack& ack, const std::string& why) {
   for (const auto& id : ack.request_ids) {
     st.book.erase(id);
-    if (st.dirty_set.erase(id) > 0) st.dirty.erase(std::find(st.dirty.begin(), st.dirty.end(), id));
+    st.dirty_set.erase(id); // and from `dirty` once every refusal is done (flush)
   }
   api_error e = journal_unavailable(why, "nothing was accepted");
   if (ack.what == registry_state::pending_ack::kind::batch)
@@ -223,6 +223,9 @@ void flush(self_ptr self) {
   for (auto& ack : acks)
     if (ack.what == kind::submit || ack.what == kind::batch) refuse(st, ack, committed.message());
   st.to_enqueue.clear();
+  st.dirty.erase(std::remove_if(st.dirty.begin(), st.dirty.end(),
+                                [&](const std::string& id) { return st.dirty_set.count(id) == 0; }),
+                 st.dirty.end());
   for (auto& ack : acks) {
     if (ack.what == kind::reply)
       ack.promise.deliver(
