@@ -11,12 +11,11 @@ An honest caller is served throughout."""
 
 import os
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "serve"))
 sys.path.insert(0, HERE)
-from harness import Server, Suite  # noqa: E402
+from harness import Server, Suite, metric, wait_idle  # noqa: E402
 from test_requests import rss_mb  # noqa: E402
 
 suite = Suite("abuse-callers")
@@ -27,15 +26,6 @@ REJECTED_BATCHES = 10000
 FLAT_MB = 6
 FRESH_CALLERS = 5000
 RSS_LIMIT_MB = 48
-
-
-def metric(http, name):
-    r = http.get("/metrics")
-    assert r.status == 200, r
-    for line in r.body.decode().splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[1])
-    raise AssertionError("no %s in /metrics" % name)
 
 
 def honest_served(http):
@@ -88,10 +78,7 @@ def five_thousand_fresh_callers_leave_no_scheduler_state(ctx):
             assert r.status == 202, r
             if i % 1000 == 0:
                 honest_served(honest)
-        deadline = time.monotonic() + 60
-        while metric(http, "factord_jobs_queued") + metric(http, "factord_jobs_running") > 0:
-            assert time.monotonic() < deadline, "the jobs did not finish within 60 s"
-            time.sleep(0.2)
+        wait_idle(http)
         # The dispatcher forgets a caller once nothing of it is queued, parked or running.
         assert metric(http, "factord_callers_waiting") == 0
         peak = rss_mb(srv)

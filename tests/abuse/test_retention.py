@@ -16,7 +16,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "serve"))
 sys.path.insert(0, HERE)
-from harness import Server, Suite  # noqa: E402
+from harness import Server, Suite, metric, wait_idle  # noqa: E402
 from test_requests import rss_mb  # noqa: E402
 
 suite = Suite("abuse-retention")
@@ -26,15 +26,6 @@ FLOOD_JOBS = 60000
 BATCH = 500
 # Measured here: an 18 MB peak with the cap (Intel Xeon, 2 cores).
 RSS_LIMIT_MB = 48
-
-
-def metric(http, name):
-    r = http.get("/metrics")
-    assert r.status == 200, r
-    for line in r.body.decode().splitlines():
-        if line.startswith(name + " "):
-            return float(line.split()[1])
-    raise AssertionError("no %s in /metrics" % name)
 
 
 @suite.test
@@ -68,10 +59,7 @@ def a_retention_flood_keeps_at_most_the_cap(ctx):
                 assert h.status in (200, 202) and job["factors"] == ["7", "13"], (h, job)
                 peak = max(peak, rss_mb(srv))
         # Let the flood finish.
-        deadline = time.monotonic() + 60
-        while metric(http, "factord_jobs_queued") + metric(http, "factord_jobs_running") > 0:
-            assert time.monotonic() < deadline, "the flood did not finish within 60 s"
-            time.sleep(0.2)
+        wait_idle(http)
         peak = max(peak, rss_mb(srv))
         known = metric(http, "factord_jobs_known")
         assert known <= CAP, "%d jobs kept with --retention-max-jobs %d" % (known, CAP)

@@ -349,6 +349,24 @@ class Http:
         return self.request("DELETE", base + rid)
 
 
+def metric(http, name):
+    """One unlabelled sample of GET /metrics (e.g. factord_jobs_queued), as a float."""
+    r = http.get("/metrics")
+    assert r.status == 200, r
+    for line in r.body.decode().splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError("no %s in /metrics" % name)
+
+
+def wait_idle(http, timeout=60.0):
+    """Until the server has no job queued or running."""
+    deadline = time.monotonic() + timeout
+    while metric(http, "factord_jobs_queued") + metric(http, "factord_jobs_running") > 0:
+        assert time.monotonic() < deadline, "jobs still queued or running after %.0f s" % timeout
+        time.sleep(0.2)
+
+
 def assert_error(resp, status, code=None, what=""):
     """The status and the API.md error body {"error":{"code","message"}}."""
     assert resp.status == status, "%s: expected %d, got %r" % (what, status, resp)
