@@ -1,5 +1,9 @@
 #include "factor/ecm.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
 #include <ecm.h>
 
 // A sanitized build (build-asan/, the fuzz build) with LeakSanitizer.
@@ -18,55 +22,101 @@ namespace factord::factor {
 
 namespace {
 
-// GMP-ECM polls a context-free function pointer; the token of the curve running on this
-// thread is reached through a thread-local.
-thread_local stop_token* current_stop = nullptr;
+// The stop token is polled on every call (~40 ns); the CPU clock (~160 ns) at most once per
+// this much wall time, so a gap is measured to within about this much.
+constexpr std::chrono::microseconds cpu_sample_interval{500};
 
-// GMP-ECM calls it once per prime in stage 1 (non-batch curves) and between the steps
-// of stage 2, each at least tens of microseconds beyond 100 digits: a real check every
-// call (~40 ns) is free, where one in 64 left seconds between checks on big numbers.
-int stop_trampoline() { return current_stop != nullptr && current_stop->should_stop() ? 1 : 0; }
+double thread_cpu_ms() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
+class ecm_session;
+// GMP-ECM polls a context-free function pointer; the session running on this thread is
+// reached through a thread-local.
+thread_local ecm_session* current_session = nullptr;
+int stop_trampoline();
 
 class ecm_session {
 public:
-  explicit ecm_session(stop_token& stop) {
+  explicit ecm_session(stop_token& stop) : stop_(stop) {
     ecm_init(params_);
     params_->verbose = 0;
     params_->stop_asap = &stop_trampoline;
-    previous_ = current_stop;
-    current_stop = &stop;
+    previous_ = current_session;
+    current_session = this;
   }
   ~ecm_session() {
-    current_stop = previous_;
+    current_session = previous_;
     ecm_clear(params_);
   }
   ecm_session(const ecm_session&) = delete;
   ecm_session& operator=(const ecm_session&) = delete;
 
+  // GMP-ECM calls it once per prime in stage 1 (non-batch curves) and between the steps
+  // of stage 2, each at least tens of microseconds beyond 100 digits: a real check every
+  // call is free, where one in 64 left seconds between checks on big numbers.
+  int poll() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - sampled_at_ >= cpu_sample_interval) sample(now);
+    return stop_.should_stop() ? 1 : 0;
+  }
+
   // One curve; the params object is reused so GMP-ECM keeps its batch product for B1.
-  // ecm_factor takes a non-const n, hence the caller's private copy.
-  int run(mpz_class& factor, mpz_class& n, double b1, std::uint64_t sigma, bool batch) {
+  // ecm_factor takes a non-const n, hence the caller's private copy. Returns GMP-ECM's
+  // status; `longest_gap_ms()` is then the curve's longest CPU stretch between polls.
+  int run(mpz_class& factor, mpz_class& n, double b1, std::uint64_t sigma, bool batch, unsigned long blocks) {
     params_->param = batch ? ECM_PARAM_BATCH_SQUARE : ECM_PARAM_SUYAMA;
     // GMP-ECM exits the process when a non-batch curve sees a batch product.
     if (!batch) mpz_set_ui(params_->batch_s, 1);
     mpz_set_ui(params_->sigma, static_cast<unsigned long>(sigma));
     mpz_set_ui(params_->x, 0);
     params_->B1done = ECM_DEFAULT_B1_DONE;
+    params_->k = blocks;
+    longest_ = 0;
+    // A batch stage 1 never polls (it is kept short: batch_stage1_fits), so the stretch
+    // up to its first poll is not stage 2's to answer for.
+    skip_next_ = batch;
+    sampled_cpu_ = thread_cpu_ms();
+    sampled_at_ = std::chrono::steady_clock::now();
+    int status = 0;
+    {
 #ifdef FACTORD_LSAN
-    // Debian's GMP-ECM 7.0.5 never frees the curve's coefficients it allocates in each call
-    // (256 bytes; README "Known limits"), and nothing outside ecm() can. LeakSanitizer
-    // ignores what this call allocates and checks everything else. (A suppressions file
-    // cannot name it: libgmp and libecm have no frame pointers, so the leak's stack ends
-    // in __gmp_default_allocate, shared by every mpz of factord.)
-    const __lsan::ScopedDisabler third_party_leak;
+      // Debian's GMP-ECM 7.0.5 never frees the curve's coefficients it allocates in each
+      // call (256 bytes; README "Known limits"), and nothing outside ecm() can. LeakSanitizer
+      // ignores what this call allocates and checks everything else. (A suppressions file
+      // cannot name it: libgmp and libecm have no frame pointers, so the leak's stack ends
+      // in __gmp_default_allocate, shared by every mpz of factord.)
+      const __lsan::ScopedDisabler third_party_leak;
 #endif
-    return ecm_factor(factor.get_mpz_t(), n.get_mpz_t(), b1, params_);
+      status = ecm_factor(factor.get_mpz_t(), n.get_mpz_t(), b1, params_);
+    }
+    sample(std::chrono::steady_clock::now()); // the last step, after stage 2's last poll
+    return status;
   }
 
+  double longest_gap_ms() const noexcept { return longest_; }
+
 private:
+  void sample(std::chrono::steady_clock::time_point now) {
+    const double cpu = thread_cpu_ms();
+    if (!skip_next_) longest_ = std::max(longest_, cpu - sampled_cpu_);
+    skip_next_ = false;
+    sampled_cpu_ = cpu;
+    sampled_at_ = now;
+  }
+
+  stop_token& stop_;
   ecm_params params_;
-  stop_token* previous_ = nullptr;
+  ecm_session* previous_ = nullptr;
+  std::chrono::steady_clock::time_point sampled_at_{};
+  double sampled_cpu_ = 0;
+  double longest_ = 0;
+  bool skip_next_ = false;
 };
+
+int stop_trampoline() { return current_session != nullptr ? current_session->poll() : 0; }
 
 // GMP-ECM's batch stage 1 (Montgomery curves with a small d, its fastest) is one ladder
 // over the product of all prime powers below B1 and never calls stop_asap; Suyama's
@@ -89,6 +139,24 @@ constexpr std::uint64_t suyama_min_sigma = 6;
 
 } // namespace
 
+unsigned long ecm_stage2_blocks(const ecm_stage2& stage2, double b1) {
+  if (stage2.b1 <= 0) return 0;
+  const double predicted = b1 > stage2.b1 ? stage2.gap_ms * std::pow(b1 / stage2.b1, 0.71) : stage2.gap_ms;
+  if (predicted <= ecm_stage2_max_gap_ms || stage2.blocks >= ecm_stage2_max_blocks) return stage2.blocks;
+  const double ratio = predicted / ecm_stage2_target_gap_ms;
+  const double factor = std::clamp(ratio * ratio, 2.0, 16.0);
+  const auto from = static_cast<double>(stage2.blocks == 0 ? ecm_stage2_default_blocks : stage2.blocks);
+  return static_cast<unsigned long>(
+      std::min(std::ceil(from * factor), static_cast<double>(ecm_stage2_max_blocks)));
+}
+
+void ecm_stage2_learn(ecm_stage2& stage2, double b1, unsigned long blocks, double gap_ms) {
+  stage2.b1 = b1;
+  stage2.blocks = blocks;
+  stage2.gap_ms = gap_ms;
+  stage2.longest_gap_ms = std::max(stage2.longest_gap_ms, gap_ms);
+}
+
 const std::vector<ecm_level>& ecm_schedule() {
   static const std::vector<ecm_level> levels = {
       {15, 2e3, 25},     {20, 11e3, 90},     {25, 5e4, 300},     {30, 25e4, 700},
@@ -98,7 +166,8 @@ const std::vector<ecm_level>& ecm_schedule() {
   return levels;
 }
 
-mpz_class ecm_curves(const mpz_class& n, double b1, unsigned curves, std::uint64_t& sigma, stop_token& stop) {
+mpz_class ecm_curves(const mpz_class& n, double b1, unsigned curves, std::uint64_t& sigma, ecm_stage2& stage2,
+                     stop_token& stop) {
   if (mpz_size(n.get_mpz_t()) >= ecm_polled_min_words) return ecm_stage1_polled(n, b1, curves, sigma, stop);
   ecm_session session(stop);
   mpz_class factor, n_copy = n;
@@ -108,7 +177,9 @@ mpz_class ecm_curves(const mpz_class& n, double b1, unsigned curves, std::uint64
     // Batch parametrisation 1 accepts small sigma values; skip the degenerate ones.
     if (sigma < 2) sigma = 2;
     if (!batch && sigma < suyama_min_sigma) sigma = suyama_min_sigma;
-    int status = session.run(factor, n_copy, b1, sigma++, batch);
+    const unsigned long blocks = ecm_stage2_blocks(stage2, b1);
+    const int status = session.run(factor, n_copy, b1, sigma++, batch, blocks);
+    ecm_stage2_learn(stage2, b1, blocks, session.longest_gap_ms());
     if (status > 0 && factor > 1 && factor < n) return factor;
     if (status < 0) continue; // a bad curve parameter; the next sigma will do
   }

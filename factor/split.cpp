@@ -91,6 +91,7 @@ mpz_class split_composite(const mpz_class& m, stop_token& stop, method& used) {
     return f;
   }
   std::uint64_t sigma = 2;
+  ecm_stage2 stage2;
   if (digits <= siqs_max_digits) {
     if (fits_wide) {
       for (const auto& level : wide_ecm_pretest(digits)) {
@@ -101,7 +102,7 @@ mpz_class split_composite(const mpz_class& m, stop_token& stop, method& used) {
       }
     }
     for (const auto& level : ecm_pretest(digits)) {
-      if (mpz_class f = ecm_curves(m, level.b1, level.curves, sigma, stop); f != 0) {
+      if (mpz_class f = ecm_curves(m, level.b1, level.curves, sigma, stage2, stop); f != 0) {
         used = method::ecm;
         return f;
       }
@@ -115,7 +116,7 @@ mpz_class split_composite(const mpz_class& m, stop_token& stop, method& used) {
   const auto& schedule = ecm_schedule();
   for (std::size_t level = 0; !stop.should_stop(); level = std::min(level + 1, schedule.size() - 1)) {
     const auto& l = schedule[level];
-    if (mpz_class f = ecm_curves(m, l.b1, l.curves, sigma, stop); f != 0) {
+    if (mpz_class f = ecm_curves(m, l.b1, l.curves, sigma, stage2, stop); f != 0) {
       used = method::ecm;
       return f;
     }

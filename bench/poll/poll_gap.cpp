@@ -151,7 +151,7 @@ struct row {
   phase_fn run;
 };
 
-std::vector<row> rows_for(std::size_t digits, gmp_randclass& random) {
+std::vector<row> rows_for(std::size_t digits, gmp_randclass& random, double ecm_b1) {
   std::vector<row> rows;
   const mpz_class hard = no_small_factor(digits, random);
   const mpz_class prime = prime_of(digits, random);
@@ -197,11 +197,37 @@ std::vector<row> rows_for(std::size_t digits, gmp_randclass& random) {
                   [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
                     stop_token stop = token_for(hook, budget);
                     std::uint64_t sigma = 2;
+                    ecm_stage2 stage2;
                     const auto& schedule = ecm_schedule();
                     for (std::size_t level = 0; !stop.should_stop();
                          level = std::min(level + 1, schedule.size() - 1))
-                      if (ecm_curves(n, schedule[level].b1, schedule[level].curves, sigma, stop) != 0) return;
+                      if (ecm_curves(n, schedule[level].b1, schedule[level].curves, sigma, stage2, stop) != 0)
+                        return;
                   }});
+  if (ecm_b1 > 0 && mpz_size(hard.get_mpz_t()) < ecm_polled_min_words) {
+    // Curves at one bound, as the climb reaches it: GMP-ECM's stage 2 blocks are learned
+    // first from one curve at the schedule's level below (not measured), as split.cpp's
+    // climb would have; every measured run starts from that.
+    const auto& schedule = ecm_schedule();
+    double below = 0;
+    for (const auto& level : schedule)
+      if (level.b1 < ecm_b1) below = level.b1;
+    ecm_stage2 learned;
+    std::uint64_t warm_sigma = 1000;
+    if (below > 0) {
+      stop_token never;
+      (void)ecm_curves(hard, below, 1, warm_sigma, learned, never);
+    }
+    char label[96];
+    std::snprintf(label, sizeof label, "ECM (B1 %.0f, k %lu)", ecm_b1, ecm_stage2_blocks(learned, ecm_b1));
+    rows.push_back({"semiprime", label, hard,
+                    [ecm_b1, learned](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
+                      stop_token stop = token_for(hook, budget);
+                      std::uint64_t sigma = 2;
+                      ecm_stage2 stage2 = learned;
+                      (void)ecm_curves(n, ecm_b1, 1u << 20, sigma, stage2, stop);
+                    }});
+  }
   if (digits <= 100) {
     rows.push_back(
         {"semiprime", "SIQS", hard, [](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
@@ -260,6 +286,7 @@ int main(int argc, char** argv) {
   int cancels = 10;
   unsigned long seed = 12;
   std::string only;
+  double ecm_b1 = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
@@ -273,10 +300,18 @@ int main(int argc, char** argv) {
       seed = std::strtoul(value, nullptr, 10), ++i;
     else if (arg == "--phase" && value)
       only = value, ++i;
-    else {
+    else if (arg == "--ecm-b1" && value) {
+      char* end = nullptr;
+      ecm_b1 = std::strtod(value, &end);
+      if (end == value || *end != '\0' || !(ecm_b1 >= 0 && ecm_b1 <= 1e9)) {
+        std::fprintf(stderr, "poll-gap: --ecm-b1 must be a number in [0, 1e9]\n");
+        return 2;
+      }
+      ++i;
+    } else {
       std::fprintf(stderr,
                    "usage: factord-poll-gap [--sizes 30,60,...] [--seconds S] [--cancels K] [--seed N] "
-                   "[--phase NAME]\n");
+                   "[--phase NAME] [--ecm-b1 B1]\n");
       return 2;
     }
   }
@@ -296,8 +331,8 @@ int main(int argc, char** argv) {
   std::printf("|--:|---|---|--:|--:|--:|--:|---|\n");
   std::fflush(stdout);
   for (std::size_t digits : sizes) {
-    for (const row& r : rows_for(digits, random)) {
-      if (!only.empty() && r.phase != only) continue;
+    for (const row& r : rows_for(digits, random, ecm_b1)) {
+      if (!only.empty() && r.phase.rfind(only, 0) != 0) continue;
       // First run: stopped by the budget (or finishing first); then `cancels` runs, each
       // cancelled at a random moment within the first run's duration.
       const run_record first = measure(r.run, r.n, budget, {});

@@ -165,12 +165,13 @@ TEST_CASE("ECM curves whose batch stage 1 would outlast a poll interval poll per
   tripwire counting{UINT64_MAX};
   stop_token never_stops = counting.token();
   std::uint64_t sigma = 2;
-  CHECK(ecm_curves(n, 5e4, 1, sigma, never_stops) == 0);
+  ecm_stage2 stage2;
+  CHECK(ecm_curves(n, 5e4, 1, sigma, stage2, never_stops) == 0);
   CHECK(counting.calls > 4000);
 
   tripwire wire{50};
   stop_token stop = wire.token();
-  CHECK(ecm_curves(n, 5e4, 1, sigma, stop) == 0);
+  CHECK(ecm_curves(n, 5e4, 1, sigma, stage2, stop) == 0);
   CHECK(wire.calls == 51);
   CHECK(stop.reason() == errc::cancelled);
 }
@@ -184,8 +185,104 @@ TEST_CASE("ECM keeps the batch curves where they fit a poll interval", "[cancel]
   tripwire counting{UINT64_MAX};
   stop_token stop = counting.token();
   std::uint64_t sigma = 2;
-  CHECK(ecm_curves(p * q, 2000, 1, sigma, stop) == 0);
+  ecm_stage2 stage2;
+  CHECK(ecm_curves(p * q, 2000, 1, sigma, stage2, stop) == 0);
   CHECK(counting.calls < 50);
+}
+
+TEST_CASE("a GMP-ECM curve that went long between polls gives stage 2 more blocks", "[cancel]") {
+  ecm_stage2 stage2;
+  CHECK(ecm_stage2_blocks(stage2, 1e6) == 0);
+  ecm_stage2_learn(stage2, 1e6, 0, ecm_stage2_max_gap_ms);
+  CHECK(stage2.b1 == 1e6);
+  CHECK(stage2.gap_ms == ecm_stage2_max_gap_ms);
+  // Within the limit, at the same bound and at a lower one: GMP-ECM's default.
+  CHECK(ecm_stage2_blocks(stage2, 1e6) == 0);
+  CHECK(ecm_stage2_blocks(stage2, 25e4) == 0);
+  // 3x the bound is ~2.2x the step (B2 ~ B1^1.42, a step ~ sqrt(B2 / k)): 163 ms predicted,
+  // (163 / 50)^2 = 10.6x GMP-ECM's 2 blocks.
+  CHECK(ecm_stage2_blocks(stage2, 3e6) == 22);
+
+  // 330 ms is 6.6x the target: 44x the blocks by the rule, 16x at most at a time.
+  ecm_stage2_learn(stage2, 1e6, 0, 330);
+  CHECK(ecm_stage2_blocks(stage2, 1e6) == 32);
+  CHECK(stage2.longest_gap_ms == 330);
+  // 61 ms at 32 blocks (300 digits, B1 1e6) is within the limit: kept, never fewer.
+  ecm_stage2_learn(stage2, 1e6, 32, 61);
+  CHECK(ecm_stage2_blocks(stage2, 1e6) == 32);
+  ecm_stage2_learn(stage2, 1e6, 32, 5);
+  CHECK(ecm_stage2_blocks(stage2, 1e6) == 32);
+  // 76 ms is just over it: (76 / 50)^2 = 2.31x.
+  ecm_stage2_learn(stage2, 1e6, 4, 76);
+  CHECK(ecm_stage2_blocks(stage2, 1e6) == 10);
+  // 2.4x the target asks for 5.8x, capped; at the cap nothing more is asked.
+  ecm_stage2_learn(stage2, 1e6, 32, 120);
+  CHECK(ecm_stage2_blocks(stage2, 1e6) == ecm_stage2_max_blocks);
+  ecm_stage2_learn(stage2, 1e6, ecm_stage2_max_blocks, 500);
+  CHECK(ecm_stage2_blocks(stage2, 1e6) == ecm_stage2_max_blocks);
+  CHECK(ecm_stage2_blocks(stage2, 11e6) == ecm_stage2_max_blocks);
+  CHECK(stage2.longest_gap_ms == 500);
+
+  // Just over the limit asks for at least 2x.
+  ecm_stage2 near{1e6, 8, ecm_stage2_max_gap_ms + 1, 0};
+  CHECK(ecm_stage2_blocks(near, 1e6) == 19);
+  ecm_stage2 learned{1e6, 4, 60, 60};
+  CHECK(ecm_stage2_blocks(learned, 1e6) == 4);
+  CHECK(ecm_stage2_blocks(learned, 3e6) == 28);
+  CHECK(ecm_stage2_blocks(learned, 11e6) == ecm_stage2_max_blocks);
+}
+
+TEST_CASE("a curve's gap is measured from its own start, not the thread's", "[cancel]") {
+  // The thread has used ~500 ms of CPU before the curve. A Suyama curve (301 digits,
+  // B1 = 5e4; the test above) polls once per prime in stage 1 and between stage 2's steps,
+  // each a few milliseconds (tens under the sanitizers).
+  const auto begin = std::chrono::steady_clock::now();
+  volatile std::uint64_t spin = 0;
+  while (std::chrono::steady_clock::now() - begin < std::chrono::milliseconds(500)) spin = spin + 1;
+  mpz_class low;
+  mpz_ui_pow_ui(low.get_mpz_t(), 10, 150);
+  mpz_class p, q;
+  mpz_nextprime(p.get_mpz_t(), low.get_mpz_t());
+  mpz_nextprime(q.get_mpz_t(), mpz_class(low * 7).get_mpz_t());
+  stop_token never;
+  std::uint64_t sigma = 2;
+  ecm_stage2 stage2;
+  CHECK(ecm_curves(p * q, 5e4, 1, sigma, stage2, never) == 0);
+  CHECK(stage2.gap_ms > 0);
+  CHECK(stage2.gap_ms < 150);
+  CHECK(ecm_stage2_blocks(stage2, 2000) == 0);
+}
+
+TEST_CASE("more stage-2 blocks poll more often and find the same factors", "[cancel]") {
+  // 60 digits at B1 = 2000: batch curves, so the polls counted are stage 2's (and one
+  // before each curve).
+  mpz_class p, q;
+  mpz_nextprime(p.get_mpz_t(), mpz_class("100000000000000000000000000000").get_mpz_t());
+  mpz_nextprime(q.get_mpz_t(), mpz_class("700000000000000000000000000000").get_mpz_t());
+  auto polls_with = [&](unsigned long blocks) {
+    tripwire counting{UINT64_MAX};
+    stop_token stop = counting.token();
+    std::uint64_t sigma = 2;
+    ecm_stage2 stage2{2000, blocks, 0, 0};
+    CHECK(ecm_curves(p * q, 2000, 1, sigma, stage2, stop) == 0);
+    CHECK(stage2.longest_gap_ms > 0);
+    return counting.calls;
+  };
+  const auto by_default = polls_with(0);
+  const auto by_16 = polls_with(16);
+  CHECK(by_16 > by_default);
+
+  // A 12-digit factor of a 100-digit number, with GMP-ECM's blocks and with 16.
+  mpz_class small, big;
+  mpz_nextprime(small.get_mpz_t(), mpz_class("314159265359").get_mpz_t());
+  mpz_nextprime(big.get_mpz_t(), mpz_class(mpz_class(1) << 292).get_mpz_t());
+  const mpz_class n = small * big;
+  for (const unsigned long blocks : {0UL, 16UL}) {
+    stop_token never;
+    std::uint64_t sigma = 2;
+    ecm_stage2 stage2{2000, blocks, 0, 0};
+    CHECK(ecm_curves(n, 2000, 50, sigma, stage2, never) == small);
+  }
 }
 
 TEST_CASE("the linear algebra polls every column of a big matrix", "[cancel]") {
@@ -251,6 +348,7 @@ TEST_CASE("ECM on a 10,000-digit number polls at every ladder step", "[cancel]")
   tripwire wire{30};
   stop_token stop = wire.token();
   std::uint64_t sigma = 2;
-  CHECK(ecm_curves(n, 2000, 1, sigma, stop) == 0);
+  ecm_stage2 stage2;
+  CHECK(ecm_curves(n, 2000, 1, sigma, stage2, stop) == 0);
   CHECK(wire.calls == 31);
 }

@@ -50,8 +50,9 @@ TEST_CASE("ECM through GMP-ECM finds a 15-digit factor of a 100-digit number", "
   mpz_class big = next_prime(mpz_class(1) << 280);
   mpz_class n = p * big;
   std::uint64_t sigma = 2;
+  ecm_stage2 stage2;
   mpz_class f;
-  for (int level = 0; level < 4 && f == 0; ++level) f = ecm_curves(n, 2000, 25, sigma, stop);
+  for (int level = 0; level < 4 && f == 0; ++level) f = ecm_curves(n, 2000, 25, sigma, stage2, stop);
   CHECK(f == p);
   CHECK(sigma > 2);
   CHECK(ecm_schedule().front().factor_digits == 15);
@@ -60,5 +61,6 @@ TEST_CASE("ECM through GMP-ECM finds a 15-digit factor of a 100-digit number", "
 TEST_CASE("ECM honours a stop request", "[methods]") {
   stop_token stopped([] { return true; }, {});
   std::uint64_t sigma = 2;
-  CHECK(ecm_curves((mpz_class(1) << 401) - 1, 1e6, 10, sigma, stopped) == 0);
+  ecm_stage2 stage2;
+  CHECK(ecm_curves((mpz_class(1) << 401) - 1, 1e6, 10, sigma, stage2, stopped) == 0);
 }
