@@ -52,9 +52,9 @@ json run_websocket(const options& opt) {
   for (int t = 0; t < std::max(1, opt.threads); ++t) shards.push_back(std::make_unique<ws_shard>());
   for (int i = 0; i < sockets; ++i) {
     auto& shard = *shards[static_cast<std::size_t>(i) % shards.size()];
-    ws_settings settings{opt.endpoint(), "ws-" + std::to_string(i % std::max(1, opt.callers)), in_flight,
-                         opt.echo};
-    settings.token = token_for(opt, settings.caller);
+    std::string caller = "ws-" + std::to_string(i % std::max(1, opt.callers));
+    std::string token = token_for(opt, caller);
+    ws_settings settings{opt.endpoint(), std::move(caller), in_flight, opt.echo, std::move(token)};
     shard.clients.push_back(
         std::make_shared<ws_client>(shard.ioc, settings, stats, opt.seed + static_cast<std::uint64_t>(i)));
   }
@@ -132,9 +132,9 @@ json run_idle(const options& opt) {
     int mine = sockets / static_cast<int>(shards.size()) +
                (static_cast<int>(t) < sockets % static_cast<int>(shards.size()) ? 1 : 0);
     for (int i = 0; i < mine; ++i) {
-      ws_settings settings{opt.endpoint(), "idle-" + std::to_string(i % std::max(1, opt.callers)), 0,
-                           opt.echo};
-      settings.token = token_for(opt, settings.caller);
+      std::string caller = "idle-" + std::to_string(i % std::max(1, opt.callers));
+      std::string token = token_for(opt, caller);
+      ws_settings settings{opt.endpoint(), std::move(caller), 0, opt.echo, std::move(token)};
       shard.clients.push_back(
           std::make_shared<ws_client>(shard.ioc, settings, stats, opt.seed + static_cast<std::uint64_t>(i)));
     }
