@@ -181,9 +181,9 @@ inline constexpr std::chrono::milliseconds http_header_deadline = 10s;
 inline constexpr std::chrono::milliseconds http_body_grace = 10s;
 inline constexpr std::size_t http_min_body_rate = 1024; // bytes per second
 
-// A WebSocket message must be complete within this of its first payload byte, else close
-// 1008 "message too slow" (a --max-frame-bytes message of 64 KiB: 6.4 KiB a second). Beast
-// only times out a socket that sends nothing at all.
+// A WebSocket message must be complete within this of its first byte, frame header
+// included, else close 1008 "message too slow" (a --max-frame-bytes message of 64 KiB:
+// 6.4 KiB a second). Beast only times out a socket that sends nothing at all.
 inline constexpr std::chrono::milliseconds ws_message_deadline = 10s;
 
 // What one WebSocket may have queued for a peer that does not read, in bytes (the frame

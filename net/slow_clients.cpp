@@ -27,6 +27,16 @@ void request_deadline::body_received(std::size_t bytes) {
   deadline_ = body_started_ + config::limits::http_body_grace + earned;
 }
 
+void ws_message_clock::bytes_read(clock::time_point now) noexcept {
+  if (began_) return;
+  began_ = true;
+  deadline_ = now + config::limits::ws_message_deadline;
+}
+
+void ws_message_clock::control_read() noexcept {
+  if (!payload_) began_ = false;
+}
+
 bool ws_outbox::push(std::string text) {
   if (frames_.size() >= max_frames_ || text.size() > max_bytes_ - bytes_) return false;
   bytes_ += text.size();

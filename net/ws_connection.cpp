@@ -15,9 +15,12 @@
 // is disconnected.
 //
 // Slow senders: a message is read a piece at a time, and one that is not complete within
-// limits::ws_message_deadline of its first payload byte closes the socket (1008 "message
-// too slow"). Between messages a socket may be quiet as long as its owner allows (the
-// ws-session's idle close, nothing for a viewer).
+// limits::ws_message_deadline of its first byte, frame header included, closes the socket
+// (1008 "message too slow"). Beast reads frame headers and control frames without
+// completing a read of ours, so a layer below it (net/read_watch.hpp) reports each read of
+// the socket; ws_message_clock (net/slow_clients.hpp) keeps the time. Between messages a
+// socket may be quiet as long as its owner allows (the ws-session's idle close, nothing for
+// a viewer).
 #include "actors/console/console.hpp"
 #include "actors/session/ws_session.hpp"
 #include "config/limits.hpp"
@@ -26,6 +29,7 @@
 #include "net/auth/authenticator.hpp"
 #include "net/beast_sessions.hpp"
 #include "net/json_codec.hpp"
+#include "net/read_watch.hpp"
 #include "net/slow_clients.hpp"
 #include "net/ws_close.hpp"
 
@@ -77,20 +81,24 @@ struct ws_peer {
   std::shared_ptr<void> viewer_slot;        // viewer: limits::max_console_viewers
 };
 
+class ws_session_socket;
+using ws_stream = websocket::stream<read_watch<beast::tcp_stream, ws_session_socket>>;
+
 class ws_session_socket final : public actors::ws_connection,
                                 public closable,
                                 public std::enable_shared_from_this<ws_session_socket> {
 public:
   ws_session_socket(asio::ip::tcp::socket socket, ws_peer peer, std::shared_ptr<server_state> state)
-      : ws_(std::move(socket)), auth_deadline_(ws_.get_executor()), message_deadline_(ws_.get_executor()),
-        write_deadline_(ws_.get_executor()), state_(std::move(state)), caller_id_(std::move(peer.caller_id)),
-        credential_(std::move(peer.credential)), peer_ip_(std::move(peer.peer_ip)),
-        ip_slot_(std::move(peer.ip_slot)), viewer_slot_(std::move(peer.viewer_slot)),
-        console_viewer_(peer.console_viewer), viewer_interval_(peer.interval),
-        max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
+      : ws_(beast::tcp_stream(std::move(socket))), auth_deadline_(ws_.get_executor()),
+        message_deadline_(ws_.get_executor()), write_deadline_(ws_.get_executor()), state_(std::move(state)),
+        caller_id_(std::move(peer.caller_id)), credential_(std::move(peer.credential)),
+        peer_ip_(std::move(peer.peer_ip)), ip_slot_(std::move(peer.ip_slot)),
+        viewer_slot_(std::move(peer.viewer_slot)), console_viewer_(peer.console_viewer),
+        viewer_interval_(peer.interval), max_in_flight_(std::max(1u, state_->settings.ws_max_in_flight)),
         // Replies to in-flight frames plus room for pushed messages; derived from the
         // in-flight bound so one option governs a socket's memory.
         outbox_(4 * static_cast<std::size_t>(max_in_flight_) + 64, config::limits::ws_outbox_max_bytes) {
+    ws_.next_layer().watch(this);
     state_->probe.connection_opened();
   }
 
@@ -111,6 +119,9 @@ public:
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "factord"); }));
     ws_.read_message_max(state_->settings.max_frame_bytes); // beyond: Beast closes with 1009
+    // A pong or ping is no message: the bytes that began the clock were its.
+    ws_.control_callback(
+        [this](websocket::frame_type, beast::string_view) { message_clock_.control_read(); });
     // The handshake reads nothing more from `req`; it may die when this returns.
     ws_.async_accept(req, beast::bind_front_handler(&ws_session_socket::on_accept, shared_from_this()));
   }
@@ -129,6 +140,12 @@ public:
       case actors::session_close::rate_limited: how = ws_close::rate_limited; break;
     }
     asio::post(ws_.get_executor(), [self = shared_from_this(), how] { self->request_close(how); });
+  }
+
+  // read_watch — a read of the socket returned bytes (before Beast parses them).
+  void bytes_read() {
+    message_clock_.bytes_read(std::chrono::steady_clock::now());
+    arm_message_deadline();
   }
 
   // closable — server shutdown.
@@ -246,7 +263,6 @@ private:
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) {
       reading_ = false;
-      message_deadline_.cancel();
       // Includes too-big frames and invalid UTF-8 in text: Beast sent the close
       // (ws_close::too_big, ws_close::invalid_payload).
       if (ec != websocket::error::message_too_big) fail(ec, "ws read");
@@ -254,25 +270,29 @@ private:
       return report_closed();
     }
     if (!ws_.is_message_done()) {
-      if (!message_started_) start_message_deadline();
+      message_clock_.payload_read();
       return read_more();
     }
     reading_ = false;
-    if (message_started_) {
-      message_started_ = false;
-      message_deadline_.cancel();
-    }
+    message_clock_.message_read();
     on_message();
   }
 
-  // The first piece of a message arrived: all of it must follow within the deadline.
-  void start_message_deadline() {
-    message_started_ = true;
-    auto message = ++message_count_;
-    message_deadline_.expires_after(config::limits::ws_message_deadline);
-    message_deadline_.async_wait([weak = weak_from_this(), message](beast::error_code ec) {
+  // A message began: all of it must follow within the deadline. One timer for every
+  // message: while it is armed for an earlier message it is left alone, and when it fires
+  // it is armed again for the message then being read, if any (at most one wake-up per
+  // deadline, however many messages).
+  void arm_message_deadline() {
+    if (!message_clock_.began() || deadline_armed_ || message_too_slow_ || gone_) return;
+    deadline_armed_ = true;
+    message_deadline_.expires_at(message_clock_.deadline());
+    message_deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
       auto self = weak.lock();
-      if (ec || !self || !self->message_started_ || self->message_count_ != message) return;
+      if (!self) return;
+      self->deadline_armed_ = false;
+      if (ec || self->gone_) return;
+      if (!self->message_clock_.passed(std::chrono::steady_clock::now())) return self->arm_message_deadline();
+      self->message_too_slow_ = true;
       logging::info("ws.slow_message", {{"caller_id", self->caller_id_}});
       self->request_close(ws_close::message_too_slow);
       // A peer this slow may never answer the close either: drop it if it has not.
@@ -395,9 +415,9 @@ private:
     actor_ = nullptr;
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  ws_stream ws_;
   asio::steady_timer auth_deadline_;    // --auth on, first-frame authentication
-  asio::steady_timer message_deadline_; // limits::ws_message_deadline, then close_answer_wait
+  asio::steady_timer message_deadline_; // message_clock_'s deadline, then close_answer_wait
   asio::steady_timer write_deadline_;   // limits::ws_write_deadline
   beast::flat_buffer buffer_;
   std::shared_ptr<server_state> state_;
@@ -411,11 +431,12 @@ private:
   caf::actor actor_; // the ws-session or viewer; null before the handshake and after the close
   websocket::close_reason close_reason_;
   const unsigned max_in_flight_;
-  ws_outbox outbox_;                // replies to in-flight frames plus room for pushed messages
-  unsigned in_flight_ = 0;          // frames delivered minus replies sent
-  std::uint64_t message_count_ = 0; // messages begun: which one a deadline is for
-  std::uint64_t write_count_ = 0;   // writes begun: which one a deadline is for
-  bool message_started_ = false;    // a message is partly read
+  ws_outbox outbox_;               // replies to in-flight frames plus room for pushed messages
+  unsigned in_flight_ = 0;         // frames delivered minus replies sent
+  ws_message_clock message_clock_; // the message being read: late when?
+  std::uint64_t write_count_ = 0;  // writes begun: which one a deadline is for
+  bool deadline_armed_ = false;    // message_deadline_ waits for message_clock_
+  bool message_too_slow_ = false;  // closed for it: message_deadline_ waits for the answer
   std::shared_ptr<ws_session_socket> paused_self_; // set only while reading is paused
   std::uint64_t track_id_ = 0;
   bool reading_ = false;

@@ -7,9 +7,10 @@ honest caller is served all along.
 - headers: the request line and headers must arrive within 10 s of their first byte (408);
 - body: after a 10 s grace the body must keep 1 KiB/s on average (408); a slow body that
   keeps the rate is served;
-- WebSocket: a message must be complete within 10 s of its first payload byte (close 1008
-  "message too slow"), on a job socket and on a console stream; a message in fragments or
-  sent slowly within the deadline, and one after a long quiet, are answered;
+- WebSocket: a message must be complete within 10 s of its first byte (close 1008 "message
+  too slow"), on a job socket and on a console stream, also when the frame header itself
+  comes a byte at a time; a message in fragments or sent slowly within the deadline, and
+  one after a long quiet, are answered;
 - WebSocket: a client that sends numbers with large replies and never reads is dropped
   once 4 MiB are queued for it (or one write stalls 10 s)."""
 
@@ -75,8 +76,8 @@ class HonestCaller(threading.Thread):
         return lat[int(0.99 * (len(lat) - 1))]
 
 
-def dribble(socks, prefix_of, payload_of, on_data, started, ended, what):
-    """Sends prefix_of(i) at once, then payload_of(i) a byte every DRIBBLE_STEP_S on each
+def dribble(socks, prefix_of, payload_of, on_data, started, ended, what, step=DRIBBLE_STEP_S):
+    """Sends prefix_of(i) at once, then payload_of(i) a byte every `step` seconds on each
     socket, until every socket is done or the deadline is long past; on_data(i, sock) runs
     when a socket has something to read (it returns True when that socket is done) and
     records its end in `ended`. Asserts each socket ended; returns the RSS peak seen."""
@@ -100,7 +101,7 @@ def dribble(socks, prefix_of, payload_of, on_data, started, ended, what):
                     sent[i] += 1
                 except OSError:
                     pass  # closed by the server: on_data sees it
-        t_end = time.monotonic() + DRIBBLE_STEP_S
+        t_end = time.monotonic() + step
         while True:
             left = t_end - time.monotonic()
             if left <= 0:
@@ -226,9 +227,18 @@ def take_frames(ws):
     return out
 
 
-def slow_ws(ctx, target, what):
+def ws_frame_head16(payload_len):
+    """A masked text frame's header with a 16-bit length (126 to 65535 bytes), zero mask."""
+    return struct.pack("!BBH", 0x81, 0x80 | 126, payload_len) + b"\0\0\0\0"
+
+
+def slow_ws(ctx, target, what, slow_header=False):
     """SLOW_SOCKETS WebSockets each send a frame header and then its payload a byte every
-    0.5 s: each gets close 1008 "message too slow" 10 s after its first payload byte."""
+    0.5 s: each gets close 1008 "message too slow" 10 s after its first byte. With
+    slow_header, the 8-byte header too goes a byte at a time, every 1.5 s: 12 s for the
+    header alone, so the close comes before any payload (before, the deadline started with
+    the first payload byte, and a header sent a byte every two minutes held a socket for
+    half an hour)."""
     with running(ctx, workers=1, extra=["--ws-idle-timeout", "60s"]) as srv:
         dribble.srv = srv
         honest = HonestCaller(srv)
@@ -260,10 +270,14 @@ def slow_ws(ctx, target, what):
                     closes[i] = (time.monotonic() - started, code, body[2:].decode("utf-8", "replace"))
             return False
 
-        # The frame header (6 bytes) goes at once: the deadline starts with the first
-        # payload byte, half a second later.
-        peak = dribble(socks, lambda i: ws_frame_head(len(payload)), lambda i: payload, on_data, started, closes,
-                       "slow WebSockets")
+        if slow_header:
+            payload = b"9" * 200
+            peak = dribble(socks, lambda i: b"", lambda i: ws_frame_head16(len(payload)) + payload, on_data, started,
+                           closes, "WebSockets with slow headers", step=1.5)
+        else:
+            # The frame header (6 bytes) goes at once, the payload half a second later.
+            peak = dribble(socks, lambda i: ws_frame_head(len(payload)), lambda i: payload, on_data, started,
+                           closes, "slow WebSockets")
         p99 = honest.finish()
         for c in clients:
             c.close()
@@ -278,6 +292,13 @@ def slow_ws(ctx, target, what):
 def websocket_messages_that_never_end(ctx):
     """Job sockets with --ws-idle-timeout 60s (so the idle close does not end them first)."""
     slow_ws(ctx, "/ws?userid=slow%d", "socket")
+
+
+@suite.test
+def websocket_frame_headers_sent_a_byte_at_a_time(ctx):
+    """Job sockets whose frame header comes a byte every 1.5 s: closed at the deadline of
+    its first byte, before any payload."""
+    slow_ws(ctx, "/ws?userid=slowhead%d", "socket", slow_header=True)
 
 
 @suite.test
@@ -313,6 +334,7 @@ def console_stream_messages_that_never_end(ctx):
     saved, SLOW_SOCKETS = SLOW_SOCKETS, 32
     try:
         slow_ws(ctx, "/v1/actors/stream?interval_ms=10000", "console stream")
+        slow_ws(ctx, "/v1/actors/stream?interval_ms=10000", "console stream", slow_header=True)
     finally:
         SLOW_SOCKETS = saved
 

@@ -6,6 +6,7 @@
 #include <string>
 
 using factord::net::request_deadline;
+using factord::net::ws_message_clock;
 using factord::net::ws_outbox;
 namespace limits = factord::config::limits;
 using namespace std::chrono_literals;
@@ -56,6 +57,50 @@ TEST_CASE("zero bytes and huge counts do not break the body's deadline", "[net][
   CHECK(d.deadline() == t0 + limits::http_body_grace);
   d.body_received(std::size_t{1} << 40); // a terabyte: ~34 years, no overflow
   CHECK(d.deadline() > t0 + 24h * 365);
+}
+
+TEST_CASE("a WebSocket message's deadline counts from its first byte, header included",
+          "[net][slow_clients]") {
+  ws_message_clock message;
+  CHECK_FALSE(message.began());
+  CHECK_FALSE(message.passed(t0 + 1h));
+  message.bytes_read(t0); // the first header byte
+  CHECK(message.began());
+  CHECK(message.deadline() == t0 + limits::ws_message_deadline);
+  // More header bytes and payload do not move it.
+  message.bytes_read(t0 + 3s);
+  message.payload_read();
+  message.bytes_read(t0 + 6s);
+  CHECK(message.deadline() == t0 + limits::ws_message_deadline);
+  CHECK_FALSE(message.passed(t0 + limits::ws_message_deadline - 1ms));
+  CHECK(message.passed(t0 + limits::ws_message_deadline));
+  // A control frame in the middle of a message does not restart it.
+  message.control_read();
+  CHECK(message.passed(t0 + limits::ws_message_deadline));
+  // The next message starts with the next bytes.
+  message.message_read();
+  CHECK_FALSE(message.began());
+  CHECK_FALSE(message.passed(t0 + 1h));
+  message.bytes_read(t0 + 20s);
+  CHECK(message.deadline() == t0 + 20s + limits::ws_message_deadline);
+}
+
+TEST_CASE("bytes that were a control frame begin no message", "[net][slow_clients]") {
+  ws_message_clock message;
+  message.bytes_read(t0); // a pong
+  message.control_read();
+  CHECK_FALSE(message.began());
+  CHECK_FALSE(message.passed(t0 + 1h));
+  // A control frame sent a byte at a time is late like a message.
+  message.bytes_read(t0 + 1s);
+  CHECK(message.passed(t0 + 1s + limits::ws_message_deadline));
+  // Payload, then a ping, then a slow rest: still the first byte's deadline.
+  message.message_read();
+  message.bytes_read(t0 + 30s);
+  message.payload_read();
+  message.control_read();
+  message.bytes_read(t0 + 35s);
+  CHECK(message.deadline() == t0 + 30s + limits::ws_message_deadline);
 }
 
 TEST_CASE("the outbox refuses a frame beyond its frame bound", "[net][slow_clients]") {
