@@ -150,13 +150,6 @@ unsigned long ecm_stage2_blocks(const ecm_stage2& stage2, double b1) {
       std::min(std::ceil(from * factor), static_cast<double>(ecm_stage2_max_blocks)));
 }
 
-void ecm_stage2_learn(ecm_stage2& stage2, double b1, unsigned long blocks, double gap_ms) {
-  stage2.b1 = b1;
-  stage2.blocks = blocks;
-  stage2.gap_ms = gap_ms;
-  stage2.longest_gap_ms = std::max(stage2.longest_gap_ms, gap_ms);
-}
-
 const std::vector<ecm_level>& ecm_schedule() {
   static const std::vector<ecm_level> levels = {
       {15, 2e3, 25},     {20, 11e3, 90},     {25, 5e4, 300},     {30, 25e4, 700},
@@ -179,7 +172,7 @@ mpz_class ecm_curves(const mpz_class& n, double b1, unsigned curves, std::uint64
     if (!batch && sigma < suyama_min_sigma) sigma = suyama_min_sigma;
     const unsigned long blocks = ecm_stage2_blocks(stage2, b1);
     const int status = session.run(factor, n_copy, b1, sigma++, batch, blocks);
-    ecm_stage2_learn(stage2, b1, blocks, session.longest_gap_ms());
+    stage2 = {b1, blocks, session.longest_gap_ms()};
     if (status > 0 && factor > 1 && factor < n) return factor;
     if (status < 0) continue; // a bad curve parameter; the next sigma will do
   }

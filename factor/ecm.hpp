@@ -26,11 +26,11 @@ const std::vector<ecm_level>& ecm_schedule();
 // 0.45 s at 1,000 digits and B1 2.5e5 in GMP-ECM's default two blocks. More blocks (its
 // `k`) make each step smaller at a price in speed, so they are added only where a curve
 // went, or is predicted to go, longer than ecm_stage2_max_gap_ms between two polls.
+// ecm_curves records each curve here.
 struct ecm_stage2 {
-  double b1 = 0;             // the bound of the last curve; 0 before the first
-  unsigned long blocks = 0;  // its GMP-ECM k; 0 is GMP-ECM's default (2)
-  double gap_ms = 0;         // its longest stretch between two polls (CPU ms)
-  double longest_gap_ms = 0; // the longest over every curve
+  double b1 = 0;            // the bound of the last curve; 0 before the first
+  unsigned long blocks = 0; // its GMP-ECM k; 0 is GMP-ECM's default (2)
+  double gap_ms = 0;        // its longest stretch between two polls (CPU ms)
 };
 
 // The longest stretch of CPU time a curve may go without polling; a curve predicted to go
@@ -53,9 +53,6 @@ inline constexpr unsigned long ecm_stage2_max_blocks = 32;
 // target, at least 2x, at most 16x the last curve's and ecm_stage2_max_blocks in all.
 // Never fewer than the last curve had; 0 (GMP-ECM's default) until a curve asks for more.
 unsigned long ecm_stage2_blocks(const ecm_stage2& stage2, double b1);
-
-// Records a curve at b1 with `blocks` whose longest stretch between polls was gap_ms.
-void ecm_stage2_learn(ecm_stage2& stage2, double b1, unsigned long blocks, double gap_ms);
 
 // Runs up to `curves` curves with bound b1 on n. Curve parameters come from `sigma`, which
 // is advanced so that later calls try new curves. Returns a nontrivial factor or 0.

@@ -193,7 +193,7 @@ TEST_CASE("ECM keeps the batch curves where they fit a poll interval", "[cancel]
 TEST_CASE("a GMP-ECM curve that went long between polls gives stage 2 more blocks", "[cancel]") {
   ecm_stage2 stage2;
   CHECK(ecm_stage2_blocks(stage2, 1e6) == 0);
-  ecm_stage2_learn(stage2, 1e6, 0, ecm_stage2_max_gap_ms);
+  stage2 = {1e6, 0, ecm_stage2_max_gap_ms};
   CHECK(stage2.b1 == 1e6);
   CHECK(stage2.gap_ms == ecm_stage2_max_gap_ms);
   // Within the limit, at the same bound and at a lower one: GMP-ECM's default.
@@ -204,29 +204,29 @@ TEST_CASE("a GMP-ECM curve that went long between polls gives stage 2 more block
   CHECK(ecm_stage2_blocks(stage2, 3e6) == 22);
 
   // 330 ms is 6.6x the target: 44x the blocks by the rule, 16x at most at a time.
-  ecm_stage2_learn(stage2, 1e6, 0, 330);
+  stage2 = {1e6, 0, 330};
   CHECK(ecm_stage2_blocks(stage2, 1e6) == 32);
-  CHECK(stage2.longest_gap_ms == 330);
+  CHECK(stage2.gap_ms == 330);
   // 61 ms at 32 blocks (300 digits, B1 1e6) is within the limit: kept, never fewer.
-  ecm_stage2_learn(stage2, 1e6, 32, 61);
+  stage2 = {1e6, 32, 61};
   CHECK(ecm_stage2_blocks(stage2, 1e6) == 32);
-  ecm_stage2_learn(stage2, 1e6, 32, 5);
+  stage2 = {1e6, 32, 5};
   CHECK(ecm_stage2_blocks(stage2, 1e6) == 32);
   // 76 ms is just over it: (76 / 50)^2 = 2.31x.
-  ecm_stage2_learn(stage2, 1e6, 4, 76);
+  stage2 = {1e6, 4, 76};
   CHECK(ecm_stage2_blocks(stage2, 1e6) == 10);
   // 2.4x the target asks for 5.8x, capped; at the cap nothing more is asked.
-  ecm_stage2_learn(stage2, 1e6, 32, 120);
+  stage2 = {1e6, 32, 120};
   CHECK(ecm_stage2_blocks(stage2, 1e6) == ecm_stage2_max_blocks);
-  ecm_stage2_learn(stage2, 1e6, ecm_stage2_max_blocks, 500);
+  stage2 = {1e6, ecm_stage2_max_blocks, 500};
   CHECK(ecm_stage2_blocks(stage2, 1e6) == ecm_stage2_max_blocks);
   CHECK(ecm_stage2_blocks(stage2, 11e6) == ecm_stage2_max_blocks);
-  CHECK(stage2.longest_gap_ms == 500);
+  CHECK(stage2.gap_ms == 500);
 
   // Just over the limit asks for at least 2x.
-  ecm_stage2 near{1e6, 8, ecm_stage2_max_gap_ms + 1, 0};
+  ecm_stage2 near{1e6, 8, ecm_stage2_max_gap_ms + 1};
   CHECK(ecm_stage2_blocks(near, 1e6) == 19);
-  ecm_stage2 learned{1e6, 4, 60, 60};
+  ecm_stage2 learned{1e6, 4, 60};
   CHECK(ecm_stage2_blocks(learned, 1e6) == 4);
   CHECK(ecm_stage2_blocks(learned, 3e6) == 28);
   CHECK(ecm_stage2_blocks(learned, 11e6) == ecm_stage2_max_blocks);
@@ -263,9 +263,9 @@ TEST_CASE("more stage-2 blocks poll more often and find the same factors", "[can
     tripwire counting{UINT64_MAX};
     stop_token stop = counting.token();
     std::uint64_t sigma = 2;
-    ecm_stage2 stage2{2000, blocks, 0, 0};
+    ecm_stage2 stage2{2000, blocks, 0};
     CHECK(ecm_curves(p * q, 2000, 1, sigma, stage2, stop) == 0);
-    CHECK(stage2.longest_gap_ms > 0);
+    CHECK(stage2.gap_ms > 0);
     return counting.calls;
   };
   const auto by_default = polls_with(0);
@@ -280,7 +280,7 @@ TEST_CASE("more stage-2 blocks poll more often and find the same factors", "[can
   for (const unsigned long blocks : {0UL, 16UL}) {
     stop_token never;
     std::uint64_t sigma = 2;
-    ecm_stage2 stage2{2000, blocks, 0, 0};
+    ecm_stage2 stage2{2000, blocks, 0};
     CHECK(ecm_curves(n, 2000, 50, sigma, stage2, never) == small);
   }
 }
