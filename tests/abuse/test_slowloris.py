@@ -202,9 +202,12 @@ def a_slow_body_that_keeps_the_rate_is_served(ctx):
 
 
 def ws_frame_head(payload_len):
-    """A masked text frame's header and mask for `payload_len` bytes (the payload is sent
-    unmasked-equivalent: all zero mask)."""
-    return struct.pack("!BB", 0x81, 0x80 | payload_len) + b"\0\0\0\0"
+    """A masked text frame's header and mask for `payload_len` bytes, up to 65535 (the
+    payload is sent unmasked-equivalent: all zero mask). From 126 bytes the length takes
+    16 bits: an 8-byte header."""
+    if payload_len < 126:
+        return struct.pack("!BB", 0x81, 0x80 | payload_len) + b"\0\0\0\0"
+    return struct.pack("!BBH", 0x81, 0x80 | 126, payload_len) + b"\0\0\0\0"
 
 
 def take_frames(ws):
@@ -225,11 +228,6 @@ def take_frames(ws):
         out.append((ws.buf[0] & 0x0F, ws.buf[off:off + n]))
         ws.buf = ws.buf[off + n:]
     return out
-
-
-def ws_frame_head16(payload_len):
-    """A masked text frame's header with a 16-bit length (126 to 65535 bytes), zero mask."""
-    return struct.pack("!BBH", 0x81, 0x80 | 126, payload_len) + b"\0\0\0\0"
 
 
 def slow_ws(ctx, target, what, slow_header=False):
@@ -272,7 +270,7 @@ def slow_ws(ctx, target, what, slow_header=False):
 
         if slow_header:
             payload = b"9" * 200
-            peak = dribble(socks, lambda i: b"", lambda i: ws_frame_head16(len(payload)) + payload, on_data, started,
+            peak = dribble(socks, lambda i: b"", lambda i: ws_frame_head(len(payload)) + payload, on_data, started,
                            closes, "WebSockets with slow headers", step=1.5)
         else:
             # The frame header (6 bytes) goes at once, the payload half a second later.
