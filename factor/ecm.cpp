@@ -139,15 +139,53 @@ constexpr std::uint64_t suyama_min_sigma = 6;
 
 } // namespace
 
-unsigned long ecm_stage2_blocks(const ecm_stage2& stage2, double b1) {
-  if (stage2.b1 <= 0) return 0;
-  const double predicted = b1 > stage2.b1 ? stage2.gap_ms * std::pow(b1 / stage2.b1, 0.71) : stage2.gap_ms;
-  if (predicted <= ecm_stage2_max_gap_ms || stage2.blocks >= ecm_stage2_max_blocks) return stage2.blocks;
-  const double ratio = predicted / ecm_stage2_target_gap_ms;
-  const double factor = std::clamp(ratio * ratio, 2.0, 16.0);
-  const auto from = static_cast<double>(stage2.blocks == 0 ? ecm_stage2_default_blocks : stage2.blocks);
-  return static_cast<unsigned long>(
-      std::min(std::ceil(from * factor), static_cast<double>(ecm_stage2_max_blocks)));
+const std::vector<ecm_stage2_cut>& ecm_stage2_cuts(double b1) {
+  // GMP-ECM 7.0.5 with NTT (every size below ecm_polled_min_words), its default B2: the
+  // default dF at each bound of ecm_schedule(), then the fewest blocks that make it pick
+  // half of that, a quarter, ... down to 256 at least: ~60 ms at 1,000 digits
+  // (tests/factor/ecm_stage2_test.cpp).
+  struct bound_cuts {
+    double b1;
+    std::vector<ecm_stage2_cut> cuts;
+  };
+  // One bound per line (or two), which clang-format would break into one cut per line.
+  // clang-format off
+  static const std::vector<bound_cuts> table = {
+      {2e3, {{64, 0}, {32, 15}, {16, 56}}},
+      {11e3, {{256, 0}, {128, 10}, {64, 38}, {32, 159}, {16, 635}}},
+      {5e4, {{512, 0}, {256, 20}, {128, 82}, {64, 327}, {32, 1387}, {16, 5547}}},
+      {25e4, {{2048, 0}, {1024, 13}, {512, 49}, {256, 195}, {128, 817}, {64, 3266}, {32, 13878}}},
+      {1e6, {{4096, 0}, {2048, 21}, {1024, 89}, {512, 353}, {256, 1411}, {128, 5933}, {64, 23729}}},
+      {3e6, {{16384, 0}, {8192, 7}, {4096, 25}, {2048, 102}, {1024, 425}, {512, 1698}, {256, 6790}}},
+      {11e6, {{32768, 0}, {16384, 10}, {8192, 40}, {4096, 161}, {2048, 648}, {1024, 2721}, {512, 10884},
+              {256, 43536}}},
+      {43e6, {{65536, 0}, {32768, 17}, {16384, 69}, {8192, 275}, {4096, 1125}, {2048, 4553}, {1024, 19120},
+              {512, 76477}, {256, 305905}}},
+      {11e7, {{131072, 0}, {65536, 16}, {32768, 65}, {16384, 264}, {8192, 1053}, {4096, 4310}, {2048, 17442},
+              {1024, 73254}, {512, 293015}, {256, 1172059}}},
+      {26e7, {{262144, 0}, {131072, 14}, {65536, 54}, {32768, 220}, {16384, 901}, {8192, 3602}, {4096, 14745},
+              {2048, 59679}, {1024, 250651}, {512, 1002604}, {256, 4010414}}},
+      {85e7, {{524288, 0}, {262144, 18}, {131072, 73}, {65536, 291}, {32768, 1194}, {16384, 4899}, {8192, 19595},
+              {4096, 80223}, {2048, 324710}, {1024, 1363779}, {512, 5455115}, {256, 21820458}}},
+  };
+  // clang-format on
+  static const std::vector<ecm_stage2_cut> none;
+  for (const auto& bound : table)
+    if (bound.b1 == b1) return bound.cuts;
+  return none;
+}
+
+ecm_stage2_cut ecm_stage2_next(const ecm_stage2& last, double b1) {
+  const auto& cuts = ecm_stage2_cuts(b1);
+  if (cuts.empty()) return {0, 0};
+  if (last.df == 0) return cuts.front();
+  for (const auto& cut : cuts) {
+    const double predicted =
+        last.gap_ms *
+        std::pow(static_cast<double>(cut.df) / static_cast<double>(last.df), ecm_stage2_gap_per_df_exponent);
+    if (predicted <= (cut.df > last.df ? ecm_stage2_target_gap_ms : ecm_stage2_max_gap_ms)) return cut;
+  }
+  return cuts.back();
 }
 
 const std::vector<ecm_level>& ecm_schedule() {
@@ -170,9 +208,9 @@ mpz_class ecm_curves(const mpz_class& n, double b1, unsigned curves, std::uint64
     // Batch parametrisation 1 accepts small sigma values; skip the degenerate ones.
     if (sigma < 2) sigma = 2;
     if (!batch && sigma < suyama_min_sigma) sigma = suyama_min_sigma;
-    const unsigned long blocks = ecm_stage2_blocks(stage2, b1);
-    const int status = session.run(factor, n_copy, b1, sigma++, batch, blocks);
-    stage2 = {b1, blocks, session.longest_gap_ms()};
+    const ecm_stage2_cut cut = ecm_stage2_next(stage2, b1);
+    const int status = session.run(factor, n_copy, b1, sigma++, batch, cut.blocks);
+    stage2 = {b1, cut.df, session.longest_gap_ms()};
     if (status > 0 && factor > 1 && factor < n) return factor;
     if (status < 0) continue; // a bad curve parameter; the next sigma will do
   }

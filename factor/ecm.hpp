@@ -22,37 +22,49 @@ const std::vector<ecm_level>& ecm_schedule();
 
 // How GMP-ECM's stage 2 is cut for one number, learned from its curves and carried from
 // level to level. Stage 2 polls the stop token only between its polynomial steps, and a
-// step grows with the number and with B2 (~B1^1.42): 0.33 s at 300 digits and B1 1e6,
-// 0.45 s at 1,000 digits and B1 2.5e5 in GMP-ECM's default two blocks. More blocks (its
-// `k`) make each step smaller at a price in speed, so they are added only where a curve
-// went, or is predicted to go, longer than ecm_stage2_max_gap_ms between two polls.
-// ecm_curves records each curve here.
+// step's time goes with the degree of its polynomials (GMP-ECM's dF) and the number's
+// size: GMP-ECM's default dF is 4,096 at B1 1e6 and 16,384 at 3e6, whose steps take
+// ~110 ms at 120 digits and 0.26 s at 300 (B1 1e6), 0.4-0.6 s at 120 digits (3e6). Each
+// halving of dF cuts the longest step 2.4-2.9x and doubles stage 2's time (bench/RESULTS.md,
+// "GMP-ECM's stage 2: cuts"). ecm_curves records each curve here.
 struct ecm_stage2 {
-  double b1 = 0;            // the bound of the last curve; 0 before the first
-  unsigned long blocks = 0; // its GMP-ECM k; 0 is GMP-ECM's default (2)
-  double gap_ms = 0;        // its longest stretch between two polls (CPU ms)
+  double b1 = 0;        // the bound of the last curve; 0 before the first
+  unsigned long df = 0; // its stage 2's dF; 0 when not known (a bound outside the table)
+  double gap_ms = 0;    // its longest stretch between two polls (CPU ms)
 };
 
-// The longest stretch of CPU time a curve may go without polling; a curve predicted to go
-// longer gets enough stage-2 blocks to bring it to ecm_stage2_target_gap_ms, half the
-// 100 ms a stop may take (issue #12), which leaves room for waits for a core on a busy
-// machine. Between the two nothing changes: each doubling of the blocks costs time per
-// curve (bench/RESULTS.md, "Engine poll gaps"), more than a gap just over 50 ms is worth.
+// One way GMP-ECM can cut stage 2 at a bound: the polynomial degree, and the number of
+// blocks (its `k`) that makes it choose that degree. GMP-ECM picks the smallest dF whose
+// blocks cover its B2 in k, then widens B2 to fill all k: a k between two of its
+// thresholds buys a larger B2 at the same dF, not shorter steps. So only the thresholds
+// are used, measured from GMP-ECM 7.0.5 (tests/factor/ecm_stage2_test.cpp checks them
+// against the library linked).
+struct ecm_stage2_cut {
+  unsigned long df;     // GMP-ECM's dF
+  unsigned long blocks; // its k; 0 is GMP-ECM's default
+};
+
+// The cuts at one of ecm_schedule()'s bounds, largest dF first: GMP-ECM's default, then
+// dF / 2, / 4, ... down to 256 or below. Empty for any other bound.
+const std::vector<ecm_stage2_cut>& ecm_stage2_cuts(double b1);
+
+// The longest stretch of CPU time a curve may go without polling, and the most a curve
+// that gets a larger dF than the last one is predicted to take: a cancel or an exhausted
+// budget must land within 100 ms (issue #12), which leaves room for waits for a core on a
+// busy machine; the gap between the two keeps a number from switching back and forth
+// between two cuts.
 inline constexpr double ecm_stage2_max_gap_ms = 75;
 inline constexpr double ecm_stage2_target_gap_ms = 50;
-// GMP-ECM's default number of blocks, and how far they may grow: k = 32 costs +23-38 % of
-// a curve's time at 120-1,000 digits; k = 64 cost +78-137 % and left the longest gap where
-// 32 did, its last unpolled step not being one that more blocks cut (bench/RESULTS.md,
-// "GMP-ECM's stage 2: adaptive blocks").
-inline constexpr unsigned long ecm_stage2_default_blocks = 2;
-inline constexpr unsigned long ecm_stage2_max_blocks = 32;
+// How the longest step grows with dF (halving dF from 4,096 to 2,048 and to 1,024 cut it
+// 2.4-2.9x at 120-300 digits; less below 1,024, where other steps take over).
+inline constexpr double ecm_stage2_gap_per_df_exponent = 1.3;
 
-// Blocks for the next curve at bound b1, from the last curve: its gap scaled to b1 (a
-// step's size goes as sqrt(B2 / k), B2 as B1^1.42 by GMP-ECM's default). Within
-// ecm_stage2_max_gap_ms the last curve's blocks; beyond, enough to bring the gap to the
-// target, at least 2x, at most 16x the last curve's and ecm_stage2_max_blocks in all.
-// Never fewer than the last curve had; 0 (GMP-ECM's default) until a curve asks for more.
-unsigned long ecm_stage2_blocks(const ecm_stage2& stage2, double b1);
+// The cut for the next curve at bound b1, from the last curve's dF and gap, scaled by
+// ecm_stage2_gap_per_df_exponent: the largest dF predicted to stay within
+// ecm_stage2_max_gap_ms (within ecm_stage2_target_gap_ms for a dF larger than the last
+// curve's), the smallest in the table when none is. GMP-ECM's default before anything was
+// measured, and {0, 0} at a bound outside the table.
+ecm_stage2_cut ecm_stage2_next(const ecm_stage2& last, double b1);
 
 // Runs up to `curves` curves with bound b1 on n. Curve parameters come from `sigma`, which
 // is advanced so that later calls try new curves. Returns a nontrivial factor or 0.

@@ -205,7 +205,7 @@ std::vector<row> rows_for(std::size_t digits, gmp_randclass& random, double ecm_
                         return;
                   }});
   if (ecm_b1 > 0 && mpz_size(hard.get_mpz_t()) < ecm_polled_min_words) {
-    // Curves at one bound, as the climb reaches it: GMP-ECM's stage 2 blocks are learned
+    // Curves at one bound, as the climb reaches it: GMP-ECM's stage 2 cut is learned
     // first from one curve at the schedule's level below (not measured), as split.cpp's
     // climb would have; every measured run starts from that.
     const auto& schedule = ecm_schedule();
@@ -219,7 +219,8 @@ std::vector<row> rows_for(std::size_t digits, gmp_randclass& random, double ecm_
       (void)ecm_curves(hard, below, 1, warm_sigma, learned, never);
     }
     char label[96];
-    std::snprintf(label, sizeof label, "ECM (B1 %.0f, k %lu)", ecm_b1, ecm_stage2_blocks(learned, ecm_b1));
+    const ecm_stage2_cut cut = ecm_stage2_next(learned, ecm_b1);
+    std::snprintf(label, sizeof label, "ECM (B1 %.0f, dF %lu, k %lu)", ecm_b1, cut.df, cut.blocks);
     rows.push_back({"semiprime", label, hard,
                     [ecm_b1, learned](const mpz_class& n, const std::function<bool()>& hook, auto budget) {
                       stop_token stop = token_for(hook, budget);
@@ -303,8 +304,8 @@ int main(int argc, char** argv) {
     else if (arg == "--ecm-b1" && value) {
       char* end = nullptr;
       ecm_b1 = std::strtod(value, &end);
-      if (end == value || *end != '\0' || !(ecm_b1 >= 0 && ecm_b1 <= 1e9)) {
-        std::fprintf(stderr, "poll-gap: --ecm-b1 must be a number in [0, 1e9]\n");
+      if (end == value || *end != '\0' || ecm_stage2_cuts(ecm_b1).empty()) {
+        std::fprintf(stderr, "poll-gap: --ecm-b1 must be one of the ECM schedule's bounds (2e3 ... 85e7)\n");
         return 2;
       }
       ++i;

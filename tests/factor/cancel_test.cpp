@@ -190,48 +190,6 @@ TEST_CASE("ECM keeps the batch curves where they fit a poll interval", "[cancel]
   CHECK(counting.calls < 50);
 }
 
-TEST_CASE("a GMP-ECM curve that went long between polls gives stage 2 more blocks", "[cancel]") {
-  ecm_stage2 stage2;
-  CHECK(ecm_stage2_blocks(stage2, 1e6) == 0);
-  stage2 = {1e6, 0, ecm_stage2_max_gap_ms};
-  CHECK(stage2.b1 == 1e6);
-  CHECK(stage2.gap_ms == ecm_stage2_max_gap_ms);
-  // Within the limit, at the same bound and at a lower one: GMP-ECM's default.
-  CHECK(ecm_stage2_blocks(stage2, 1e6) == 0);
-  CHECK(ecm_stage2_blocks(stage2, 25e4) == 0);
-  // 3x the bound is ~2.2x the step (B2 ~ B1^1.42, a step ~ sqrt(B2 / k)): 163 ms predicted,
-  // (163 / 50)^2 = 10.6x GMP-ECM's 2 blocks.
-  CHECK(ecm_stage2_blocks(stage2, 3e6) == 22);
-
-  // 330 ms is 6.6x the target: 44x the blocks by the rule, 16x at most at a time.
-  stage2 = {1e6, 0, 330};
-  CHECK(ecm_stage2_blocks(stage2, 1e6) == 32);
-  CHECK(stage2.gap_ms == 330);
-  // 61 ms at 32 blocks (300 digits, B1 1e6) is within the limit: kept, never fewer.
-  stage2 = {1e6, 32, 61};
-  CHECK(ecm_stage2_blocks(stage2, 1e6) == 32);
-  stage2 = {1e6, 32, 5};
-  CHECK(ecm_stage2_blocks(stage2, 1e6) == 32);
-  // 76 ms is just over it: (76 / 50)^2 = 2.31x.
-  stage2 = {1e6, 4, 76};
-  CHECK(ecm_stage2_blocks(stage2, 1e6) == 10);
-  // 2.4x the target asks for 5.8x, capped; at the cap nothing more is asked.
-  stage2 = {1e6, 32, 120};
-  CHECK(ecm_stage2_blocks(stage2, 1e6) == ecm_stage2_max_blocks);
-  stage2 = {1e6, ecm_stage2_max_blocks, 500};
-  CHECK(ecm_stage2_blocks(stage2, 1e6) == ecm_stage2_max_blocks);
-  CHECK(ecm_stage2_blocks(stage2, 11e6) == ecm_stage2_max_blocks);
-  CHECK(stage2.gap_ms == 500);
-
-  // Just over the limit asks for at least 2x.
-  ecm_stage2 near{1e6, 8, ecm_stage2_max_gap_ms + 1};
-  CHECK(ecm_stage2_blocks(near, 1e6) == 19);
-  ecm_stage2 learned{1e6, 4, 60};
-  CHECK(ecm_stage2_blocks(learned, 1e6) == 4);
-  CHECK(ecm_stage2_blocks(learned, 3e6) == 28);
-  CHECK(ecm_stage2_blocks(learned, 11e6) == ecm_stage2_max_blocks);
-}
-
 TEST_CASE("a curve's gap is measured from its own start, not the thread's", "[cancel]") {
   // The thread has used ~500 ms of CPU before the curve. A Suyama curve (301 digits,
   // B1 = 5e4; the test above) polls once per prime in stage 1 and between stage 2's steps,
@@ -250,37 +208,40 @@ TEST_CASE("a curve's gap is measured from its own start, not the thread's", "[ca
   CHECK(ecm_curves(p * q, 5e4, 1, sigma, stage2, never) == 0);
   CHECK(stage2.gap_ms > 0);
   CHECK(stage2.gap_ms < 150);
-  CHECK(ecm_stage2_blocks(stage2, 2000) == 0);
+  CHECK(ecm_stage2_next(stage2, 2000).blocks == 0);
 }
 
-TEST_CASE("more stage-2 blocks poll more often and find the same factors", "[cancel]") {
+TEST_CASE("a smaller stage-2 cut polls more often and finds the same factors", "[cancel]") {
   // 60 digits at B1 = 2000: batch curves, so the polls counted are stage 2's (and one
-  // before each curve).
+  // before each curve). A last curve that went long makes the next take the smallest cut
+  // (dF 16, GMP-ECM's default 64).
   mpz_class p, q;
   mpz_nextprime(p.get_mpz_t(), mpz_class("100000000000000000000000000000").get_mpz_t());
   mpz_nextprime(q.get_mpz_t(), mpz_class("700000000000000000000000000000").get_mpz_t());
-  auto polls_with = [&](unsigned long blocks) {
+  const ecm_stage2 fresh;
+  const ecm_stage2 went_long{2000, 64, 1000};
+  auto polls_with = [&](const ecm_stage2& last) {
     tripwire counting{UINT64_MAX};
     stop_token stop = counting.token();
     std::uint64_t sigma = 2;
-    ecm_stage2 stage2{2000, blocks, 0};
+    ecm_stage2 stage2 = last;
     CHECK(ecm_curves(p * q, 2000, 1, sigma, stage2, stop) == 0);
     CHECK(stage2.gap_ms > 0);
     return counting.calls;
   };
-  const auto by_default = polls_with(0);
-  const auto by_16 = polls_with(16);
-  CHECK(by_16 > by_default);
+  const auto by_default = polls_with(fresh);
+  const auto cut_small = polls_with(went_long);
+  CHECK(cut_small > by_default);
 
-  // A 12-digit factor of a 100-digit number, with GMP-ECM's blocks and with 16.
+  // A 12-digit factor of a 100-digit number, with GMP-ECM's cut and with the smallest.
   mpz_class small, big;
   mpz_nextprime(small.get_mpz_t(), mpz_class("314159265359").get_mpz_t());
   mpz_nextprime(big.get_mpz_t(), mpz_class(mpz_class(1) << 292).get_mpz_t());
   const mpz_class n = small * big;
-  for (const unsigned long blocks : {0UL, 16UL}) {
+  for (const ecm_stage2& last : {fresh, went_long}) {
     stop_token never;
     std::uint64_t sigma = 2;
-    ecm_stage2 stage2{2000, blocks, 0};
+    ecm_stage2 stage2 = last;
     CHECK(ecm_curves(n, 2000, 50, sigma, stage2, never) == small);
   }
 }
