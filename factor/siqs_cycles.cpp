@@ -7,8 +7,8 @@ namespace factord::factor {
 
 std::uint32_t large_prime_graph::vertex(std::uint32_t prime) {
   const auto v = static_cast<std::uint32_t>(prime_.size());
-  auto [it, inserted] = id_.try_emplace(prime, v);
-  if (!inserted) return it->second;
+  const auto [found, inserted] = id_.try_emplace(prime, v);
+  if (!inserted) return found;
   prime_.push_back(prime);
   parent_.push_back(v);
   parent_edge_.push_back(no_edge);

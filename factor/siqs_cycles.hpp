@@ -14,9 +14,10 @@
 // ends, and is not stored.
 #pragma once
 
+#include "factor/sharded_table.hpp"
+
 #include <cstddef>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 namespace factord::factor {
@@ -45,7 +46,7 @@ private:
   std::uint32_t find(std::uint32_t v); // union-find representative
   void reroot(std::uint32_t v);        // makes v the root of its tree
 
-  std::unordered_map<std::uint32_t, std::uint32_t> id_; // prime -> vertex
+  sharded_table id_; // prime -> vertex
   std::vector<std::uint32_t> prime_;
   std::vector<std::uint32_t> parent_;      // forest; a root is its own parent
   std::vector<std::uint32_t> parent_edge_; // edge id to the parent

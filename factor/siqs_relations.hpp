@@ -6,12 +6,13 @@
 // whose large-prime part is a square.
 #pragma once
 
+#include "factor/sharded_table.hpp"
 #include "factor/siqs_cycles.hpp"
+#include "factor/siqs_partials.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <gmpxx.h>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -47,13 +48,13 @@ public:
 private:
   mpz_class n_;
   std::vector<siqs_relation> usable_;
-  std::vector<siqs_relation> partials_; // indexed by edge id
+  siqs_partials partials_; // indexed by edge id
   large_prime_graph graph_;
   large_prime_graph::cycle cycle_;
   // A polynomial reused by a tiny factor base repeats values: y's low word identifies
   // them (a false match among ~2^20 random words of 64 bits is not going to happen, and
   // would only drop one relation).
-  std::unordered_set<std::uint64_t> seen_y_;
+  sharded_table seen_y_;
   std::size_t fulls_ = 0;
 };
 
