@@ -316,8 +316,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (seconds <= 0 || seconds > 600 || cancels < 0 || cancels > 1000) {
-    std::fprintf(stderr, "poll-gap: --seconds must be in (0, 600], --cancels in [0, 1000]\n");
+  if (seconds <= 0 || seconds > 3600 || cancels < 0 || cancels > 1000) {
+    std::fprintf(stderr, "poll-gap: --seconds must be in (0, 3600], --cancels in [0, 1000]\n");
     return 2;
   }
   gmp_randclass random(gmp_randinit_default);
