@@ -9,6 +9,8 @@ POST ?wait=2 every 0.2 s from 127.0.0.1) is served all along.
   byte, are closed without an answer after --http-idle-timeout;
 - 100 long-polls on one job: 64 (config::limits::max_waiters_per_job) wait, the others get
   429 too_many_waiters at once;
+- 10,080 long-polls over 160 jobs (63 each): 10,000 (config::limits::max_waiters, per node)
+  wait, the other 80 get 429 too_many_waiters at once;
 - 40 console streams: 32 (config::limits::max_console_viewers) open, the others get 503
   too_many_viewers until one closes;
 - a console stream that stops reading is closed after 20 s (no pong to the server's ping),
@@ -17,6 +19,7 @@ POST ?wait=2 every 0.2 s from 127.0.0.1) is served all along.
 import json
 import os
 import resource
+import select
 import socket
 import sys
 import time
@@ -33,6 +36,8 @@ suite = Suite("abuse-floods")
 # Measured peaks (2 cores, Release): 5,000 connections 19 MB, long-polls 13 MB, console
 # streams 13 MB (an idle server: ~11 MB). The bound leaves room for allocator noise.
 RSS_LIMIT_MB = 64
+# 10,000 held long-polls, a connection, its parsed request and a waiter each: measured 68 MB.
+WAITERS_RSS_LIMIT_MB = 96
 ATTACKER = "127.0.0.2"  # loopback too; --max-connections-per-ip tells it from the honest caller
 TOKEN = "0123456789abcdef0123456789abcdef"
 
@@ -134,6 +139,75 @@ def a_flood_of_long_polls_on_one_job(ctx):
         p99 = honest.finish()
         assert peak < RSS_LIMIT_MB, "RSS reached %d MB (bound %d MB)" % (peak, RSS_LIMIT_MB)
         print("    RSS peak %d MB, honest p99 %.0f ms" % (peak, p99 * 1000))
+
+
+@suite.test
+def ten_thousand_long_polls_fill_the_node(ctx):
+    jobs, per_job, node_limit = 160, 63, 10000
+    total = jobs * per_job
+    raise_open_files(total + 200)
+    with running(ctx, workers=1, extra=["--console-token", TOKEN]) as srv:
+        h = srv.http()
+        r = h.request("POST", "/v1/console/actions", body=json.dumps({"action": "pause_caller", "caller": "flood"}),
+                      headers={"Content-Type": "application/json", "Authorization": "Bearer " + TOKEN})
+        assert r.status == 200, r
+        ids = []
+        for i in range(jobs):
+            job = h.post_job(str(1000003 + 2 * i), caller="flood")
+            assert job.status == 202, job  # paused: every job stays queued
+            ids.append(job.json()["request_id"])
+        honest = HonestCaller(srv)
+        honest.start()
+        socks, requests = [], []
+        try:
+            for rid in ids:
+                request = ("GET /v1/jobs/%s?wait=2 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Caller-ID: flood\r\n\r\n"
+                           % rid).encode()
+                for _ in range(per_job):
+                    socks.append(socket.create_connection(("127.0.0.1", srv.port), timeout=5))
+                    requests.append(request)
+            poller = select.poll()
+            by_fd = {}
+            for s in socks:
+                poller.register(s.fileno(), select.POLLIN)
+                by_fd[s.fileno()] = s
+            started = time.monotonic()
+            for s, request in zip(socks, requests):
+                s.sendall(request)
+            sent = time.monotonic() - started
+            assert sent < 1.0, "sending %d requests took %.1f s, past the 2 s they wait" % (total, sent)
+            time.sleep(0.5)
+            peak = rss_mb(srv)
+            ready = [by_fd[fd] for fd, _ in poller.poll(0)]
+            refusals = [read_some(s, 1) for s in ready]
+            assert len(refusals) == total - node_limit, "%d answered at once" % len(refusals)
+            for answer in refusals:
+                assert answer and answer.startswith(b"HTTP/1.1 429 ") and b'"too_many_waiters"' in answer, \
+                    (answer or b"")[:300]
+            for s in ready:
+                poller.unregister(s.fileno())
+            # The others wait out their 2 seconds, then get the job, still queued.
+            waited = 0
+            deadline = time.monotonic() + 10
+            while waited < node_limit and time.monotonic() < deadline:
+                for fd, _ in poller.poll(500):
+                    answer = read_some(by_fd[fd], 1)
+                    assert answer and answer.startswith(b"HTTP/1.1 200 ") and b'"queued"' in answer, \
+                        (answer or b"")[:300]
+                    poller.unregister(fd)
+                    waited += 1
+            after = time.monotonic() - started
+            assert waited == node_limit, "%d long-polls answered in %.1f s" % (waited, after)
+            assert after >= 1.5, "the long-polls ended after %.1f s" % after
+        finally:
+            for s in socks:
+                s.close()
+        # Their time is up, so the node takes new long-polls again.
+        r = h.get_job(ids[0], wait=0.2)
+        assert r.status == 200 and r.json()["status"] == "queued", r
+        p99 = honest.finish()
+        assert peak < WAITERS_RSS_LIMIT_MB, "RSS reached %d MB (bound %d MB)" % (peak, WAITERS_RSS_LIMIT_MB)
+        print("    %d long-polls sent in %.2f s, RSS peak %d MB, honest p99 %.0f ms" % (total, sent, peak, p99 * 1000))
 
 
 @suite.test
