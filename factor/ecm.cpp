@@ -1,22 +1,12 @@
 #include "factor/ecm.hpp"
 
+#include "factor/gmp_ecm_leak.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
 #include <ecm.h>
-
-// A sanitized build (build-asan/, the fuzz build) with LeakSanitizer.
-#if defined(__SANITIZE_ADDRESS__)
-#define FACTORD_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FACTORD_LSAN 1
-#endif
-#endif
-#ifdef FACTORD_LSAN
-#include <sanitizer/lsan_interface.h>
-#endif
 
 namespace factord::factor {
 
@@ -82,14 +72,7 @@ public:
     sampled_at_ = std::chrono::steady_clock::now();
     int status = 0;
     {
-#ifdef FACTORD_LSAN
-      // Debian's GMP-ECM 7.0.5 never frees the curve's coefficients it allocates in each
-      // call (256 bytes; README "Known limits"), and nothing outside ecm() can. LeakSanitizer
-      // ignores what this call allocates and checks everything else. (A suppressions file
-      // cannot name it: libgmp and libecm have no frame pointers, so the leak's stack ends
-      // in __gmp_default_allocate, shared by every mpz of factord.)
-      const __lsan::ScopedDisabler third_party_leak;
-#endif
+      const gmp_ecm_leak_scope third_party_leak;
       status = ecm_factor(factor.get_mpz_t(), n.get_mpz_t(), b1, params_);
     }
     sample(std::chrono::steady_clock::now()); // the last step, after stage 2's last poll

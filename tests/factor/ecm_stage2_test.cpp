@@ -2,24 +2,13 @@
 // the rule that picks a cut from the last curve's gap asks for the largest dF predicted to
 // stay within the limit.
 #include "factor/ecm.hpp"
+#include "factor/gmp_ecm_leak.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <ecm.h>
 #include <string>
-
-// A sanitized build (build-asan/, the fuzz build) with LeakSanitizer.
-#if defined(__SANITIZE_ADDRESS__)
-#define FACTORD_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FACTORD_LSAN 1
-#endif
-#endif
-#ifdef FACTORD_LSAN
-#include <sanitizer/lsan_interface.h>
-#endif
 
 using namespace factord::factor;
 
@@ -45,10 +34,7 @@ unsigned long probe_df(const mpz_class& n, double b1, unsigned long blocks) {
   params->stop_asap = &stop_at_once;
   mpz_class factor, n_copy = n;
   {
-#ifdef FACTORD_LSAN
-    // GMP-ECM 7.0.5 leaks its curve's coefficients in every call, as factor/ecm.cpp says.
-    const __lsan::ScopedDisabler third_party_leak;
-#endif
+    const gmp_ecm_leak_scope third_party_leak;
     (void)ecm_factor(factor.get_mpz_t(), n_copy.get_mpz_t(), b1, params);
   }
   params->verbose = 0;
